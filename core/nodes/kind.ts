@@ -1,0 +1,120 @@
+// The contract every node kind fulfils. A kind's whole story lives in one file under core/nodes/:
+// its ports, its parameter schema, its shape rule and how it builds into runnable code.
+//
+// Graph semantics (DESIGN.md): a graph describes ONE time step of an episode. At run time the compiler
+// evaluates it in "sequence mode": every tensor carries a leading [T, B] (time, batch) pair of axes, so
+// stateless layers run once over all steps, and stateful layers (recurrent, plastic) scan over time inside.
+//
+// This file and the kind files import tfjs for TYPES ONLY: the renderer imports the catalog, and the
+// tensor library and kernels arrive through BuildContext from the compiler.
+import type * as tfjs from '@tensorflow/tfjs';
+import type { z } from 'zod';
+import type { Rng } from '../util/random.ts';
+
+/** Per-step shape of a value, without the time and batch axes: [1001] for a vector, [1, 31, 31] for an image. */
+export type Shape = readonly number[];
+
+export type NodeCategory = 'source' | 'layer' | 'plastic' | 'recurrent' | 'loss' | 'metric' | 'utility';
+
+export interface PortSpec {
+  name: string;
+  description: string;
+  /** An optional input may be left unconnected. */
+  optional?: boolean;
+}
+
+/** One problem found while inferring shapes, attached to a port or a parameter of the node. */
+export interface NodeIssue {
+  port?: string;
+  param?: string;
+  message: string;
+}
+
+export type ShapeResult = { ok: true; outputs: Record<string, Shape> } | { ok: false; issues: NodeIssue[] };
+
+export interface ParameterCount {
+  /** Parameters trained by backpropagation (w, alpha, eta, ordinary weights). */
+  trainable: number;
+  /** Of those, the ones that exist only because the node is plastic (alpha, eta). */
+  plastic: number;
+}
+
+/** How a trainable tensor starts. PyTorch's defaults are expressed as `uniform` with ±1/sqrt(fan_in). */
+export type Initializer =
+  | { kind: 'normal'; std: number }
+  | { kind: 'uniform'; low: number; high: number }
+  | { kind: 'constant'; value: number };
+
+/** Everything a node needs to build itself; supplied by core/compile. */
+export interface BuildContext {
+  tf: typeof tfjs;
+  nodeId: string;
+  inputShapes: Record<string, Shape>;
+  outputShapes: Record<string, Shape>;
+  /** Creates (or, when resuming, restores) a trainable tensor named `<nodeId>/<name>`. */
+  parameter(name: string, shape: number[], init: Initializer, options?: { trainable?: boolean }): tfjs.Variable;
+  /** The fused plastic kernels (core/plasticity), injected so the catalog has no runtime tfjs dependency. */
+  kernels: import('../plasticity/index.ts').PlasticKernels;
+  /** Episode generators and datasets (core/tasks), injected for the same reason. */
+  tasks: import('../tasks/index.ts').TaskLibrary;
+  /** Stream for anything random at build time other than parameter init. */
+  rng: Rng;
+}
+
+/** Values of one batch of episodes, time-major: a [T, B, ...shape] Float32Array per output port. */
+export interface EpisodeBatch {
+  steps: number;
+  batchSize: number;
+  outputs: Record<string, Float32Array>;
+}
+
+/** A source emits the inputs and targets of whole episodes (it is sampled before the forward pass). */
+export interface BuiltSource {
+  role: 'source';
+  sample(rng: Rng, batchSize: number): EpisodeBatch;
+}
+
+/** A layer maps [T, B, ...] tensors to [T, B, ...] tensors, per output port. */
+export interface BuiltLayer {
+  role: 'layer';
+  forward(inputs: Record<string, tfjs.Tensor>): Record<string, tfjs.Tensor>;
+}
+
+/** A loss head reduces its inputs to one scalar that training minimises (summed over heads). */
+export interface BuiltLoss {
+  role: 'loss';
+  loss(inputs: Record<string, tfjs.Tensor>): tfjs.Scalar;
+}
+
+/** A metric reports a number per batch of episodes; it never affects training. */
+export interface BuiltMetric {
+  role: 'metric';
+  /** Name shown in progress output and metrics.jsonl, e.g. `signError`. */
+  metricName: string;
+  measure(inputs: Record<string, tfjs.Tensor>): number;
+}
+
+export type BuiltNode = BuiltSource | BuiltLayer | BuiltLoss | BuiltMetric;
+
+export interface NodeKind<Params extends Record<string, unknown> = Record<string, any>> {
+  kind: string;
+  title: string;
+  category: NodeCategory;
+  description: string;
+  inputs: PortSpec[];
+  outputs: PortSpec[];
+  /** zod object schema; every field has a default and a `.describe()` text that the inspector shows. */
+  params: z.ZodType<Params>;
+  /** Carries state from one step to the next, so a cycle through it is legal. */
+  stateful: boolean;
+  /** Connections into this port are drawn as plastic in the editor. */
+  plasticOutputs?: string[];
+  inferShapes(params: Params, inputs: Record<string, Shape>): ShapeResult;
+  countParameters(params: Params, inputs: Record<string, Shape>): ParameterCount;
+  build(params: Params, ctx: BuildContext): BuiltNode;
+}
+
+/** Helper so each kind file gets its params type inferred from its schema. */
+export function defineNodeKind<Params extends Record<string, unknown>>(kind: NodeKind<Params>): NodeKind<Params> {
+  return kind;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['core/**/*.test.ts', 'app/**/*.test.ts', 'app/**/*.test.tsx', 'bench/**/*.test.ts', 'templates/**/*.test.ts', 'tools/**/*.test.ts', 'e2e/**/*.test.ts'],
+    reporters: ['default', './tools/summary-reporter.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Kernels are CPU-bound; two forks match the 2-core machines.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
