@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""PyTorch reference for the benchmark: training episodes of a plastic recurrent layer (PAPER.md §1.2).
+
+Written for this project from the equations alone. Conventions:
+  * activations are row vectors; W[i][j] runs from presynaptic i to postsynaptic j;
+  * one step:  post = tanh(pre @ (w + alpha * hebb) + drive)         (input mode 'add')
+               post[j] = drive[j] where drive[j] != 0, else tanh(...)  (input mode 'clamp')
+  * the trace is updated AFTER post is computed, from (pre, post):
+      hebb: hebb = (1 - eta) * hebb + eta * pre^T post
+      oja:  hebb[i][j] += eta * post[j] * (pre[i] - hebb[i][j] * post[j])
+  * every batch element has its own trace [B, N, N], zero at the start of each episode.
+
+Two network shapes:
+  * 'recurrent': drive = gain * input; loss = sum over the first `pattern_size` neurons of
+    (last step's post - target)^2 (the binary and images tasks).
+  * 'maze': drive = input @ i2h_w + i2h_b (17 -> N), head = post @ head_w + head_b (N -> 5);
+    loss = sum over all steps, batch and outputs of (head - target)^2, divided by the step count.
+
+One episode = forward + loss.backward() + torch.optim.Adam step. Inputs, targets and initial parameters
+come from a deterministic integer hash (see `hash32`) that bench/signal.ts implements identically, so
+the engine and this reference compute the same losses and the harness can check they agree.
+
+Prints one JSON object per line: {"event": "episode", ...} per episode, then {"event": "done", ...}
+with the peak RSS of this process (ru_maxrss, kB). Run one case per process so peaks do not mix.
+"""
+import argparse
+import json
+import math
+import resource
+import sys
+import time
+
+import numpy as np
+import torch
+
+MASK32 = np.uint64(0xFFFFFFFF)
+
+# Stream tags: every tensor draws from its own stream; episode streams are offset by the episode index.
+STREAM_W, STREAM_ALPHA, STREAM_I2H_W, STREAM_I2H_B, STREAM_HEAD_W, STREAM_HEAD_B = 1, 2, 3, 4, 5, 6
+STREAM_INPUT, STREAM_TARGET = 1 << 16, 1 << 17
+
+
+def hash32(stream, count):
+    """lowbias32 of (index * 0x9E3779B1 + stream * 0x85EBCA77) mod 2^32 for index in [0, count).
+
+    All products stay below 2^64, so uint64 arithmetic is exact; bench/signal.ts does the same in 32-bit ints.
+    """
+    index = np.arange(count, dtype=np.uint64)
+    x = (index * np.uint64(0x9E3779B1) + np.uint64(stream) * np.uint64(0x85EBCA77)) & MASK32
+    x ^= x >> np.uint64(16)
+    x = (x * np.uint64(0x7FEB352D)) & MASK32
+    x ^= x >> np.uint64(15)
+    x = (x * np.uint64(0x846CA68B)) & MASK32
+    x ^= x >> np.uint64(16)
+    return x
+
+
+def uniform(stream, count):
+    """Uniform in [0, 1), exact in float64 (h / 2^32)."""
+    return hash32(stream, count).astype(np.float64) / 4294967296.0
+
+
+def ternary(stream, count):
+    """0 with probability 1/2, else +1 or -1: inputs with silent neurons, like the tasks' zero steps."""
+    h = hash32(stream, count)
+    sign = np.where((h >> np.uint64(1)) & np.uint64(1), 1.0, -1.0)
+    return np.where(h & np.uint64(1), 0.0, sign)
+
+
+def signs(stream, count):
+    return np.where(hash32(stream, count) & np.uint64(1), 1.0, -1.0)
+
+
+def tensor(values, shape):
+    return torch.from_numpy(values.astype(np.float32).reshape(shape))
+
+
+def parameter(values, shape):
+    return torch.nn.Parameter(tensor(values, shape))
+
+
+def plastic_sequence(drive, w, alpha, eta, rule, input_mode):
+    """Runs the plastic layer over drive [T, B, N]; returns post for every step, [T, B, N]."""
+    steps, batch, size = drive.shape
+    hebb = torch.zeros(batch, size, size)
+    pre = torch.zeros(batch, size)
+    posts = []
+    for t in range(steps):
+        a = torch.bmm(pre.unsqueeze(1), w + alpha * hebb).squeeze(1)
+        if input_mode == 'add':
+            post = torch.tanh(a + drive[t])
+        else:
+            post = torch.where(drive[t] != 0, drive[t], torch.tanh(a))
+        pre_col, post_row = pre.unsqueeze(2), post.unsqueeze(1)
+        if rule == 'hebb':
+            hebb = (1 - eta) * hebb + eta * torch.bmm(pre_col, post_row)
+        else:
+            hebb = hebb + eta * post_row * (pre_col - hebb * post_row)
+        posts.append(post)
+        pre = post
+    return torch.stack(posts)
+
+
+class Model:
+    def __init__(self, args):
+        n = args.size
+        self.args = args
+        if args.shape == 'maze':
+            # Maze init (PAPER.md §1.3): w and alpha 0.01*U[0,1); linear layers uniform ±1/sqrt(fan_in).
+            self.w = parameter(0.01 * uniform(STREAM_W, n * n), (n, n))
+            self.alpha = parameter(0.01 * uniform(STREAM_ALPHA, n * n), (n, n))
+            fan_in, out = args.in_features, args.out_features
+            self.i2h_w = parameter((2 * uniform(STREAM_I2H_W, fan_in * n) - 1) / math.sqrt(fan_in), (fan_in, n))
+            self.i2h_b = parameter((2 * uniform(STREAM_I2H_B, n) - 1) / math.sqrt(fan_in), (n,))
+            self.head_w = parameter((2 * uniform(STREAM_HEAD_W, n * out) - 1) / math.sqrt(n), (n, out))
+            self.head_b = parameter((2 * uniform(STREAM_HEAD_B, out) - 1) / math.sqrt(n), (out,))
+        else:
+            # Uniform with the variance of 0.01*N(0,1) (the binary/images init).
+            scale = 0.01 * math.sqrt(3.0)
+            self.w = parameter(scale * (2 * uniform(STREAM_W, n * n) - 1), (n, n))
+            self.alpha = parameter(scale * (2 * uniform(STREAM_ALPHA, n * n) - 1), (n, n))
+        self.eta = torch.nn.Parameter(torch.full((1,), 0.01))
+
+    def parameters(self):
+        names = ['w', 'alpha', 'eta'] + (['i2h_w', 'i2h_b', 'head_w', 'head_b'] if self.args.shape == 'maze' else [])
+        return [getattr(self, name) for name in names]
+
+    def episode_data(self, episode):
+        a = self.args
+        t, b, n = a.steps, a.batch, a.size
+        if a.shape == 'maze':
+            inputs = tensor(ternary(STREAM_INPUT + episode, t * b * a.in_features), (t, b, a.in_features))
+            target = tensor(signs(STREAM_TARGET + episode, t * b * a.out_features), (t, b, a.out_features))
+        else:
+            inputs = tensor(ternary(STREAM_INPUT + episode, t * b * n), (t, b, n))
+            target = tensor(signs(STREAM_TARGET + episode, b * a.pattern_size), (b, a.pattern_size))
+        return inputs, target
+
+    def loss(self, inputs, target):
+        a = self.args
+        if a.shape == 'maze':
+            drive = inputs @ self.i2h_w + self.i2h_b
+            post = plastic_sequence(drive, self.w, self.alpha, self.eta, a.rule, a.input_mode)
+            out = post @ self.head_w + self.head_b
+            return ((out - target) ** 2).sum() / a.steps
+        drive = inputs * a.gain if a.input_mode == 'add' else inputs
+        post = plastic_sequence(drive, self.w, self.alpha, self.eta, a.rule, a.input_mode)
+        return ((post[-1, :, : a.pattern_size] - target) ** 2).sum()
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--shape', choices=['recurrent', 'maze'], default='recurrent')
+    p.add_argument('--size', type=int, default=1001, help='plastic neurons N')
+    p.add_argument('--steps', type=int, default=106, help='time steps T per episode')
+    p.add_argument('--batch', type=int, default=1)
+    p.add_argument('--rule', choices=['hebb', 'oja'], default='hebb')
+    p.add_argument('--input-mode', choices=['add', 'clamp'], default='add')
+    p.add_argument('--gain', type=float, default=20.0, help="input gain in 'add' mode (recurrent shape)")
+    p.add_argument('--pattern-size', type=int, default=1000, help='outputs in the loss (recurrent shape)')
+    p.add_argument('--in-features', type=int, default=17, help='maze input width')
+    p.add_argument('--out-features', type=int, default=5, help='maze head width')
+    p.add_argument('--lr', type=float, default=3e-4)
+    p.add_argument('--episodes', type=int, default=3, help='timed episodes')
+    p.add_argument('--warmup', type=int, default=1, help='untimed episodes first')
+    p.add_argument('--threads', type=int, default=0, help='torch threads; 0 keeps the default')
+    args = p.parse_args(argv)
+    if args.shape == 'recurrent' and not 0 < args.pattern_size <= args.size:
+        p.error('--pattern-size must be in 1..--size')
+    return args
+
+
+def emit(record):
+    print(json.dumps(record), flush=True)
+
+
+def main(argv):
+    args = parse_args(argv)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(0)  # nothing here draws from torch's RNG; set for safety
+    model = Model(args)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
+    for episode in range(args.warmup + args.episodes):
+        inputs, target = model.episode_data(episode)
+        start = time.perf_counter()
+        optimizer.zero_grad()
+        loss = model.loss(inputs, target)
+        loss.backward()
+        optimizer.step()
+        loss_value = loss.item()
+        seconds = time.perf_counter() - start
+        emit({'event': 'episode', 'index': episode, 'warmup': episode < args.warmup,
+              'seconds': seconds, 'loss': loss_value})
+        del loss
+    emit({'event': 'done', 'peakRssKB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+          'backend': f'pytorch {torch.__version__} cpu', 'threads': torch.get_num_threads()})
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
