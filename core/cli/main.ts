@@ -1,0 +1,30 @@
+// The `plasticity` command line: validate, inspect and train graph files headless.
+import { Command } from 'commander';
+import { registerInfoCommand } from './info-command.ts';
+import { CliError } from './load-graph.ts';
+import { registerTrainCommand } from './train-command.ts';
+import { registerValidateCommand } from './validate-command.ts';
+
+const program = new Command();
+program
+  .name('plasticity')
+  .description('Plasticity Studio: build, train and export plastic neural networks (differentiable plasticity).')
+  .showHelpAfterError();
+
+registerValidateCommand(program);
+registerInfoCommand(program);
+registerTrainCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CliError) {
+    for (const line of error.lines) console.error(line);
+    process.exitCode = error.exitCode;
+  } else {
+    // An unexpected failure is a bug; show the message, and the stack only on request.
+    console.error(`plasticity: ${(error as Error).message}`);
+    if (process.env.PLASTICITY_DEBUG) console.error((error as Error).stack);
+    process.exitCode = 2;
+  }
+}

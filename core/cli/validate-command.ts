@@ -1,0 +1,23 @@
+// `plasticity validate <graph>`: every problem on its own line; exit 1 if any is an error.
+import type { Command } from 'commander';
+import { validateGraph } from '../graph/validate.ts';
+import { formatProblem, readGraphFile } from './load-graph.ts';
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description('check a graph file and list every problem, one per line')
+    .argument('<graph>', 'graph file (.plastic.json)')
+    .action((file: string) => {
+      const doc = readGraphFile(file);
+      const { problems } = validateGraph(doc);
+      for (const problem of problems) console.log(formatProblem(file, problem));
+      const errors = problems.filter((p) => p.severity === 'error').length;
+      if (errors) {
+        console.log(`${file}: ${errors} error${errors === 1 ? '' : 's'}`);
+        process.exitCode = 1;
+      } else {
+        console.log(`${file}: valid (${doc.nodes.length} nodes, ${doc.edges.length} connections)`);
+      }
+    });
+}

@@ -1,0 +1,155 @@
+// Graph document -> runnable program. The program evaluates the graph in sequence mode (see
+// core/nodes/kind.ts): sources are sampled into [T, B, ...] tensors, layers run in topological order,
+// loss heads are summed, metric heads are read. Parameters are tfjs variables named `<nodeId>/<param>`.
+import * as tf from '@tensorflow/tfjs';
+import type { GraphDocument } from '../graph/document.ts';
+import { topologicalOrder, validateGraph } from '../graph/validate.ts';
+import { getNodeKind } from '../nodes/catalog.ts';
+import type { BuiltNode, EpisodeBatch, Initializer, Shape } from '../nodes/kind.ts';
+import { plasticKernels } from '../plasticity/index.ts';
+import { taskLibrary } from '../tasks/index.ts';
+import { createRng, type Rng } from '../util/random.ts';
+import { GraphInvalidError } from './errors.ts';
+
+export interface ProgramParameter {
+  /** Stable name: `<nodeId>/<param>`, e.g. `memory/w`. */
+  name: string;
+  variable: tf.Variable;
+  trainable: boolean;
+}
+
+export interface EpisodeResult {
+  loss: tf.Scalar;
+  /** Metric values by metric name (e.g. signError); read synchronously during the forward pass. */
+  metrics: Record<string, number>;
+}
+
+export interface CompiledProgram {
+  readonly parameters: readonly ProgramParameter[];
+  /** Draws one batch of episodes from every source node. */
+  sampleEpisodes(rng: Rng, batchSize: number): Map<string, EpisodeBatch>;
+  /** Runs the graph on sampled episodes; call inside tf.variableGrads to train. */
+  run(episodes: Map<string, EpisodeBatch>): EpisodeResult;
+  /** Per-node output tensors of the last `run`, for inspection and export. */
+  dispose(): void;
+}
+
+export interface CompileOptions {
+  /** Seed of parameter initialisation (each parameter draws from its own stream). */
+  seed: number;
+  /** Values to start from instead of the initialisers (a checkpoint), by parameter name. */
+  initialValues?: ReadonlyMap<string, Float32Array>;
+}
+
+function initialValues(init: Initializer, size: number, rng: Rng): Float32Array {
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    if (init.kind === 'normal') values[i] = init.std * rng.normal();
+    else if (init.kind === 'uniform') values[i] = init.low + (init.high - init.low) * rng.uniform();
+    else values[i] = init.value;
+  }
+  return values;
+}
+
+let programCount = 0;
+
+const portKey = (node: string, port: string) => `${node}\u0000${port}`;
+
+export function compileGraph(doc: GraphDocument, options: CompileOptions): CompiledProgram {
+  const { problems, shapes } = validateGraph(doc);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) throw new GraphInvalidError(errors);
+
+  const programId = ++programCount;
+  const parameters: ProgramParameter[] = [];
+  const built = new Map<string, BuiltNode>();
+  const order = topologicalOrder(doc);
+  const nodesById = new Map(doc.nodes.map((n) => [n.id, n]));
+
+  for (const nodeId of order) {
+    const node = nodesById.get(nodeId)!;
+    const kind = getNodeKind(node.kind)!;
+    const params = kind.params.parse(node.params ?? {});
+    const nodeShapes = shapes.get(nodeId) ?? { inputs: {}, outputs: {} };
+    built.set(
+      nodeId,
+      kind.build(params, {
+        tf,
+        nodeId,
+        inputShapes: nodeShapes.inputs as Record<string, Shape>,
+        outputShapes: nodeShapes.outputs as Record<string, Shape>,
+        kernels: plasticKernels,
+        tasks: taskLibrary,
+        rng: createRng(options.seed).fork(`build/${nodeId}`),
+        parameter(name, shape, init, parameterOptions) {
+          const fullName = `${nodeId}/${name}`;
+          const size = shape.reduce((a, b) => a * b, 1);
+          const restored = options.initialValues?.get(fullName);
+          if (restored && restored.length !== size) {
+            throw new Error(`Checkpoint value "${fullName}" has ${restored.length} numbers but the graph needs shape [${shape.join(', ')}] (${size}).`);
+          }
+          const values = restored ?? initialValues(init, size, createRng(options.seed).fork(`init/${fullName}`));
+          const trainable = parameterOptions?.trainable ?? true;
+          // tfjs variable names are global to the engine: the program id lets two programs (two runs,
+          // two tests) coexist in one process, and non-numeric names keep gradient maps in creation order.
+          const variable = tf.variable(tf.tensor(values, shape), trainable, `program${programId}:${fullName}`);
+          parameters.push({ name: fullName, variable, trainable });
+          return variable;
+        },
+      }),
+    );
+  }
+
+  const incoming = new Map<string, { node: string; port: string }>();
+  for (const edge of doc.edges) incoming.set(portKey(edge.to.node, edge.to.port), edge.from);
+
+  return {
+    parameters,
+    sampleEpisodes(rng, batchSize) {
+      const episodes = new Map<string, EpisodeBatch>();
+      for (const nodeId of order) {
+        const node = built.get(nodeId)!;
+        if (node.role === 'source') episodes.set(nodeId, node.sample(rng.fork(`source/${nodeId}`), batchSize));
+      }
+      return episodes;
+    },
+    run(episodes) {
+      const values = new Map<string, tf.Tensor>();
+      const losses: tf.Scalar[] = [];
+      const metrics: Record<string, number> = {};
+      for (const nodeId of order) {
+        const node = built.get(nodeId)!;
+        const kind = getNodeKind(nodesById.get(nodeId)!.kind)!;
+        const nodeShapes = shapes.get(nodeId)!;
+        if (node.role === 'source') {
+          const batch = episodes.get(nodeId);
+          if (!batch) throw new Error(`No episode was sampled for source "${nodeId}".`);
+          for (const port of kind.outputs) {
+            const data = batch.outputs[port.name];
+            const shape = [batch.steps, batch.batchSize, ...nodeShapes.outputs[port.name]];
+            values.set(portKey(nodeId, port.name), tf.tensor(data, shape));
+          }
+          continue;
+        }
+        const inputs: Record<string, tf.Tensor> = {};
+        for (const port of kind.inputs) {
+          const from = incoming.get(portKey(nodeId, port.name));
+          if (from) inputs[port.name] = values.get(portKey(from.node, from.port))!;
+        }
+        if (node.role === 'layer') {
+          const outputs = node.forward(inputs);
+          for (const [port, tensor] of Object.entries(outputs)) values.set(portKey(nodeId, port), tensor);
+        } else if (node.role === 'loss') {
+          losses.push(node.loss(inputs));
+        } else {
+          metrics[node.metricName] = node.measure(inputs);
+        }
+      }
+      const loss = (losses.length === 1 ? losses[0] : tf.addN(losses)) as tf.Scalar;
+      return { loss, metrics };
+    },
+    dispose() {
+      for (const p of parameters) p.variable.dispose();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// Checkpoints: every trained parameter and the optimizer's state, in TensorFlow.js's weights-manifest
+// layout so that other tools (tf.io, numpy) can read them without our code.
+//
+//   checkpoint/model.json   { format: "plasticity-checkpoint", version: 1, episode, savedAt,
+//                             weightsManifest: [{ paths: ["weights.bin"], weights: [{ name, shape, dtype: "float32" }] }],
+//                             optimizer: { kind: "adam", iterations, paths: ["optimizer.bin"], weights: [...] } }
+//   checkpoint/weights.bin  the parameters' float32 values, little-endian, concatenated in manifest order
+//   checkpoint/optimizer.bin Adam's first and second moments (`<name>/m`, `<name>/v`), same layout
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { replaceDirectory, writeFileAtomic } from './atomic-write.ts';
+
+export const CHECKPOINT_FORMAT = 'plasticity-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+const weightSpec = z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), dtype: z.literal('float32') });
+export type WeightSpec = z.infer<typeof weightSpec>;
+
+const checkpointManifest = z.object({
+  format: z.literal(CHECKPOINT_FORMAT),
+  version: z.number().int(),
+  episode: z.number().int().nonnegative(),
+  savedAt: z.string(),
+  weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(weightSpec) })).length(1),
+  optimizer: z
+    .object({ kind: z.literal('adam'), iterations: z.number().int().nonnegative(), paths: z.array(z.string()).length(1), weights: z.array(weightSpec) })
+    .optional(),
+});
+export type CheckpointManifest = z.infer<typeof checkpointManifest>;
+
+export interface NamedValues {
+  specs: WeightSpec[];
+  values: Map<string, Float32Array>;
+}
+
+export interface Checkpoint {
+  episode: number;
+  parameters: NamedValues;
+  optimizer?: { iterations: number; moments: NamedValues };
+}
+
+function concatenate(specs: WeightSpec[], values: Map<string, Float32Array>): Uint8Array {
+  const total = specs.reduce((sum, s) => sum + values.get(s.name)!.length, 0);
+  const out = new Float32Array(total);
+  let offset = 0;
+  for (const spec of specs) {
+    const data = values.get(spec.name)!;
+    out.set(data, offset);
+    offset += data.length;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+function split(file: string, specs: WeightSpec[]): Map<string, Float32Array> {
+  const bytes = fs.readFileSync(file);
+  const expected = specs.reduce((sum, s) => sum + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
+  if (bytes.length !== expected) {
+    throw new Error(`${file} has ${bytes.length} bytes but its manifest describes ${expected}; the file is truncated or does not belong to this manifest.`);
+  }
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const values = new Map<string, Float32Array>();
+  let offset = 0;
+  for (const spec of specs) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    values.set(spec.name, all.slice(offset, offset + size));
+    offset += size;
+  }
+  return values;
+}
+
+export function saveCheckpoint(dir: string, checkpoint: Checkpoint): void {
+  replaceDirectory(dir, (temporary) => {
+    const manifest: CheckpointManifest = {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      episode: checkpoint.episode,
+      savedAt: new Date().toISOString(),
+      weightsManifest: [{ paths: ['weights.bin'], weights: checkpoint.parameters.specs }],
+    };
+    fs.writeFileSync(path.join(temporary, 'weights.bin'), concatenate(checkpoint.parameters.specs, checkpoint.parameters.values));
+    if (checkpoint.optimizer) {
+      manifest.optimizer = { kind: 'adam', iterations: checkpoint.optimizer.iterations, paths: ['optimizer.bin'], weights: checkpoint.optimizer.moments.specs };
+      fs.writeFileSync(path.join(temporary, 'optimizer.bin'), concatenate(checkpoint.optimizer.moments.specs, checkpoint.optimizer.moments.values));
+    }
+    writeFileAtomic(path.join(temporary, 'model.json'), JSON.stringify(manifest, null, 2) + '\n');
+  });
+}
+
+export function loadCheckpoint(dir: string): Checkpoint {
+  const manifestFile = path.join(dir, 'model.json');
+  if (!fs.existsSync(manifestFile)) throw new Error(`No checkpoint in ${dir}: ${manifestFile} is missing.`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  } catch (error) {
+    throw new Error(`${manifestFile} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = checkpointManifest.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${manifestFile} is not a Plasticity Studio checkpoint: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const manifest = parsed.data;
+  if (manifest.version > CHECKPOINT_VERSION) {
+    throw new Error(`${manifestFile} was written by a newer Plasticity Studio (checkpoint version ${manifest.version}); this one reads up to version ${CHECKPOINT_VERSION}.`);
+  }
+  const group = manifest.weightsManifest[0];
+  const checkpoint: Checkpoint = {
+    episode: manifest.episode,
+    parameters: { specs: group.weights, values: split(path.join(dir, group.paths[0]), group.weights) },
+  };
+  if (manifest.optimizer) {
+    checkpoint.optimizer = {
+      iterations: manifest.optimizer.iterations,
+      moments: { specs: manifest.optimizer.weights, values: split(path.join(dir, manifest.optimizer.paths[0]), manifest.optimizer.weights) },
+    };
+  }
+  return checkpoint;
+}

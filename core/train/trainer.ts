@@ -1,0 +1,249 @@
+// Episodic training: sample a batch of episodes, run the graph over all their steps, backpropagate
+// through time, take one optimizer step. One process-wide tfjs engine; one run at a time per process.
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { selectBackend, type BackendChoice } from '../compile/backend.ts';
+import { compileGraph, type CompiledProgram } from '../compile/compile.ts';
+import type { GraphDocument } from '../graph/document.ts';
+import { serializeGraphDocument } from '../graph/document.ts';
+import { createRng } from '../util/random.ts';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint, type WeightSpec } from './checkpoint.ts';
+import { appendMetrics, readRunInfo, runFiles, truncateMetrics, writeRunInfo, type RunInfo } from './run-folder.ts';
+import { softwareVersions } from './versions.ts';
+
+export interface TrainingProgress {
+  runDir: string;
+  episode: number;
+  episodes: number;
+  loss: number;
+  metrics: Record<string, number>;
+  episodesPerSecond: number;
+  etaSeconds: number;
+  elapsedSeconds: number;
+  backend: string;
+}
+
+export interface TrainOptions {
+  /** The run folder; created if missing. */
+  outDir: string;
+  /** Total episodes of the run (default: the graph's training.episodes). */
+  episodes?: number;
+  /** Default: the graph's training.seed. */
+  seed?: number;
+  backend?: BackendChoice;
+  /** Continue the run in `outDir` from its checkpoint (its own graph and seed are used). */
+  resume?: boolean;
+  /** Stop after the current episode; the checkpoint is written. */
+  signal?: AbortSignal;
+  /** Awaited between episodes; a host implements pause by not resolving it until resumed. */
+  between?: () => Promise<void>;
+  onProgress?: (progress: TrainingProgress) => void;
+  /** Checkpoint at least every this many episodes (default 100) and every `checkpointSeconds` (default 30). */
+  checkpointEvery?: number;
+  checkpointSeconds?: number;
+}
+
+export interface TrainingResult {
+  runDir: string;
+  status: 'finished' | 'stopped' | 'failed';
+  episodesDone: number;
+  lastLoss: number | null;
+  lastMetrics: Record<string, number>;
+  backend: string;
+  error?: string;
+}
+
+/** Learning rate at an episode (1-based) under the graph's schedule; StepLR steps once per episode, as the paper's code. */
+export function learningRateAt(doc: GraphDocument, episode: number): number {
+  const base = doc.training.optimizer.learningRate;
+  const schedule = doc.training.schedule;
+  if (schedule.kind === 'step') return base * Math.pow(schedule.gamma, Math.floor((episode - 1) / schedule.everyEpisodes));
+  return base;
+}
+
+/** tfjs reads Adam's learning rate at every step but declares it protected; a schedule needs to set it. */
+function setLearningRate(optimizer: tf.AdamOptimizer, learningRate: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+}
+
+function trainableParameters(program: CompiledProgram) {
+  return program.parameters.filter((p) => p.trainable);
+}
+
+function snapshot(program: CompiledProgram, optimizer: tf.AdamOptimizer, episode: number, moments: Map<string, tf.Variable[]> | null): Checkpoint {
+  const specs: WeightSpec[] = program.parameters.map((p) => ({ name: p.name, shape: p.variable.shape, dtype: 'float32' as const }));
+  const values = new Map(program.parameters.map((p) => [p.name, p.variable.dataSync() as Float32Array]));
+  const checkpoint: Checkpoint = { episode, parameters: { specs, values } };
+  if (moments) {
+    const momentSpecs: WeightSpec[] = [];
+    const momentValues = new Map<string, Float32Array>();
+    for (const [name, [m, v]] of moments) {
+      for (const [suffix, variable] of [['m', m], ['v', v]] as const) {
+        momentSpecs.push({ name: `${name}/${suffix}`, shape: variable.shape, dtype: 'float32' });
+        momentValues.set(`${name}/${suffix}`, variable.dataSync() as Float32Array);
+      }
+    }
+    checkpoint.optimizer = { iterations: optimizer.iterations, moments: { specs: momentSpecs, values: momentValues } };
+  }
+  return checkpoint;
+}
+
+/** Adam's moments by our parameter name; null before the first step (Adam creates them lazily). */
+async function adamMoments(optimizer: tf.AdamOptimizer, program: CompiledProgram): Promise<Map<string, tf.Variable[]> | null> {
+  if (optimizer.iterations === 0) return null;
+  const weights = await optimizer.getWeights();
+  const trainable = trainableParameters(program);
+  const count = trainable.length;
+  const moments = new Map<string, tf.Variable[]>();
+  // getWeights: [iterations, m_0 … m_{n-1}, v_0 … v_{n-1}] in the order the gradients were given.
+  trainable.forEach((p, i) => moments.set(p.name, [weights[1 + i].tensor as tf.Variable, weights[1 + count + i].tensor as tf.Variable]));
+  return moments;
+}
+
+async function restoreAdam(optimizer: tf.AdamOptimizer, program: CompiledProgram, checkpoint: Checkpoint): Promise<void> {
+  if (!checkpoint.optimizer) return;
+  const { iterations, moments } = checkpoint.optimizer;
+  const trainable = trainableParameters(program);
+  const tensorOf = (name: string, shape: number[]) => {
+    const values = moments.values.get(name);
+    if (!values) throw new Error(`The checkpoint's optimizer state has no "${name}".`);
+    return tf.tensor(values, shape);
+  };
+  await optimizer.setWeights([
+    { name: 'iter', tensor: tf.scalar(iterations, 'int32') },
+    ...trainable.map((p) => ({ name: `${p.variable.name}/m`, tensor: tensorOf(`${p.name}/m`, p.variable.shape) })),
+    ...trainable.map((p) => ({ name: `${p.variable.name}/v`, tensor: tensorOf(`${p.name}/v`, p.variable.shape) })),
+  ]);
+}
+
+export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions): Promise<TrainingResult> {
+  const runDir = options.outDir;
+  let doc = inputDoc;
+  let checkpoint: Checkpoint | undefined;
+  let previous: RunInfo | undefined;
+  if (options.resume) {
+    previous = readRunInfo(runDir);
+    checkpoint = loadCheckpoint(path.join(runDir, runFiles.checkpoint));
+  }
+  const backend = await selectBackend(options.backend ?? 'auto');
+  const seed = previous?.seed ?? options.seed ?? doc.training.seed;
+  const episodes = options.episodes ?? previous?.episodes ?? doc.training.episodes;
+  const batchSize = doc.training.batchSize;
+  const startEpisode = checkpoint?.episode ?? 0;
+
+  const program = compileGraph(doc, { seed, initialValues: checkpoint?.parameters.values });
+  const optimizerSettings = doc.training.optimizer;
+  const optimizer = tf.train.adam(learningRateAt(doc, startEpisode + 1), optimizerSettings.beta1, optimizerSettings.beta2, optimizerSettings.epsilon);
+  if (checkpoint) await restoreAdam(optimizer, program, checkpoint);
+
+  fs.mkdirSync(runDir, { recursive: true });
+  if (!options.resume) {
+    fs.writeFileSync(path.join(runDir, runFiles.graph), serializeGraphDocument(doc));
+    fs.writeFileSync(path.join(runDir, runFiles.metrics), '');
+  } else {
+    truncateMetrics(runDir, startEpisode);
+  }
+  const info: RunInfo = {
+    runId: previous?.runId ?? path.basename(path.resolve(runDir)),
+    status: 'running',
+    seed,
+    episodes,
+    episodesDone: startEpisode,
+    batchSize,
+    backend,
+    versions: softwareVersions(),
+    startedAt: previous?.startedAt ?? new Date().toISOString(),
+  };
+  writeRunInfo(runDir, info);
+
+  const trainable = trainableParameters(program);
+  const trainableVariables = trainable.map((p) => p.variable);
+  const checkpointEvery = options.checkpointEvery ?? 100;
+  const checkpointMs = (options.checkpointSeconds ?? 30) * 1000;
+  const started = performance.now();
+  let lastCheckpointAt = performance.now();
+  let lastCheckpointEpisode = startEpisode;
+  const recentDurations: number[] = [];
+  let episode = startEpisode;
+  let lastLoss: number | null = null;
+  let lastMetrics: Record<string, number> = {};
+  let status: TrainingResult['status'] = 'finished';
+  let error: string | undefined;
+
+  const writeCheckpoint = async () => {
+    saveCheckpoint(path.join(runDir, runFiles.checkpoint), snapshot(program, optimizer, episode, await adamMoments(optimizer, program)));
+    lastCheckpointAt = performance.now();
+    lastCheckpointEpisode = episode;
+  };
+
+  try {
+    while (episode < episodes) {
+      await options.between?.();
+      if (options.signal?.aborted) {
+        status = 'stopped';
+        break;
+      }
+      const next = episode + 1;
+      const t0 = performance.now();
+      setLearningRate(optimizer, learningRateAt(doc, next));
+      const batch = program.sampleEpisodes(createRng(seed).fork(`episode/${next}`), batchSize);
+      let metrics: Record<string, number> = {};
+      let loss = NaN;
+      // Gradients are computed first and applied only if the loss is finite, so a divergent
+      // episode never overwrites the last good parameters.
+      const finite = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const result = program.run(batch);
+          metrics = result.metrics;
+          return result.loss;
+        }, trainableVariables);
+        loss = value.dataSync()[0];
+        if (!Number.isFinite(loss)) return false;
+        optimizer.applyGradients(grads as tf.NamedVariableMap);
+        return true;
+      });
+      if (!finite) {
+        status = 'failed';
+        error = `The loss became ${loss} at episode ${next}: training diverged. The checkpoint keeps the parameters of episode ${lastCheckpointEpisode}; try a smaller learning rate.`;
+        break;
+      }
+      episode = next;
+      const seconds = (performance.now() - t0) / 1000;
+      lastLoss = loss;
+      lastMetrics = metrics;
+      appendMetrics(runDir, { episode, loss, ...metrics, seconds });
+      recentDurations.push(seconds);
+      if (recentDurations.length > 20) recentDurations.shift();
+      const meanSeconds = recentDurations.reduce((a, b) => a + b, 0) / recentDurations.length;
+      options.onProgress?.({
+        runDir,
+        episode,
+        episodes,
+        loss,
+        metrics,
+        episodesPerSecond: 1 / meanSeconds,
+        etaSeconds: (episodes - episode) * meanSeconds,
+        elapsedSeconds: (performance.now() - started) / 1000,
+        backend,
+      });
+      if (episode - lastCheckpointEpisode >= checkpointEvery || performance.now() - lastCheckpointAt >= checkpointMs) {
+        await writeCheckpoint();
+        writeRunInfo(runDir, { ...info, episodesDone: episode });
+      }
+    }
+    if (episode !== lastCheckpointEpisode && status !== 'failed') await writeCheckpoint();
+    else if (startEpisode === 0 && episode === 0) await writeCheckpoint();
+  } catch (caught) {
+    status = 'failed';
+    error = (caught as Error).message;
+    throw caught;
+  } finally {
+    const finishedInfo: RunInfo = { ...info, status, episodesDone: lastCheckpointEpisode, finishedAt: new Date().toISOString() };
+    if (error) finishedInfo.error = error;
+    writeRunInfo(runDir, finishedInfo);
+    optimizer.dispose();
+    program.dispose();
+  }
+  return { runDir, status, episodesDone: lastCheckpointEpisode, lastLoss, lastMetrics, backend, error };
+}
