@@ -14,7 +14,8 @@ import type { Rng } from '../util/random.ts';
 /** Per-step shape of a value, without the time and batch axes: [1001] for a vector, [1, 31, 31] for an image. */
 export type Shape = readonly number[];
 
-export type NodeCategory = 'source' | 'layer' | 'plastic' | 'recurrent' | 'loss' | 'metric' | 'utility';
+/** 'environment': a source that also consumes the agent's output (e.g. the maze's action), see `delayedInputs`. */
+export type NodeCategory = 'source' | 'environment' | 'layer' | 'plastic' | 'recurrent' | 'loss' | 'metric' | 'utility';
 
 export interface PortSpec {
   name: string;
@@ -105,10 +106,22 @@ export interface NodeKind<Params extends Record<string, unknown> = Record<string
   outputs: PortSpec[];
   /** zod object schema; every field has a default and a `.describe()` text that the inspector shows. */
   params: z.ZodType<Params>;
-  /** Carries state from one step to the next, so a cycle through it is legal. */
+  /**
+   * Carries state from one step to the next (recurrent and plastic layers scan over time inside).
+   * In sequence mode a layer's own output cannot yet be fed back into its input: validation reports such a cycle.
+   */
   stateful: boolean;
+  /**
+   * Inputs read with a one-step delay: the value that arrived at step t-1 (an environment's action input).
+   * Edges into them do not order the graph, so a cycle closed through them is legal.
+   */
+  delayedInputs?: string[];
   /** Connections into this port are drawn as plastic in the editor. */
   plasticOutputs?: string[];
+  /**
+   * Output shapes from the params and the shapes of the CONNECTED inputs. An input may be missing (the editor asks
+   * about partly wired graphs): check what is present, and report issues on the port or param at fault.
+   */
   inferShapes(params: Params, inputs: Record<string, Shape>): ShapeResult;
   countParameters(params: Params, inputs: Record<string, Shape>): ParameterCount;
   build(params: Params, ctx: BuildContext): BuiltNode;

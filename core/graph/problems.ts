@@ -1,0 +1,46 @@
+// A problem found in a graph, addressed to what the user must fix: a node and one of its ports or
+// parameters, an edge, or a document field. `message` is a full sentence that names the node.
+import type { GraphNode } from './document.ts';
+
+export type ProblemCode =
+  | 'unknown-kind'
+  | 'duplicate-node-id'
+  | 'duplicate-edge-id'
+  | 'missing-node'
+  | 'missing-port'
+  | 'wrong-direction'
+  | 'input-already-connected'
+  | 'required-input'
+  | 'invalid-param'
+  | 'unknown-param'
+  | 'shape'
+  | 'cycle-without-state'
+  | 'stateful-feedback'
+  | 'no-loss'
+  | 'several-sources'
+  | 'unused-node'
+  | 'invalid-training'
+  | 'internal';
+
+export interface Problem {
+  severity: 'error' | 'warning';
+  /** Stable machine-readable class of the problem (the message wording may change). */
+  code: ProblemCode;
+  nodeId?: string;
+  port?: string;
+  param?: string;
+  edgeId?: string;
+  /** A document field outside the nodes, e.g. `training.optimizer.learningRate`. */
+  field?: string;
+  message: string;
+}
+
+/** `Node "memory" (PlasticRecurrent)`: by label when it has one, else by id. */
+export function nodeTitle(node: Pick<GraphNode, 'id' | 'kind' | 'label'>): string {
+  const name = node.label?.trim() ? node.label.trim() : node.id;
+  return `Node "${name}" (${node.kind})`;
+}
+
+export function hasErrors(problems: readonly Problem[]): boolean {
+  return problems.some((problem) => problem.severity === 'error');
+}

@@ -1,0 +1,82 @@
+// Shape inference: each node's per-step input and output shapes, node by node in evaluation order. A node is
+// skipped (no shapes, no new problem) when something feeding it is already broken, so one mistake gives
+// one message instead of a cascade down the graph.
+import type { Shape } from '../nodes/kind.ts';
+import type { ResolvedGraph, ResolvedNode } from './resolve.ts';
+import type { Problem } from './problems.ts';
+
+export interface NodeShapes {
+  inputs: Record<string, Shape>;
+  outputs: Record<string, Shape>;
+}
+
+export function inferShapesInOrder(graph: ResolvedGraph, order: readonly string[]): { shapes: Map<string, NodeShapes>; problems: Problem[] } {
+  const shapes = new Map<string, NodeShapes>();
+  const problems: Problem[] = [];
+  const delayedChecks: ResolvedNode[] = [];
+
+  for (const id of order) {
+    const resolved = graph.nodes.get(id);
+    if (!resolved?.kind || !resolved.params) continue;
+    const delayed = new Set(resolved.kind.delayedInputs ?? []);
+    const inputs = gatherInputs(graph, resolved, shapes, delayed);
+    if (!inputs) continue;
+    const outputs = runInference(resolved, inputs, problems);
+    if (!outputs) continue;
+    shapes.set(id, { inputs, outputs });
+    if (delayed.size > 0) delayedChecks.push(resolved);
+  }
+
+  // Delayed inputs (an environment's action) come from nodes evaluated later in the step: check them now
+  // that every shape is known, keeping the outputs found in the first pass.
+  for (const resolved of delayedChecks) {
+    const inputs = gatherInputs(graph, resolved, shapes, new Set());
+    if (!inputs) continue;
+    if (runInference(resolved, inputs, problems)) shapes.get(resolved.node.id)!.inputs = inputs;
+  }
+  return { shapes, problems };
+}
+
+/** Shapes arriving at each connected input, or undefined when an incoming edge or its source is broken. */
+function gatherInputs(
+  graph: ResolvedGraph,
+  resolved: ResolvedNode,
+  shapes: Map<string, NodeShapes>,
+  skipPorts: Set<string>,
+): Record<string, Shape> | undefined {
+  const inputs: Record<string, Shape> = {};
+  for (const edge of graph.doc.edges) {
+    if (edge.to.node !== resolved.node.id || skipPorts.has(edge.to.port)) continue;
+    if (graph.brokenEdges.has(edge.id)) return undefined;
+    const shape = shapes.get(edge.from.node)?.outputs[edge.from.port];
+    if (!shape) return undefined;
+    inputs[edge.to.port] = shape;
+  }
+  return inputs;
+}
+
+function runInference(resolved: ResolvedNode, inputs: Record<string, Shape>, problems: Problem[]): Record<string, Shape> | undefined {
+  const { kind, params, node, title } = resolved;
+  try {
+    const result = kind!.inferShapes(params!, inputs);
+    if (result.ok) return result.outputs;
+    for (const issue of result.issues) {
+      problems.push({
+        severity: 'error',
+        code: 'shape',
+        nodeId: node.id,
+        ...(issue.port && { port: issue.port }),
+        ...(issue.param && { param: issue.param }),
+        message: `${title}: ${issue.message}`,
+      });
+    }
+  } catch (error) {
+    problems.push({
+      severity: 'error',
+      code: 'internal',
+      nodeId: node.id,
+      message: `${title}: its shape rule failed (${(error as Error).message}); this is a bug in the node kind.`,
+    });
+  }
+  return undefined;
+}

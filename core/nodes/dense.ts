@@ -1,0 +1,63 @@
+// A fully connected layer, applied to each step independently: output = act(x · W + b).
+// Time and batch are folded into one axis for the matrix product. PyTorch default init: U(±1/sqrt(fan_in)).
+import { z } from 'zod';
+import type * as tfjs from '@tensorflow/tfjs';
+import { defineNodeKind } from './kind.ts';
+import { pytorchDefaultInit } from './initializers.ts';
+import { flatWidth } from './shape-helpers.ts';
+
+export const DenseParams = z.object({
+  units: z.number().int().min(1).max(100_000).default(64).describe('Number of outputs.'),
+  activation: z
+    .enum(['linear', 'tanh', 'relu', 'sigmoid', 'softmax'])
+    .default('linear')
+    .describe('Function applied to x·W + b ("softmax" normalises over the outputs).'),
+  bias: z.boolean().default(true).describe('Add a learned bias b.'),
+});
+export type DenseParams = z.infer<typeof DenseParams>;
+
+export function applyActivation(tf: typeof tfjs, x: tfjs.Tensor, activation: DenseParams['activation']): tfjs.Tensor {
+  switch (activation) {
+    case 'linear':
+      return x;
+    case 'tanh':
+      return tf.tanh(x);
+    case 'relu':
+      return tf.relu(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+    case 'softmax':
+      return tf.softmax(x);
+  }
+}
+
+export const Dense = defineNodeKind<DenseParams>({
+  kind: 'Dense',
+  title: 'Dense layer',
+  category: 'layer',
+  description: 'Fully connected layer applied at every step: act(x·W + b). Multi-dimensional inputs are flattened.',
+  inputs: [{ name: 'input', description: 'Values at each step (flattened if multi-dimensional).' }],
+  outputs: [{ name: 'output', description: 'The layer’s outputs.' }],
+  params: DenseParams,
+  stateful: false,
+  inferShapes: (params) => ({ ok: true, outputs: { output: [params.units] } }),
+  countParameters(params, inputs) {
+    const fanIn = inputs.input ? flatWidth(inputs.input) : 0;
+    return { trainable: fanIn * params.units + (params.bias ? params.units : 0), plastic: 0 };
+  },
+  build(params, ctx) {
+    const { tf } = ctx;
+    const fanIn = flatWidth(ctx.inputShapes.input);
+    const weight = ctx.parameter('weight', [fanIn, params.units], pytorchDefaultInit(fanIn));
+    const bias = params.bias ? ctx.parameter('bias', [params.units], pytorchDefaultInit(fanIn)) : undefined;
+    return {
+      role: 'layer',
+      forward({ input }) {
+        const [steps, batch] = input.shape;
+        const folded = input.reshape([steps * batch, fanIn]) as tfjs.Tensor2D;
+        const linear = bias ? tf.add(tf.matMul(folded, weight as tfjs.Tensor2D), bias) : tf.matMul(folded, weight as tfjs.Tensor2D);
+        return { output: applyActivation(tf, linear, params.activation).reshape([steps, batch, params.units]) };
+      },
+    };
+  },
+});
