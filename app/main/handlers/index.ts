@@ -1,0 +1,127 @@
+// Every request the renderer can make, as plain functions of a context (no `electron` import): registered on
+// ipcMain by app/main/ipc.ts and on the local WebSocket by app/server/. `dispatch` validates each request
+// and each answer against the channel table, and turns errors into readable messages.
+import path from 'node:path';
+import { channels, isChannelName, type ChannelName, type Channels, type Envelope, type ResponseOf } from '../../shared/channels.ts';
+import type { z } from 'zod';
+import type { TrainingHost } from '../training/host.ts';
+import { AutosaveStore } from './autosave.ts';
+import { checkDocument, listGraphDirectory, readGraphFile, writeGraphFile } from './graph-files.ts';
+import { RecentFiles } from './recent-files.ts';
+import { listRunFolders, readRunMetrics } from './runs.ts';
+import { listTemplates, openTemplate } from './templates.ts';
+import { describeError, UserError } from './user-error.ts';
+
+export interface AppContext {
+  mode: 'electron' | 'browser';
+  version: string;
+  /** Recent files, autosaves and settings live here. */
+  dataDir: string;
+  runsDir: string;
+  templatesDir: string;
+  /** Where file dialogs start. */
+  documentsDir: string;
+  training: TrainingHost;
+}
+
+export type Handler<C extends ChannelName> = (request: z.output<Channels[C]['request']>) => Promise<ResponseOf<C>>;
+export type HandlerTable = { [C in ChannelName]?: Handler<C> };
+
+export function createHandlers(ctx: AppContext): HandlerTable {
+  const recent = new RecentFiles(path.join(ctx.dataDir, 'recent-files.json'));
+  const autosave = new AutosaveStore(path.join(ctx.dataDir, 'autosave'));
+
+  const runDir = (runId: string): string => {
+    const live = ctx.training.list().find((r) => r.runId === runId);
+    if (live) return live.dir;
+    if (!/^[\w.-]+$/.test(runId)) throw new UserError(`There is no run ${runId}.`);
+    return path.join(ctx.runsDir, runId);
+  };
+
+  return {
+    'app:info': async () => ({
+      mode: ctx.mode,
+      version: ctx.version,
+      nativeDialogs: ctx.mode === 'electron',
+      documentsDir: ctx.documentsDir,
+      runsDir: ctx.runsDir,
+      dataDir: ctx.dataDir,
+    }),
+
+    'graph:open': async ({ path: filePath }) => {
+      const document = await readGraphFile(filePath);
+      const absolute = path.resolve(filePath);
+      await recent.add(absolute, document.meta.name);
+      return { path: absolute, document };
+    },
+    'graph:save': async ({ path: filePath, document }) => {
+      const saved = await writeGraphFile(filePath, document);
+      await recent.add(saved, (document as { meta?: { name?: string } }).meta?.name);
+      return { path: saved, savedAt: new Date().toISOString() };
+    },
+    'files:list': async ({ dir }) => listGraphDirectory(dir ?? ctx.documentsDir),
+
+    'templates:list': async () => ({ templates: await listTemplates(ctx.templatesDir) }),
+    'templates:open': async ({ id }) => ({ document: await openTemplate(ctx.templatesDir, id) }),
+
+    'recent:list': async () => ({ files: await recent.list() }),
+    'recent:clear': async () => {
+      await recent.clear();
+      return {};
+    },
+
+    'autosave:write': async ({ sessionId, filePath, document }) => ({ savedAt: await autosave.write(sessionId, filePath, document) }),
+    'autosave:clear': async ({ sessionId }) => {
+      await autosave.clear(sessionId);
+      return {};
+    },
+    'autosave:recoverable': async ({ sessionId }) => ({ records: await autosave.recoverable(sessionId) }),
+
+    'runs:list': async () => {
+      const live = ctx.training.list();
+      const liveIds = new Set(live.map((r) => r.runId));
+      const onDisk = (await listRunFolders(ctx.runsDir)).filter((r) => !liveIds.has(r.runId));
+      return { runs: [...live, ...onDisk] };
+    },
+    'runs:metrics': async ({ runId }) => ({ runId, ...(await readRunMetrics(runDir(runId))) }),
+
+    'training:start': async ({ document, episodes, seed, backend }) => {
+      const checked = checkDocument(document);
+      return ctx.training.start({ document: checked, episodes, seed, backend });
+    },
+    'training:pause': async ({ runId }) => {
+      ctx.training.pause(runId);
+      return {};
+    },
+    'training:resume': async ({ runId }) => {
+      ctx.training.resume(runId);
+      return {};
+    },
+    'training:stop': async ({ runId }) => {
+      ctx.training.stop(runId);
+      return {};
+    },
+    // The browser has no window title to keep in sync here: the page sets its own.
+    'window:setDocumentState': async () => ({}),
+  };
+}
+
+/** Validates, runs and answers one request. Never throws: every failure becomes `{ ok: false }`. */
+export async function dispatch(table: HandlerTable, channel: string, payload: unknown): Promise<Envelope<unknown>> {
+  if (!isChannelName(channel)) return { ok: false, error: { message: `Unknown request "${channel}".` } };
+  const handler = table[channel] as ((request: unknown) => Promise<unknown>) | undefined;
+  if (!handler) return { ok: false, error: { message: `"${channel}" is not available in this mode of the app.` } };
+  const request = channels[channel].request.safeParse(payload ?? {});
+  if (!request.success) {
+    const issue = request.error.issues[0];
+    const where = issue.path.length ? ` (${issue.path.join('.')})` : '';
+    return { ok: false, error: { message: `Invalid "${channel}" request${where}: ${issue.message}` } };
+  }
+  try {
+    const value = await handler(request.data);
+    return { ok: true, value: channels[channel].response.parse(value) };
+  } catch (error) {
+    if (!(error instanceof UserError)) console.error(`Request "${channel}" failed:`, error);
+    return { ok: false, error: { message: describeError(error) } };
+  }
+}

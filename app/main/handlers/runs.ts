@@ -1,0 +1,66 @@
+// The run history: run folders (written by the app's training host or by the CLI) read back for the dashboard.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { readMetrics, runFiles, runInfoSchema, type MetricsRecord } from '../../../core/train/run-folder.ts';
+import type { MetricPoint, RunSummary } from '../../shared/channels.ts';
+import { readJsonIfPresent } from './atomic-write.ts';
+import { UserError } from './user-error.ts';
+
+/** metrics.jsonl keeps metrics beside `episode`, `loss` and `seconds`; the dashboard wants them grouped. */
+export function toMetricPoint(record: MetricsRecord): MetricPoint {
+  const metrics: Record<string, number | null> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === 'episode' || key === 'loss' || key === 'seconds') continue;
+    if (typeof value === 'number' || value === null) metrics[key] = value;
+  }
+  return { episode: record.episode, loss: record.loss, metrics };
+}
+
+/** A run folder's summary, or null when `dir` is not a run folder. */
+export async function readRunSummary(dir: string): Promise<RunSummary | null> {
+  const info = runInfoSchema.safeParse(await readJsonIfPresent(path.join(dir, runFiles.info)));
+  if (!info.success) return null;
+  const graph = (await readJsonIfPresent(path.join(dir, runFiles.graph))) as { meta?: { name?: unknown } } | undefined;
+  const points = readMetrics(dir);
+  const last = points.at(-1);
+  return {
+    runId: info.data.runId,
+    dir,
+    name: typeof graph?.meta?.name === 'string' ? graph.meta.name : path.basename(dir),
+    status: info.data.status,
+    episodes: info.data.episodes,
+    episodesDone: info.data.episodesDone,
+    backend: info.data.backend,
+    seed: info.data.seed,
+    startedAt: info.data.startedAt,
+    finishedAt: info.data.finishedAt ?? null,
+    lastLoss: last?.loss ?? null,
+    error: info.data.error ?? null,
+    live: false,
+    progress: null,
+  };
+}
+
+/** Every run folder directly under `runsDir`, newest first. */
+export async function listRunFolders(runsDir: string): Promise<RunSummary[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(runsDir);
+  } catch {
+    return [];
+  }
+  const runs = await Promise.all(names.map((name) => readRunSummary(path.join(runsDir, name))));
+  return runs.filter((r): r is RunSummary => r !== null).sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+}
+
+export async function readRunMetrics(dir: string): Promise<{ points: MetricPoint[]; metricNames: string[] }> {
+  try {
+    await fs.access(dir);
+  } catch {
+    throw new UserError(`The run folder ${dir} no longer exists.`);
+  }
+  const points = readMetrics(dir).map(toMetricPoint);
+  const names = new Set<string>();
+  for (const p of points) for (const key of Object.keys(p.metrics)) names.add(key);
+  return { points, metricNames: [...names] };
+}

@@ -1,0 +1,227 @@
+// The training host: a queue of runs, each trained in its own process (never on the main thread), one at a
+// time because training is CPU-bound. Progress is relayed as it arrives; pause, resume and stop are
+// messages to the process (stop ends after the current episode and keeps the checkpoint); a process that
+// dies is reported as a failed run and the queue moves on.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Backend, GraphDocumentJson, MetricPoint, RunSummary, TrainingProgress } from '../../shared/channels.ts';
+import { readJsonIfPresent, writeFileAtomic } from '../handlers/atomic-write.ts';
+import { UserError } from '../handlers/user-error.ts';
+import { HostToWorker, WorkerToHost } from './messages.ts';
+
+/** The part of a child process (Node's fork or Electron's utilityProcess) the host uses. */
+export interface TrainerProcess {
+  send(message: HostToWorker): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (description: string | null) => void): void;
+  kill(): void;
+}
+export type SpawnTrainer = () => TrainerProcess;
+
+export interface RunRequest {
+  document: GraphDocumentJson;
+  episodes?: number;
+  seed?: number;
+  backend?: Backend;
+}
+
+export interface TrainingHostOptions {
+  runsDir: string;
+  spawn: SpawnTrainer;
+  onRunsChanged?: (runs: RunSummary[]) => void;
+  onProgress?: (runId: string, points: MetricPoint[], progress: TrainingProgress) => void;
+  now?: () => Date;
+}
+
+interface HostRun {
+  summary: RunSummary;
+  request: RunRequest;
+  process: TrainerProcess | null;
+  ended: boolean;
+}
+
+export class TrainingHost {
+  private readonly runs: HostRun[] = [];
+  private readonly options: TrainingHostOptions;
+
+  constructor(options: TrainingHostOptions) {
+    this.options = options;
+  }
+
+  /** Queues a run; it starts at once when nothing else is training. */
+  async start(request: RunRequest): Promise<{ runId: string; dir: string }> {
+    const meta = request.document.meta as { name?: unknown } | undefined;
+    const name = typeof meta?.name === 'string' ? meta.name : 'graph';
+    const { runId, dir } = await this.reserveRunFolder(name);
+    const run: HostRun = {
+      request,
+      process: null,
+      ended: false,
+      summary: {
+        runId,
+        dir,
+        name,
+        status: 'queued',
+        episodes: request.episodes ?? null,
+        episodesDone: 0,
+        backend: null,
+        seed: request.seed ?? null,
+        startedAt: null,
+        finishedAt: null,
+        lastLoss: null,
+        error: null,
+        live: true,
+        progress: null,
+      },
+    };
+    this.runs.push(run);
+    this.startNext();
+    this.changed();
+    return { runId, dir };
+  }
+
+  pause(runId: string): void {
+    const run = this.find(runId);
+    if (run.summary.status !== 'running') throw new UserError(`The run ${runId} is not running, so it cannot be paused.`);
+    run.process?.send({ type: 'pause' });
+    run.summary.status = 'paused';
+    this.changed();
+  }
+
+  resume(runId: string): void {
+    const run = this.find(runId);
+    if (run.summary.status !== 'paused') throw new UserError(`The run ${runId} is not paused.`);
+    run.process?.send({ type: 'resume' });
+    run.summary.status = 'running';
+    this.changed();
+  }
+
+  /** Stops after the current episode (the trainer writes its checkpoint); a queued run is simply dropped. */
+  stop(runId: string): void {
+    const run = this.find(runId);
+    if (run.ended) return;
+    if (run.summary.status === 'queued') {
+      this.end(run, 'stopped', null);
+      void fs.rm(run.summary.dir, { recursive: true, force: true });
+      return;
+    }
+    run.process?.send({ type: 'stop' });
+    run.summary.status = 'stopping';
+    this.changed();
+  }
+
+  list(): RunSummary[] {
+    return this.runs.map((r) => structuredClone(r.summary)).reverse();
+  }
+
+  /** Kills every training process (the app is quitting); their checkpoints are as of the last save. */
+  dispose(): void {
+    for (const run of this.runs) {
+      if (!run.ended) {
+        run.ended = true;
+        run.process?.kill();
+      }
+    }
+  }
+
+  private find(runId: string): HostRun {
+    const run = this.runs.find((r) => r.summary.runId === runId);
+    if (!run) throw new UserError(`There is no active run ${runId}.`);
+    return run;
+  }
+
+  private async reserveRunFolder(name: string): Promise<{ runId: string; dir: string }> {
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'graph';
+    const stamp = (this.options.now?.() ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+    await fs.mkdir(this.options.runsDir, { recursive: true });
+    for (let attempt = 1; ; attempt += 1) {
+      const runId = attempt === 1 ? `${slug}-${stamp}` : `${slug}-${stamp}-${attempt}`;
+      const dir = path.join(this.options.runsDir, runId);
+      try {
+        await fs.mkdir(dir); // fails if taken, so two runs started in the same second never share a folder
+        return { runId, dir };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+  }
+
+  private startNext(): void {
+    if (this.runs.some((r) => r.process && !r.ended)) return;
+    const next = this.runs.find((r) => r.summary.status === 'queued' && !r.ended);
+    if (!next) return;
+    let child: TrainerProcess;
+    try {
+      child = this.options.spawn();
+    } catch (error) {
+      this.end(next, 'failed', `Could not start the training process: ${(error as Error).message}`);
+      this.startNext();
+      return;
+    }
+    next.process = child;
+    next.summary.status = 'running';
+    next.summary.startedAt = (this.options.now?.() ?? new Date()).toISOString();
+    child.onMessage((raw) => this.handleMessage(next, raw));
+    child.onExit((description) => {
+      if (next.ended) return;
+      const why = description ? ` (${description})` : '';
+      this.end(next, 'failed', `The training process stopped unexpectedly${why}. The last checkpoint in the run folder is kept.`);
+      void this.markFolderFailed(next);
+      this.startNext();
+    });
+    const { document, episodes, seed, backend } = next.request;
+    child.send({ type: 'start', runDir: next.summary.dir, document, episodes, seed, backend });
+  }
+
+  private handleMessage(run: HostRun, raw: unknown): void {
+    const parsed = WorkerToHost.safeParse(raw);
+    if (!parsed.success) {
+      console.warn(`Ignored a malformed message from the training process of ${run.summary.runId}.`);
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case 'progress': {
+        const p = message.progress;
+        run.summary.progress = p;
+        run.summary.episodes = p.episodes;
+        run.summary.episodesDone = p.episode;
+        run.summary.backend = p.backend;
+        run.summary.lastLoss = p.loss;
+        this.options.onProgress?.(run.summary.runId, message.points, p);
+        return;
+      }
+      case 'paused':
+      case 'resumed':
+        return; // the status already changed when the request was sent
+      case 'done':
+        run.summary.episodesDone = message.episodesDone;
+        this.end(run, message.status, message.error ?? null);
+        run.process?.kill();
+        this.startNext();
+        return;
+    }
+  }
+
+  private end(run: HostRun, status: RunSummary['status'], error: string | null): void {
+    run.ended = true;
+    run.summary.status = status;
+    run.summary.error = error;
+    run.summary.finishedAt = (this.options.now?.() ?? new Date()).toISOString();
+    this.changed();
+  }
+
+  /** A dead process cannot record its own failure, so run.json would say "running" forever. */
+  private async markFolderFailed(run: HostRun): Promise<void> {
+    const file = path.join(run.summary.dir, 'run.json');
+    const info = await readJsonIfPresent(file);
+    if (info && typeof info === 'object' && (info as { status?: unknown }).status === 'running') {
+      const updated = { ...info, status: 'failed', error: run.summary.error, finishedAt: run.summary.finishedAt };
+      await writeFileAtomic(file, JSON.stringify(updated, null, 2) + '\n');
+    }
+  }
+
+  private changed(): void {
+    this.options.onRunsChanged?.(this.list());
+  }
+}

@@ -1,0 +1,32 @@
+// Messages between the training host (main process) and the training process. Both sides validate.
+import { z } from 'zod';
+import { Backend, GraphDocumentJson, MetricPoint, TrainingProgress } from '../../shared/channels.ts';
+
+export const HostToWorker = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    runDir: z.string(),
+    document: GraphDocumentJson,
+    episodes: z.number().int().positive().optional(),
+    seed: z.number().int().optional(),
+    backend: Backend.optional(),
+  }),
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  z.object({ type: z.literal('stop') }),
+]);
+export type HostToWorker = z.infer<typeof HostToWorker>;
+
+export const WorkerToHost = z.discriminatedUnion('type', [
+  /** Points since the last message (progress is batched so a fast run does not flood the UI). */
+  z.object({ type: z.literal('progress'), points: z.array(MetricPoint), progress: TrainingProgress }),
+  z.object({ type: z.literal('paused') }),
+  z.object({ type: z.literal('resumed') }),
+  z.object({
+    type: z.literal('done'),
+    status: z.enum(['finished', 'stopped', 'failed']),
+    episodesDone: z.number(),
+    error: z.string().optional(),
+  }),
+]);
+export type WorkerToHost = z.infer<typeof WorkerToHost>;

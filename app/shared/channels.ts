@@ -1,0 +1,231 @@
+// The one typed table of everything the renderer can ask the main process (or the browser-mode server) and
+// everything it is told. Each channel has a zod schema for its request and its response; the receiving side
+// validates (handlers validate requests, API clients validate responses and events), so a malformed message
+// is a clear error at the boundary instead of a crash deep inside. Style after chaiNNer's safeIpc table.
+import { z } from 'zod';
+
+/**
+ * A graph document as it crosses a boundary. Only its envelope is checked here; the full schema
+ * (core/graph) is applied by the handler that uses it, which reports problems in a user's words.
+ */
+export const GraphDocumentJson = z
+  .object({ format: z.literal('plasticity-graph'), version: z.number().int() })
+  .loose();
+export type GraphDocumentJson = z.infer<typeof GraphDocumentJson>;
+
+const FilePath = z.string().min(1, 'A file path is required');
+const Empty = z.object({}).strict();
+
+export const ExpectedResult = z
+  .object({
+    metric: z.string(),
+    below: z.number().optional(),
+    above: z.number().optional(),
+    withinEpisodes: z.number().optional(),
+    source: z.string().optional(),
+  })
+  .loose();
+
+export const TemplateSummary = z.object({
+  id: z.string(),
+  path: z.string(),
+  name: z.string(),
+  description: z.string(),
+  expected: ExpectedResult.optional(),
+  nodeCount: z.number().int(),
+  episodes: z.number().int().optional(),
+});
+export type TemplateSummary = z.infer<typeof TemplateSummary>;
+
+export const RecentFile = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
+export type RecentFile = z.infer<typeof RecentFile>;
+
+export const DirectoryEntry = z.object({ name: z.string(), path: z.string(), isDirectory: z.boolean() });
+export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
+
+export const AutosaveRecord = z.object({
+  sessionId: z.string(),
+  filePath: z.string().nullable(),
+  name: z.string(),
+  savedAt: z.string(),
+  document: GraphDocumentJson,
+});
+export type AutosaveRecord = z.infer<typeof AutosaveRecord>;
+
+export const Backend = z.enum(['auto', 'wasm', 'cpu', 'tensorflow']);
+export type Backend = z.infer<typeof Backend>;
+
+export const RunStatus = z.enum(['queued', 'running', 'paused', 'stopping', 'finished', 'stopped', 'failed']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** One episode's numbers, as in a run folder's metrics.jsonl. */
+export const MetricPoint = z.object({ episode: z.number(), loss: z.number().nullable(), metrics: z.record(z.string(), z.number().nullable()) });
+export type MetricPoint = z.infer<typeof MetricPoint>;
+
+export const TrainingProgress = z.object({
+  episode: z.number(),
+  episodes: z.number(),
+  loss: z.number().nullable(),
+  metrics: z.record(z.string(), z.number().nullable()),
+  episodesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  elapsedSeconds: z.number(),
+  backend: z.string(),
+});
+export type TrainingProgress = z.infer<typeof TrainingProgress>;
+
+/** A run as the run history shows it: read from its folder, or live from the training host. */
+export const RunSummary = z.object({
+  runId: z.string(),
+  dir: z.string(),
+  name: z.string(),
+  status: RunStatus,
+  episodes: z.number().nullable(),
+  episodesDone: z.number().nullable(),
+  backend: z.string().nullable(),
+  seed: z.number().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  lastLoss: z.number().nullable(),
+  error: z.string().nullable(),
+  /** Set while the training host knows the run (queued, running, paused, or ended in this session). */
+  live: z.boolean(),
+  progress: TrainingProgress.nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const AppInfo = z.object({
+  mode: z.enum(['electron', 'browser']),
+  version: z.string(),
+  nativeDialogs: z.boolean(),
+  documentsDir: z.string(),
+  runsDir: z.string(),
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const RunRef = z.object({ runId: z.string().min(1) });
+
+export const channels = {
+  'app:info': { request: Empty, response: AppInfo },
+
+  'graph:open': {
+    request: z.object({ path: FilePath }),
+    response: z.object({ path: z.string(), document: GraphDocumentJson }),
+  },
+  'graph:save': {
+    request: z.object({ path: FilePath, document: GraphDocumentJson }),
+    response: z.object({ path: z.string(), savedAt: z.string() }),
+  },
+  /** The browser mode's file dialog lists folders through this (Electron uses native dialogs). */
+  'files:list': {
+    request: z.object({ dir: z.string().optional() }),
+    response: z.object({ dir: z.string(), parent: z.string().nullable(), entries: z.array(DirectoryEntry) }),
+  },
+
+  'templates:list': { request: Empty, response: z.object({ templates: z.array(TemplateSummary) }) },
+  'templates:open': {
+    request: z.object({ id: z.string().min(1) }),
+    response: z.object({ document: GraphDocumentJson }),
+  },
+
+  'recent:list': { request: Empty, response: z.object({ files: z.array(RecentFile) }) },
+  'recent:clear': { request: Empty, response: z.object({}) },
+
+  'autosave:write': {
+    request: z.object({ sessionId: z.string().min(1), filePath: z.string().nullable(), document: GraphDocumentJson }),
+    response: z.object({ savedAt: z.string() }),
+  },
+  'autosave:clear': { request: z.object({ sessionId: z.string().min(1) }), response: z.object({}) },
+  /** Unsaved work left by a session that did not close cleanly (a crash, a killed tab), newest first. */
+  'autosave:recoverable': {
+    request: z.object({ sessionId: z.string().min(1) }),
+    response: z.object({ records: z.array(AutosaveRecord) }),
+  },
+
+  'runs:list': { request: Empty, response: z.object({ runs: z.array(RunSummary) }) },
+  'runs:metrics': {
+    request: RunRef,
+    response: z.object({ runId: z.string(), points: z.array(MetricPoint), metricNames: z.array(z.string()) }),
+  },
+
+  'training:start': {
+    request: z.object({
+      document: GraphDocumentJson,
+      filePath: z.string().nullable().optional(),
+      episodes: z.number().int().positive().optional(),
+      seed: z.number().int().optional(),
+      backend: Backend.optional(),
+    }),
+    response: z.object({ runId: z.string(), dir: z.string() }),
+  },
+  'training:pause': { request: RunRef, response: z.object({}) },
+  'training:resume': { request: RunRef, response: z.object({}) },
+  'training:stop': { request: RunRef, response: z.object({}) },
+
+  /** Electron only: the main process keeps the title marker and the "discard changes?" prompt in sync. */
+  'window:setDocumentState': {
+    request: z.object({ name: z.string(), filePath: z.string().nullable(), dirty: z.boolean() }),
+    response: z.object({}),
+  },
+  /** Electron only: native dialogs. The browser mode shows its own file dialog instead. */
+  'dialog:openGraph': { request: Empty, response: z.object({ path: z.string().nullable() }) },
+  'dialog:saveGraph': {
+    request: z.object({ suggestedName: z.string() }),
+    response: z.object({ path: z.string().nullable() }),
+  },
+} as const;
+
+export const MenuCommand = z.enum([
+  'new',
+  'newFromTemplate',
+  'open',
+  'save',
+  'saveAs',
+  'export',
+  'undo',
+  'redo',
+  'cut',
+  'copy',
+  'paste',
+  'delete',
+  'selectAll',
+  'duplicate',
+  'fitView',
+  'autoLayout',
+  'toggleDashboard',
+  'about',
+]);
+export type MenuCommand = z.infer<typeof MenuCommand>;
+
+/** Pushed from the main process (or server) to the renderer. */
+export const events = {
+  'training:runs': z.object({ runs: z.array(RunSummary) }),
+  'training:progress': z.object({ runId: z.string(), points: z.array(MetricPoint), progress: TrainingProgress }),
+  'menu:command': z.object({ command: MenuCommand, path: z.string().optional() }),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export function isChannelName(name: string): name is ChannelName {
+  return Object.hasOwn(channels, name);
+}
+
+/** What every request returns on the wire, so errors arrive as readable messages on both transports. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { message: string } };
+export const EnvelopeSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ message: z.string() }) }),
+]);
+
+/** The object the renderer talks to: the preload bridge in Electron, the WebSocket client in a browser. */
+export interface PlasticityApi {
+  readonly transport: 'electron' | 'browser';
+  invoke<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
