@@ -170,6 +170,14 @@ def parse_args(argv):
     return args
 
 
+def resident_kb():
+    with open('/proc/self/status') as status:
+        for line in status:
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+    return None
+
+
 def emit(record):
     print(json.dumps(record), flush=True)
 
@@ -181,6 +189,7 @@ def main(argv):
     torch.manual_seed(0)  # nothing here draws from torch's RNG; set for safety
     model = Model(args)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
+    start_rss_kb = resident_kb()  # interpreter + torch + parameters, before any episode
     for episode in range(args.warmup + args.episodes):
         inputs, target = model.episode_data(episode)
         start = time.perf_counter()
@@ -191,9 +200,9 @@ def main(argv):
         loss_value = loss.item()
         seconds = time.perf_counter() - start
         emit({'event': 'episode', 'index': episode, 'warmup': episode < args.warmup,
-              'seconds': seconds, 'loss': loss_value})
+              'seconds': seconds, 'loss': loss_value if math.isfinite(loss_value) else None})
         del loss
-    emit({'event': 'done', 'peakRssKB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    emit({'event': 'done', 'peakRssKB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'startRssKB': start_rss_kb,
           'backend': f'pytorch {torch.__version__} cpu', 'threads': torch.get_num_threads()})
 
 
