@@ -4,7 +4,6 @@ import { BinaryPatternEpisode } from './binary-pattern-episode.ts';
 import { Dense } from './dense.ts';
 import { LSTM } from './lstm.ts';
 import { Pad } from './pad.ts';
-import { Pad } from './pad.ts';
 import { PlasticDense } from './plastic-dense.ts';
 import { PlasticRecurrent } from './plastic-recurrent.ts';
 import { Recurrent } from './recurrent.ts';
