@@ -3,7 +3,7 @@
 // measured by `npm run bench`, never by tests).
 import { describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';
-import { BENCH_CASES, findCase, referenceArgs, selectCases } from './cases.ts';
+import { BENCH_CASES, estimateReferencePeakMiB, findCase, referenceArgs, selectCases, withSteps } from './cases.ts';
 import { parseChildLine, stderrTail } from './child.ts';
 import { buildCommand, parseRunOptions } from './options.ts';
 import { hash32, signs, ternary } from './signal.ts';
@@ -109,6 +109,24 @@ describe('cases and options', () => {
     const o = parseRunOptions(['--cases', 'a,c', '--rounds', '5', '--episodes=2', '--warmup', '0', '--torch-threads', '2', '--ours-only']);
     expect(o.cases.map((c) => c.id)).toEqual(['a', 'c']);
     expect(o).toMatchObject({ rounds: 5, episodes: 2, warmup: 0, torchThreads: 2, oursOnly: true });
+  });
+
+  it('--steps shortens every selected case on both sides', () => {
+    const o = parseRunOptions(['--cases', 'a,c', '--steps', '40']);
+    expect(o.steps).toBe(40);
+    expect(o.cases.map((c) => c.steps)).toEqual([40, 40]);
+    expect(o.cases[0].title).toMatch(/T=40/);
+    expect(referenceArgs(o.cases[1], { episodes: 1, warmup: 0 })).toContain('--steps=40');
+    expect(withSteps(findCase('a'), 106)).toBe(findCase('a'));
+  });
+
+  it("estimates the PyTorch reference's peak memory near the peaks measured on this machine", () => {
+    // Measured with torch 1.13: case a peaked at 2.8 GB; N=1000, B=8, T=40 at 8.3 GB.
+    expect(estimateReferencePeakMiB(findCase('a')) / 1024).toBeGreaterThan(2.6);
+    expect(estimateReferencePeakMiB(findCase('a')) / 1024).toBeLessThan(3.3);
+    const c40 = estimateReferencePeakMiB(withSteps(findCase('c'), 40)) / 1024;
+    expect(c40).toBeGreaterThan(7.5);
+    expect(c40).toBeLessThan(9.5);
   });
 
   it('rejects bad numbers and unknown cases', () => {

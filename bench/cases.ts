@@ -128,3 +128,18 @@ export function referenceArgs(c: BenchCase, run: { episodes: number; warmup: num
   if (run.threads) args.push(`--threads=${run.threads}`);
   return args;
 }
+
+/** The case with a different episode length (both sides), e.g. to fit the PyTorch reference in memory. */
+export function withSteps(c: BenchCase, steps: number): BenchCase {
+  return steps === c.steps ? c : { ...c, steps, title: `${c.title}, shortened to T=${steps}` };
+}
+
+/**
+ * Rough peak RSS of the PyTorch reference, MiB. Autograd keeps about 6.2 float32 [B, N, N] tensors per step
+ * (measured here with torch 1.13: N=1001 B=1 T=106 → 2.8 GB; N=1000 B=8 T=40 → 8.3 GB) on top of ~250 MB
+ * for the interpreter and torch. Used to skip runs that would exhaust the machine's memory.
+ */
+export function estimateReferencePeakMiB(c: BenchCase): number {
+  const perStepBytes = 6.5 * 4 * c.batch * c.size * c.size;
+  return 260 + (perStepBytes * c.steps) / 2 ** 20;
+}

@@ -1,11 +1,13 @@
 // Command-line options of `npm run bench` (bench/run.ts), parsed with commander.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BENCH_CASES, DEFAULT_CASES, selectCases, type BenchCase } from './cases.ts';
+import { BENCH_CASES, DEFAULT_CASES, selectCases, withSteps, type BenchCase } from './cases.ts';
 
 export interface RunOptions {
   cases: BenchCase[];
   /** Each round runs every selected case once per side (a fresh child process each), sides alternating. */
   rounds: number;
+  /** Overrides every selected case's episode length (both sides); null keeps the cases' own. */
+  steps: number | null;
   /** Timed episodes per child process. */
   episodes: number;
   /** Untimed episodes per child process, before the timed ones. */
@@ -36,6 +38,7 @@ export function buildCommand(): Command {
     .option('--rounds <n>', 'rounds; each runs every case once per side, alternating', integer(1), 3)
     .option('--episodes <n>', 'timed episodes per child process', integer(1), 3)
     .option('--warmup <n>', 'untimed episodes per child process before the timed ones', integer(0), 1)
+    .option('--steps <n>', "override every selected case's time steps T (both sides)", integer(1))
     .option('--torch-threads <n>', "PyTorch threads (default: PyTorch's own default)", integer(1))
     .option('--python <path>', 'python interpreter with torch', '/usr/bin/python3')
     .option('--ours-only', 'skip the PyTorch reference', false)
@@ -52,6 +55,7 @@ export function parseRunOptions(argv: readonly string[], command: Command = buil
     rounds: number;
     episodes: number;
     warmup: number;
+    steps?: number;
     torchThreads?: number;
     python: string;
     oursOnly: boolean;
@@ -64,8 +68,10 @@ export function parseRunOptions(argv: readonly string[], command: Command = buil
   } catch (error) {
     throw new InvalidArgumentError(`--cases: ${(error as Error).message}`);
   }
+  const steps = o.steps ?? null;
   return {
-    cases,
+    cases: steps == null ? cases : cases.map((c) => withSteps(c, steps)),
+    steps,
     rounds: o.rounds,
     episodes: o.episodes,
     warmup: o.warmup,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
-import { referenceArgs, type BenchCase } from './cases.ts';
+import { estimateReferencePeakMiB, referenceArgs, type BenchCase } from './cases.ts';
 import { runChild, type ChildReport } from './child.ts';
 import { parseRunOptions, type RunOptions } from './options.ts';
 import { formatTable, goalVerdicts, GOAL, maxLossDisagreement, summarize, type TableRow } from './stats.ts';
@@ -16,12 +16,16 @@ import { formatTable, goalVerdicts, GOAL, maxLossDisagreement, summarize, type T
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Same computation, same inputs and init: float32 summation order is the only expected difference. */
 const LOSS_TOLERANCE = 1e-3;
+/** Start a PyTorch child only if its estimated peak fits in this share of the available memory (others share the machine). */
+const MEMORY_SHARE = 0.8;
 
 type Side = 'ours' | 'pytorch';
 
 interface SideResult {
   runs: ChildReport[];
   error: string | null;
+  /** Why this side was not run (not a failure), e.g. not enough memory. */
+  skipped: string | null;
 }
 
 function parseOptionsOrExit(): RunOptions {
@@ -40,6 +44,28 @@ function detectTorch(python: string): { version: string } | { missing: string } 
   if (probe.error) return { missing: `${python} not found (${probe.error.message})` };
   if (probe.status !== 0) return { missing: `${python} cannot import torch (install Debian's python3-torch)` };
   return { version: probe.stdout.trim() };
+}
+
+/** MemAvailable from /proc/meminfo (what can be allocated without swapping), else free memory. */
+function availableMemoryMiB(): number {
+  try {
+    const match = /^MemAvailable:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
+    if (match) return Number(match[1]) / 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return os.freemem() / 2 ** 20;
+}
+
+/** A reason to skip the PyTorch run of this case, or null when it fits in memory. */
+function referenceMemoryProblem(c: BenchCase): string | null {
+  const needed = estimateReferencePeakMiB(c);
+  const budget = MEMORY_SHARE * availableMemoryMiB();
+  if (needed <= budget) return null;
+  const perStep = (needed - 260) / c.steps;
+  const fittingSteps = Math.max(1, Math.floor((budget - 260) / perStep));
+  const gib = (mib: number) => (mib / 1024).toFixed(1);
+  return `PyTorch needs about ${gib(needed)} GiB for this case and ${gib(budget)} GiB is ${MEMORY_SHARE * 100}% of what is available; try --cases ${c.id} --steps ${fittingSteps}`;
 }
 
 function childCommand(side: Side, c: BenchCase, o: RunOptions): [string, string[]] {
@@ -93,7 +119,10 @@ bar.start(options.cases.length * options.rounds * sides.length * perChild, 0, { 
 
 const results = new Map<string, Record<Side, SideResult>>();
 for (const c of options.cases) {
-  const bySide: Record<Side, SideResult> = { ours: { runs: [], error: null }, pytorch: { runs: [], error: null } };
+  const bySide: Record<Side, SideResult> = {
+    ours: { runs: [], error: null, skipped: null },
+    pytorch: { runs: [], error: null, skipped: null },
+  };
   results.set(c.id, bySide);
   for (let round = 0; round < options.rounds; round++) {
     // Alternate which side goes first, so slow drifts in machine load do not favour one side.
@@ -101,7 +130,8 @@ for (const c of options.cases) {
     for (const side of order) {
       const result = bySide[side];
       const payload = { caseId: c.id, round: `${round + 1}/${options.rounds}`, side };
-      if (result.error) {
+      if (side === 'pytorch' && !result.skipped && !result.error) result.skipped = referenceMemoryProblem(c);
+      if (result.error || result.skipped) {
         bar.increment(perChild, payload);
         continue;
       }
@@ -132,11 +162,12 @@ const caseReports = options.cases.map((c) => {
     oursPeakMiB: peakMiB(ours.runs),
     referencePeakMiB: peakMiB(pytorch.runs),
     lossDisagreement: lossDisagreement(ours.runs, pytorch.runs),
-    note: ours.error ? 'ours failed' : pytorch.error ? 'PyTorch failed' : undefined,
+    note: ours.error ? 'ours failed' : pytorch.error ? 'PyTorch failed' : pytorch.skipped ? 'PyTorch skipped' : options.steps ? `T=${c.steps}` : undefined,
   };
   rows.push(row);
   const side = (s: SideResult) => ({
     error: s.error,
+    skipped: s.skipped,
     backend: s.runs[0]?.backend ?? null,
     threads: s.runs[0]?.threads ?? null,
     details: s.runs[0]?.details ?? null,
@@ -159,6 +190,7 @@ if (firstTorch) console.log(`PyTorch: ${firstTorch.backend}, ${firstTorch.thread
 
 const failures: string[] = [];
 for (const r of caseReports) {
+  if (r.pytorch?.skipped) console.log(`case ${r.case.id}: PyTorch skipped: ${r.pytorch.skipped}`);
   if (r.ours.error) failures.push(`case ${r.case.id}, ours: ${r.ours.error}`);
   if (r.pytorch?.error) failures.push(`case ${r.case.id}, PyTorch: ${r.pytorch.error}`);
   const d = r.summary.lossDisagreement;
@@ -179,6 +211,7 @@ const report = {
   machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
   settings: {
     rounds: options.rounds,
+    steps: options.steps,
     episodes: options.episodes,
     warmup: options.warmup,
     backend: options.backend,
