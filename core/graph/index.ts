@@ -6,3 +6,4 @@ export { topologicalOrder, findCycles, type Cycle, type CycleReport } from './to
 export type { NodeShapes } from './shapes.ts';
 export { countGraphParameters, type GraphParameterCount } from './parameters.ts';
 export { nodeTitle, hasErrors, type Problem, type ProblemCode } from './problems.ts';
+export * from './edits.ts';

@@ -15,10 +15,17 @@ export function inferShapesInOrder(graph: ResolvedGraph, order: readonly string[
   const problems: Problem[] = [];
   const delayedChecks: ResolvedNode[] = [];
 
+  const position = new Map(order.map((id, i) => [id, i]));
   for (const id of order) {
     const resolved = graph.nodes.get(id);
     if (!resolved?.kind || !resolved.params) continue;
+    // Ports fed from later in the step (delayed inputs, or a cycle cut after a stateful node) are left out
+    // for now and checked once every shape is known.
     const delayed = new Set(resolved.kind.delayedInputs ?? []);
+    for (const edge of graph.doc.edges) {
+      const from = position.get(edge.from.node);
+      if (edge.to.node === id && from !== undefined && from >= position.get(id)!) delayed.add(edge.to.port);
+    }
     const inputs = gatherInputs(graph, resolved, shapes, delayed);
     if (!inputs) continue;
     const outputs = runInference(resolved, inputs, problems);
@@ -27,8 +34,6 @@ export function inferShapesInOrder(graph: ResolvedGraph, order: readonly string[
     if (delayed.size > 0) delayedChecks.push(resolved);
   }
 
-  // Delayed inputs (an environment's action) come from nodes evaluated later in the step: check them now
-  // that every shape is known, keeping the outputs found in the first pass.
   for (const resolved of delayedChecks) {
     const inputs = gatherInputs(graph, resolved, shapes, new Set());
     if (!inputs) continue;
