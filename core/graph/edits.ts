@@ -174,9 +174,14 @@ export function canConnect(doc: GraphDocument, from: PortRef, to: PortRef, catal
       const arriving = edge.to.node === to.node ? shapes.get(edge.from.node)?.outputs[edge.from.port] : undefined;
       if (arriving) inputs[edge.to.port] = arriving;
     }
-    inputs[to.port] = shape;
-    const result = targetKind.inferShapes(parsed.data, inputs);
-    const issue = result.ok ? undefined : result.issues.find((i) => i.port === to.port);
+    // Refuse when the new input brings a port problem that was not there before (e.g. a loss's prediction
+    // no longer matching its target is reported on "prediction" even when "target" is the new edge).
+    const portIssues = (given: Record<string, Shape>) => {
+      const result = targetKind.inferShapes(parsed.data, given);
+      return result.ok ? [] : result.issues.filter((issue) => issue.port);
+    };
+    const before = new Set(portIssues(inputs).map((issue) => issue.message));
+    const issue = portIssues({ ...inputs, [to.port]: shape }).find((i) => !before.has(i.message));
     if (issue) return { ok: false, reason: `Node "${target.label?.trim() || target.id}" (${target.kind}): ${issue.message}` };
   }
   return { ok: true };
