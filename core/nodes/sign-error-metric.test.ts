@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BuiltMetric } from './kind.ts';
+import { SignErrorMetric } from './sign-error-metric.ts';
+import { testBuildContext } from './test-build-context.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function measure(prediction: tf.Tensor, target: tf.Tensor): number {
+  const built = SignErrorMetric.build({}, testBuildContext(tf, {})) as BuiltMetric;
+  expect(built.role).toBe('metric');
+  expect(built.metricName).toBe('signError');
+  return built.measure({ prediction, target });
+}
+
+describe('SignErrorMetric.measure', () => {
+  it('is the fraction of values with the wrong sign at the last step, over values and episodes', () => {
+    const target = tf.tensor3d([
+      [[1, 1, 1, 1], [1, 1, 1, 1]],
+      [[1, -1, 1, -1], [-1, -1, 1, 1]],
+    ]);
+    const prediction = tf.tensor3d([
+      [[-1, -1, -1, -1], [-1, -1, -1, -1]], // step 0 is all wrong, but only the last step counts
+      [[0.9, -0.2, -0.5, 0.1], [0.3, -0.7, 0.2, 0.4]], // wrong: 2 in episode 0, 1 in episode 1
+    ]);
+    expect(measure(prediction, target)).toBeCloseTo(3 / 8, 7);
+  });
+
+  it('counts an output of exactly 0 as wrong, and is 0 for a perfect prediction', () => {
+    const target = tf.tensor3d([[[1, -1]]]);
+    expect(measure(tf.tensor3d([[[0, -3]]]), target)).toBeCloseTo(0.5, 7);
+    expect(measure(tf.tensor3d([[[0.01, -0.01]]]), target)).toBe(0);
+  });
+
+  it('leaves no tensors behind', () => {
+    const target = tf.tensor3d([[[1, -1]]]);
+    const prediction = tf.tensor3d([[[1, 1]]]);
+    const before = tf.memory().numTensors;
+    measure(prediction, target);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
