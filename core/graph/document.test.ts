@@ -78,7 +78,11 @@ describe('parseGraphDocument', () => {
     expect(paths).toEqual(
       expect.arrayContaining(['nodes[1].id', 'nodes[1].position.x', 'edges[0].from.port', 'training.batchSize', 'training.optimizer.kind']),
     );
-    expect(result.problems.find((p) => p.path === 'edges[0].from.port')!.message).toContain('is missing');
+    const messageAt = (path: string) => result.problems.find((p) => p.path === path)!.message;
+    expect(messageAt('edges[0].from.port')).toBe('bad.plastic.json: edges[0].from.port is missing (expected string)');
+    expect(messageAt('nodes[1].position.x')).toBe('bad.plastic.json: nodes[1].position.x is "left" but must be a number');
+    expect(messageAt('training.batchSize')).toBe('bad.plastic.json: training.batchSize is 0 but must be greater than 0');
+    expect(messageAt('training.optimizer.kind')).toContain('"rmsprop", which is not one of the allowed values');
     expect(result.problems.every((p) => p.message.startsWith('bad.plastic.json: '))).toBe(true);
   });
 

@@ -151,7 +151,7 @@ export function graphDocumentFromJson(raw: unknown, fileName = 'graph'): ParseRe
     ok: false,
     problems: parsed.error.issues.map((issue) => {
       const path = formatJsonPath(issue.path);
-      return { path, message: `${fileName}: ${path || 'the document'}: ${describeSchemaIssue(issue)}` };
+      return { path, message: `${fileName}: ${path || 'the document'} ${describeSchemaIssue(issue, migrated.value)}` };
     }),
   };
 }
@@ -171,15 +171,35 @@ export function formatJsonPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function describeSchemaIssue(issue: z.core.$ZodIssue): string {
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** A schema issue as the end of a sentence about the value at its path ("is 0 but must be at least 1"). */
+export function describeSchemaIssue(issue: z.core.$ZodIssue, root: unknown): string {
+  const value = valueAt(root, issue.path);
+  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
+    const expected = issue.code === 'invalid_type' ? issue.expected : issue.values.map((v) => JSON.stringify(v)).join(' or ');
+    return `is missing (expected ${expected})`;
+  }
+  const shown = `is ${JSON.stringify(value)}`;
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? `is missing (expected ${issue.expected})` : `expected ${issue.expected}`;
+      return `${shown} but must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;
     case 'invalid_value':
-      return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+      return `${shown} but must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+    case 'too_small':
+      return `${shown} but must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}`;
+    case 'too_big':
+      return `${shown} but must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
     case 'invalid_union':
-      return 'does not match any allowed form';
+      return `${shown}, which is not one of the allowed values`;
     default:
-      return issue.message;
+      return `${shown}: ${issue.message}`;
   }
 }

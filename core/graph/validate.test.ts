@@ -253,6 +253,7 @@ describe('validateGraph reports', () => {
     const doc = setTraining(binaryPatternGraph(), { batchSize: 0, optimizer: { learningRate: -1 } });
     const problems = only(validateGraph(doc).problems, 'invalid-training');
     expect(problems.map((p) => p.field).sort()).toEqual(['training.batchSize', 'training.optimizer.learningRate']);
+    expect(problems.find((p) => p.field === 'training.batchSize')!.message).toBe('Training setting "training.batchSize" is 0 but must be greater than 0.');
   });
 
   it('all problems at once, not only the first', () => {

@@ -2,7 +2,7 @@
 // plus the shapes that could be inferred. Pure and fast enough to run on every edit in the editor.
 import type { NodeCatalog } from '../nodes/catalog.ts';
 import { nodeCatalog } from '../nodes/catalog.ts';
-import { formatJsonPath, TrainingSettingsSchema, type GraphDocument } from './document.ts';
+import { describeSchemaIssue, formatJsonPath, TrainingSettingsSchema, type GraphDocument } from './document.ts';
 import type { Problem } from './problems.ts';
 import { resolveGraph, type ResolvedGraph } from './resolve.ts';
 import { inferShapesInOrder, type NodeShapes } from './shapes.ts';
@@ -113,6 +113,7 @@ function trainingProblems(doc: GraphDocument): Problem[] {
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => {
     const field = formatJsonPath(['training', ...issue.path]);
-    return { severity: 'error', code: 'invalid-training', field, message: `Training setting "${field}": ${issue.message}.` };
+    const message = `Training setting "${field}" ${describeSchemaIssue(issue, doc.training)}.`;
+    return { severity: 'error', code: 'invalid-training', field, message };
   });
 }
