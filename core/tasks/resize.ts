@@ -24,6 +24,9 @@ export interface AxisResampler {
   inSize: number;
   indices: Int32Array[];
   weights: Float64Array[];
+  /** The same matrix by columns: for input j, the outputs it feeds and their weights. */
+  outputsOf: Int32Array[];
+  outputWeightsOf: Float64Array[];
 }
 
 /** Index reflected into [0, n) without repeating the edge (scipy 'mirror'). */
@@ -75,7 +78,16 @@ export function axisResampler(inSize: number, outSize: number, options: ResizeOp
     indices.push(Int32Array.from(sorted, ([j]) => j));
     weights.push(Float64Array.from(sorted, ([, w]) => w));
   }
-  return { outSize, inSize, indices, weights };
+  const byInput = Array.from({ length: inSize }, () => [] as [number, number][]);
+  indices.forEach((row, o) => row.forEach((j, k) => byInput[j].push([o, weights[o][k]])));
+  return {
+    outSize,
+    inSize,
+    indices,
+    weights,
+    outputsOf: byInput.map((list) => Int32Array.from(list, ([o]) => o)),
+    outputWeightsOf: byInput.map((list) => Float64Array.from(list, ([, w]) => w)),
+  };
 }
 
 /** Resizes a row-major height×width image; clips to the input's range as skimage does. */
@@ -90,36 +102,105 @@ export function resizeImage(
   return resizeWith(image, axisResampler(height, outHeight, options), axisResampler(width, outWidth, options));
 }
 
-/** The same, with resamplers built once for many images of one size. */
+/**
+ * The same, with resamplers built once for many images of one size (the Omniglot loader's hot loop).
+ * Mostly-uniform images (a drawing on a white page) take a sparse path: since every row of A sums to 1,
+ * A·X·Aᵀ = bg + Σ over the pixels that differ from the background bg of (x − bg)·A[:, r]·A[:, c]ᵀ,
+ * where each pixel feeds about 12 outputs through a table built once per size pair.
+ */
 export function resizeWith(image: ArrayLike<number>, rows: AxisResampler, cols: AxisResampler, out?: Float32Array): Float32Array {
   const [height, width] = [rows.inSize, cols.inSize];
   if (image.length !== height * width) throw new Error(`resize: image has ${image.length} values, expected ${height}×${width}`);
+  const source = image instanceof Float32Array ? image : Float32Array.from(image);
+  const background = source[0];
   let low = Infinity;
   let high = -Infinity;
-  for (let p = 0; p < image.length; p++) {
-    low = Math.min(low, image[p]);
-    high = Math.max(high, image[p]);
+  let different = 0;
+  for (let p = 0; p < source.length; p++) {
+    const v = source[p];
+    if (v < low) low = v;
+    if (v > high) high = v;
+    if (v !== background) different++;
   }
-  // Columns first: every input row becomes outWidth values.
-  const partial = new Float64Array(height * cols.outSize);
-  for (let r = 0; r < height; r++) {
-    for (let o = 0; o < cols.outSize; o++) {
-      const idx = cols.indices[o];
-      const wts = cols.weights[o];
-      let sum = 0;
-      for (let k = 0; k < idx.length; k++) sum += wts[k] * image[r * width + idx[k]];
-      partial[r * cols.outSize + o] = sum;
+  const sum = new Float64Array(rows.outSize * cols.outSize);
+  if (different * 4 < source.length) resizeSparse(source, background, rows, cols, sum);
+  else resizeDense(source, rows, cols, sum);
+  const result = out ?? new Float32Array(sum.length);
+  for (let p = 0; p < sum.length; p++) result[p] = sum[p] < low ? low : sum[p] > high ? high : sum[p];
+  return result;
+}
+
+/** For every input pixel, the output pixels it feeds and with what weight (outer product of the two axes). */
+interface PixelSpread {
+  /** Entries of input pixel p are start[p] .. start[p+1]−1. */
+  start: Int32Array;
+  outputs: Int32Array;
+  weights: Float64Array;
+}
+
+const spreadCache = new WeakMap<AxisResampler, WeakMap<AxisResampler, PixelSpread>>();
+
+function pixelSpread(rows: AxisResampler, cols: AxisResampler): PixelSpread {
+  const cached = spreadCache.get(rows)?.get(cols);
+  if (cached) return cached;
+  const start = new Int32Array(rows.inSize * cols.inSize + 1);
+  let total = 0;
+  for (let r = 0; r < rows.inSize; r++) {
+    for (let c = 0; c < cols.inSize; c++) {
+      start[r * cols.inSize + c] = total;
+      total += rows.outputsOf[r].length * cols.outputsOf[c].length;
     }
   }
-  const result = out ?? new Float32Array(rows.outSize * cols.outSize);
+  start[start.length - 1] = total;
+  const outputs = new Int32Array(total);
+  const weights = new Float64Array(total);
+  for (let r = 0; r < rows.inSize; r++) {
+    for (let c = 0; c < cols.inSize; c++) {
+      let e = start[r * cols.inSize + c];
+      rows.outputsOf[r].forEach((rowOut, i) => {
+        cols.outputsOf[c].forEach((colOut, k) => {
+          outputs[e] = rowOut * cols.outSize + colOut;
+          weights[e++] = rows.outputWeightsOf[r][i] * cols.outputWeightsOf[c][k];
+        });
+      });
+    }
+  }
+  const spread = { start, outputs, weights };
+  if (!spreadCache.has(rows)) spreadCache.set(rows, new WeakMap());
+  spreadCache.get(rows)!.set(cols, spread);
+  return spread;
+}
+
+function resizeSparse(source: Float32Array, background: number, rows: AxisResampler, cols: AxisResampler, sum: Float64Array): void {
+  const { start, outputs, weights } = pixelSpread(rows, cols);
+  sum.fill(background);
+  for (let p = 0; p < source.length; p++) {
+    const delta = source[p] - background;
+    if (delta === 0) continue;
+    for (let e = start[p], end = start[p + 1]; e < end; e++) sum[outputs[e]] += delta * weights[e];
+  }
+}
+
+function resizeDense(source: Float32Array, rows: AxisResampler, cols: AxisResampler, sum: Float64Array): void {
+  const [height, width, outWidth] = [rows.inSize, cols.inSize, cols.outSize];
+  // Columns first: every input row becomes outWidth values.
+  const partial = new Float64Array(height * outWidth);
+  for (let o = 0; o < outWidth; o++) {
+    const idx = cols.indices[o];
+    const wts = cols.weights[o];
+    for (let r = 0; r < height; r++) {
+      let acc = 0;
+      for (let k = 0; k < idx.length; k++) acc += wts[k] * source[r * width + idx[k]];
+      partial[r * outWidth + o] = acc;
+    }
+  }
   for (let o = 0; o < rows.outSize; o++) {
     const idx = rows.indices[o];
     const wts = rows.weights[o];
-    for (let c = 0; c < cols.outSize; c++) {
-      let sum = 0;
-      for (let k = 0; k < idx.length; k++) sum += wts[k] * partial[idx[k] * cols.outSize + c];
-      result[o * cols.outSize + c] = Math.min(high, Math.max(low, sum));
+    for (let c = 0; c < outWidth; c++) {
+      let acc = 0;
+      for (let k = 0; k < idx.length; k++) acc += wts[k] * partial[idx[k] * outWidth + c];
+      sum[o * outWidth + c] = acc;
     }
   }
-  return result;
 }
