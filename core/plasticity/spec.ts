@@ -12,6 +12,10 @@
 // mode 'recurrent':   pre_t = post_{t-1} (post_{-1} = 0), M = N.
 // mode 'feedforward': pre_t is an input sequence of width M (the Omniglot plastic head).
 // Hebb starts at zero for every episode and every batch element has its own trace; w, alpha, eta are shared.
+// Gradients (implemented in kernel.ts, derived in README.md): parameter gradients sum over the batch; in
+// 'clamp' mode a clamped neuron's output gradient goes to its drive entry and none reaches its activation,
+// and drive entries that are zero (unclamped) get zero gradient; the clip passes gradient only where the
+// unclipped trace lies inside [−traceClip, traceClip].
 import type * as tfjs from '@tensorflow/tfjs';
 
 export type PlasticityRule = 'hebb' | 'oja';
