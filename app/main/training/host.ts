@@ -114,7 +114,22 @@ export class TrainingHost {
     return this.runs.map((r) => structuredClone(r.summary)).reverse();
   }
 
-  /** Kills every training process (the app is quitting); their checkpoints are as of the last save. */
+  /**
+   * The app is quitting: asks every run to stop (each writes its checkpoint), waits up to `timeoutMs`,
+   * then kills what is left.
+   */
+  async shutdown(timeoutMs = 15_000): Promise<void> {
+    for (const run of this.runs) {
+      if (run.ended) continue;
+      if (run.summary.status === 'queued') this.end(run, 'stopped', null);
+      else this.stop(run.summary.runId);
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (this.runs.some((r) => !r.ended) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    this.dispose();
+  }
+
+  /** Kills every training process at once; their checkpoints are as of the last save. */
   dispose(): void {
     for (const run of this.runs) {
       if (!run.ended) {
