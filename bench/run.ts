@@ -73,7 +73,15 @@ function childCommand(side: Side, c: BenchCase, o: RunOptions): [string, string[
   if (side === 'ours') {
     return [
       process.execPath,
-      ['bin/run-ts.js', 'bench/ours.ts', `--case=${c.id}`, `--episodes=${o.episodes}`, `--warmup=${o.warmup}`, `--backend=${o.backend}`],
+      [
+        'bin/run-ts.js',
+        'bench/ours.ts',
+        `--case=${c.id}`,
+        `--steps=${c.steps}`,
+        `--episodes=${o.episodes}`,
+        `--warmup=${o.warmup}`,
+        `--backend=${o.backend}`,
+      ],
     ];
   }
   return [o.python, ['bench/reference/plastic_rnn.py', ...referenceArgs(c, { ...run, threads: o.torchThreads ?? undefined })]];

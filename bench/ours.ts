@@ -1,0 +1,56 @@
+// Child process: runs one benchmark case with our engine and prints JSON lines in the same format as the
+// PyTorch reference (one {"event":"episode"} per episode, then {"event":"done"} with this process's peak RSS).
+// Usage: node bin/run-ts.js bench/ours.ts --case a --episodes 3 --warmup 1 [--steps T] [--backend wasm|cpu]
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Command, Option } from 'commander';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { findCase, withSteps } from './cases.ts';
+import { createEpisodeRunner } from './episode.ts';
+import { plasticKernels } from '../core/plasticity/index.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function useBackend(name: string): Promise<string> {
+  if (name === 'wasm') setWasmPaths(path.join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" failed to initialise`);
+  await tf.ready();
+  return `tfjs ${tf.version.tfjs} ${tf.getBackend()}`;
+}
+
+function emit(record: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify(record) + '\n');
+}
+
+const program = new Command()
+  .requiredOption('--case <id>', 'benchmark case id (bench/cases.ts)')
+  .option('--episodes <n>', 'timed episodes', (v) => Number.parseInt(v, 10), 3)
+  .option('--warmup <n>', 'untimed episodes first', (v) => Number.parseInt(v, 10), 1)
+  .option('--steps <n>', "override the case's time steps", (v) => Number.parseInt(v, 10))
+  .addOption(new Option('--backend <name>', 'tfjs backend').choices(['wasm', 'cpu']).default('wasm'))
+  .parse();
+const options = program.opts<{ case: string; episodes: number; warmup: number; steps?: number; backend: string }>();
+
+const backend = await useBackend(options.backend);
+const benchCase = options.steps ? withSteps(findCase(options.case), options.steps) : findCase(options.case);
+const runner = createEpisodeRunner(tf, plasticKernels, benchCase);
+const startRssKB = Math.round(process.memoryUsage().rss / 1024); // runtime + tfjs + parameters, before any episode
+for (let index = 0; index < options.warmup + options.episodes; index++) {
+  const data = runner.sample(index);
+  const start = performance.now();
+  const loss = runner.train(data);
+  const seconds = (performance.now() - start) / 1000;
+  emit({ event: 'episode', index, warmup: index < options.warmup, seconds, loss });
+}
+runner.dispose();
+emit({
+  event: 'done',
+  peakRssKB: process.resourceUsage().maxRSS,
+  startRssKB,
+  backend,
+  threads: 1,
+  kernels: 'core/plasticity fused (sequence op)',
+  leakedTensors: tf.memory().numTensors,
+});
