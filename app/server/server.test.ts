@@ -102,7 +102,7 @@ describe('WebSocket API client', () => {
     expect(info).toMatchObject({ mode: 'browser', nativeDialogs: false, runsDir: path.join(root, 'runs') });
     const saved = await api.invoke('graph:save', { path: path.join(root, 'net'), document: createGraphDocument('Over the wire') });
     const opened = await api.invoke('graph:open', { path: saved.path });
-    expect((opened.document as { meta: { name: string } }).meta.name).toBe('Over the wire');
+    expect((opened.document.meta as { name: string }).name).toBe('Over the wire');
   });
 
   it('turns handler errors into rejected promises with the message', async () => {
