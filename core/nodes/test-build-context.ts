@@ -2,6 +2,7 @@
 // record what a plastic layer asked for (the real kernels are tested in core/plasticity).
 import type * as tfjs from '@tensorflow/tfjs';
 import type { PlasticKernels, PlasticSequenceInputs, PlasticSpec } from '../plasticity/spec.ts';
+import { taskLibrary } from '../tasks/index.ts';
 import { createRng } from '../util/random.ts';
 import type { BuildContext, Initializer, Shape } from './kind.ts';
 
@@ -44,7 +45,7 @@ export function testBuildContext(
     inputShapes,
     outputShapes,
     kernels,
-    tasks: {},
+    tasks: taskLibrary,
     rng,
     parameters,
     sequenceCalls,
