@@ -1,6 +1,6 @@
 // `plasticity info <graph>`: nodes, their shapes, and trainable / plastic parameter counts.
 import type { Command } from 'commander';
-import { countGraphParameters, validateGraph } from '../graph/validate.ts';
+import { countGraphParameters, validateGraph } from '../graph/index.ts';
 import { formatShape } from '../nodes/shape-helpers.ts';
 import { CliError, formatProblem, readGraphFile } from './load-graph.ts';
 
@@ -20,7 +20,7 @@ export function registerInfoCommand(program: Command): void {
       const counts = countGraphParameters(doc);
       const rows = doc.nodes.map((node) => {
         const outputs = shapes.get(node.id)?.outputs ?? {};
-        const count = counts.perNode[node.id] ?? { trainable: 0, plastic: 0 };
+        const count = counts.nodes[node.id] ?? { trainable: 0, plastic: 0 };
         return {
           id: node.id,
           kind: node.kind,

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseGraphDocument, type GraphDocument } from '../graph/document.ts';
-import { validateGraph, type Problem } from '../graph/validate.ts';
+import { validateGraph, type Problem } from '../graph/index.ts';
 
 export class CliError extends Error {
   constructor(readonly lines: string[], readonly exitCode = 1) {

@@ -1,6 +1,6 @@
 // `plasticity validate <graph>`: every problem on its own line; exit 1 if any is an error.
 import type { Command } from 'commander';
-import { validateGraph } from '../graph/validate.ts';
+import { validateGraph } from '../graph/index.ts';
 import { formatProblem, readGraphFile } from './load-graph.ts';
 
 export function registerValidateCommand(program: Command): void {

@@ -3,7 +3,7 @@
 // loss heads are summed, metric heads are read. Parameters are tfjs variables named `<nodeId>/<param>`.
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument } from '../graph/document.ts';
-import { topologicalOrder, validateGraph } from '../graph/validate.ts';
+import { topologicalOrder, validateGraph } from '../graph/index.ts';
 import { getNodeKind } from '../nodes/catalog.ts';
 import type { BuiltNode, EpisodeBatch, Initializer, Shape } from '../nodes/kind.ts';
 import { plasticKernels } from '../plasticity/index.ts';

@@ -1,5 +1,5 @@
 // A graph that cannot compile: carries every problem validation found, each naming its node.
-import type { Problem } from '../graph/validate.ts';
+import type { Problem } from '../graph/index.ts';
 
 export class GraphInvalidError extends Error {
   constructor(readonly problems: readonly Problem[]) {

@@ -74,6 +74,24 @@ describe('PlasticRecurrent build', () => {
     expect(ctx.sequenceCalls[0].spec).toMatchObject({ alpha: 'shared', learnEta: false, inputMode: 'clamp', traceClip: null });
   });
 
+  it('holds the self-connections’ alpha at zero when they are not plastic, so they get no gradient', () => {
+    const ctx = testBuildContext(tf, { drive: [3] });
+    const layer = PlasticRecurrent.build(PlasticRecurrent.params.parse({ size: 3, plasticSelfConnections: false }), ctx) as BuiltLayer;
+    const alpha = ctx.parameters.get('alpha')!.variable;
+    let kernelAlpha: number[] = [];
+    const { grads } = tf.variableGrads(() => {
+      layer.forward({ drive: tf.ones([1, 1, 3]) });
+      const seen = ctx.sequenceCalls.at(-1)!.inputs.alpha!;
+      kernelAlpha = values(seen);
+      return tf.sum(tf.mul(seen, tf.range(1, 10).reshape([3, 3])));
+    }, [alpha]);
+    const grad = grads[alpha.name];
+    const original = values(alpha);
+    expect([kernelAlpha[0], kernelAlpha[4], kernelAlpha[8]].map(Math.abs)).toEqual([0, 0, 0]);
+    expect(kernelAlpha[1]).toBe(original[1]);
+    expect(values(grad)).toEqual([0, 2, 3, 4, 0, 6, 7, 8, 0]);
+  });
+
   it('Recurrent uses the same kernel with plasticity off and only w', () => {
     const ctx = testBuildContext(tf, { drive: [2] });
     const layer = Recurrent.build(Recurrent.params.parse({ size: 2, inputGain: 3 }), ctx) as BuiltLayer;

@@ -55,6 +55,7 @@ describe('defaultParams', () => {
       alphaInit: 'normal',
       inputMode: 'add',
       inputGain: 20,
+      plasticSelfConnections: true,
       traceClip: 0,
     });
     expect(defaultParams('PlasticDense')).toMatchObject({ rule: 'oja', alphaInit: 'uniform', wInit: 'normal', teachGain: 1000, activation: 'softmax' });
@@ -69,7 +70,7 @@ describe('defaultParams', () => {
 describe('describeParams', () => {
   it('describes each param of PlasticRecurrent for the inspector', () => {
     const params = Object.fromEntries(describeParams('PlasticRecurrent').map((p) => [p.name, p]));
-    expect(Object.keys(params)).toEqual(['size', 'rule', 'alpha', 'learnEta', 'etaInit', 'wInit', 'alphaInit', 'inputMode', 'inputGain', 'traceClip']);
+    expect(Object.keys(params)).toEqual(['size', 'rule', 'alpha', 'learnEta', 'etaInit', 'wInit', 'alphaInit', 'inputMode', 'inputGain', 'plasticSelfConnections', 'traceClip']);
     expect(params.size).toMatchObject({ type: 'integer', default: 1001, min: 1, max: 10_000 });
     expect(params.etaInit).toMatchObject({ type: 'number', default: 0.01, min: 0, minExclusive: true, max: 1, maxExclusive: true });
     expect(params.rule).toMatchObject({ type: 'enum', default: 'hebb', options: ['hebb', 'oja'] });

@@ -30,6 +30,10 @@ export const PlasticRecurrentParams = z.object({
     .default('add')
     .describe('"add": the drive (times inputGain) is added before tanh; "clamp": a non-zero drive sets the neuron’s output.'),
   inputGain: z.number().min(0).max(10_000).default(20).describe('Multiplies the drive in "add" mode (the paper uses 20 to saturate tanh).'),
+  plasticSelfConnections: z
+    .boolean()
+    .default(true)
+    .describe('Let each neuron’s connection to itself be plastic (the paper’s equations). Off: those alphas are held at zero, as some versions of the authors’ code do.'),
   traceClip: z.number().min(0).max(1000).default(0).describe('Clip the Hebbian trace to ±traceClip after each update; 0 = no clipping (the paper).'),
 });
 export type PlasticRecurrentParams = z.infer<typeof PlasticRecurrentParams>;
@@ -73,10 +77,14 @@ export const PlasticRecurrent = defineNodeKind<PlasticRecurrentParams>({
       inputMode: params.inputMode,
       traceClip: params.traceClip > 0 ? params.traceClip : null,
     };
+    const selfMask = params.alpha === 'perConnection' && !params.plasticSelfConnections ? tf.sub(1, tf.eye(n)) : null;
     return {
       role: 'layer',
       forward({ drive }) {
-        return { output: ctx.kernels.sequence(spec, { drive: prepareDrive(tf, drive, params), w, alpha, eta }) };
+        // Masking (rather than zeroing after each step, as the authors' code does) keeps the diagonal's
+        // gradient at exactly zero, so those alphas never matter.
+        const effectiveAlpha = selfMask ? tf.mul(alpha, selfMask) : alpha;
+        return { output: ctx.kernels.sequence(spec, { drive: prepareDrive(tf, drive, params), w, alpha: effectiveAlpha, eta }) };
       },
     };
   },

@@ -200,7 +200,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
         }, trainableVariables);
         loss = value.dataSync()[0];
         if (!Number.isFinite(loss)) return false;
-        optimizer.applyGradients(grads as tf.NamedVariableMap);
+        optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
         return true;
       });
       if (!finite) {

@@ -1,0 +1,112 @@
+// The CLI as a user meets it: real processes, real files, exit codes and one line per problem.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const cli = path.join(repoRoot, 'bin/plasticity.js');
+const template = path.join(repoRoot, 'templates/binary-patterns.plastic.json');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-cli-'));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+async function plasticity(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: work });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function graphFile(name: string, edit: (doc: any) => void): string {
+  const doc = JSON.parse(fs.readFileSync(template, 'utf8'));
+  edit(doc);
+  const file = path.join(work, name);
+  fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+  return file;
+}
+
+describe('plasticity validate', () => {
+  it('accepts the template', async () => {
+    const result = await plasticity('validate', template);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/valid \(5 nodes, 6 connections\)/);
+  });
+
+  it('reports bad JSON with its line and column, without a stack trace', async () => {
+    const file = path.join(work, 'broken.plastic.json');
+    fs.writeFileSync(file, '{\n  "format": "plasticity-graph",\n  "version": 1,\n  "nodes": [ ,\n}');
+    const result = await plasticity('validate', file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/not valid JSON at line 4/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports every problem of a broken graph, one line each, naming the node', async () => {
+    const file = graphFile('many-problems.plastic.json', (doc) => {
+      doc.nodes.find((n: any) => n.id === 'memory').kind = 'PlasticRecurent';
+      doc.nodes.find((n: any) => n.id === 'readout').params.size = 2000;
+      doc.nodes.find((n: any) => n.id === 'patterns').params.zeroFraction = 3;
+    });
+    const result = await plasticity('validate', file);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trim().split('\n');
+    const errorLines = lines.filter((l) => l.includes(': error: '));
+    expect(errorLines.length).toBeGreaterThanOrEqual(2);
+    expect(result.stdout).toMatch(/memory.*PlasticRecurent.*PlasticRecurrent/);
+    expect(result.stdout).toMatch(/\[node patterns, param zeroFraction\]/);
+    expect(result.stdout).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a shape mismatch naming the node and port', async () => {
+    const file = graphFile('shape.plastic.json', (doc) => {
+      doc.nodes.find((n: any) => n.id === 'memory').params.size = 500;
+    });
+    const result = await plasticity('validate', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\[node memory, port drive\]/);
+  });
+
+  it('reports a cycle that passes through no stateful node', async () => {
+    const file = graphFile('cycle.plastic.json', (doc) => {
+      doc.nodes.push({ id: 'loopA', kind: 'Dense', position: { x: 0, y: 0 }, params: { units: 4 } });
+      doc.nodes.push({ id: 'loopB', kind: 'Dense', position: { x: 0, y: 0 }, params: { units: 4 } });
+      doc.edges.push({ id: 'c1', from: { node: 'loopA', port: 'output' }, to: { node: 'loopB', port: 'input' } });
+      doc.edges.push({ id: 'c2', from: { node: 'loopB', port: 'output' }, to: { node: 'loopA', port: 'input' } });
+    });
+    const result = await plasticity('validate', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/cycle/i);
+    expect(result.stdout).toMatch(/loopA/);
+  });
+
+  it('refuses a file from a newer version', async () => {
+    const file = graphFile('newer.plastic.json', (doc) => {
+      doc.version = 7;
+    });
+    const result = await plasticity('validate', file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/newer Plasticity Studio \(version 7\)/);
+  });
+
+  it('says so when the file does not exist', async () => {
+    const result = await plasticity('validate', path.join(work, 'missing.plastic.json'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/missing\.plastic\.json: cannot read: no such file/);
+  });
+});
+
+describe('plasticity info', () => {
+  it("shows the paper's parameter count for the 1,000-bit template", async () => {
+    const result = await plasticity('info', template);
+    expect(result.code).toBe(0);
+    // 2·1001² weights and alphas (the paper's 2,004,002) plus the learned eta.
+    expect(result.stdout).toMatch(/total trainable parameters: 2,004,003 \(of which plastic alpha\/eta: 1,002,002\)/);
+    expect(result.stdout).toMatch(/memory\s+PlasticRecurrent\s+output \[1001\]\s+2,004,003/);
+  });
+});

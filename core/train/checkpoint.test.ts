@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-checkpoint-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function sampleCheckpoint(episode: number): Checkpoint {
+  return {
+    episode,
+    parameters: {
+      specs: [
+        { name: 'memory/w', shape: [2, 3], dtype: 'float32' },
+        { name: 'memory/eta', shape: [1], dtype: 'float32' },
+      ],
+      values: new Map([
+        ['memory/w', Float32Array.from([1, 2, 3, 4, 5, episode])],
+        ['memory/eta', Float32Array.from([0.01])],
+      ]),
+    },
+    optimizer: {
+      iterations: episode,
+      moments: {
+        specs: [{ name: 'memory/w/m', shape: [2, 3], dtype: 'float32' }],
+        values: new Map([['memory/w/m', Float32Array.from([0.5, 0, 0, 0, 0, -0.5])]]),
+      },
+    },
+  };
+}
+
+describe('checkpoints', () => {
+  it('round-trips parameters and optimizer state in the tfjs weights-manifest layout', () => {
+    const dir = path.join(tempDir(), 'checkpoint');
+    saveCheckpoint(dir, sampleCheckpoint(7));
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    expect(manifest.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(manifest.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toEqual(['memory/w', 'memory/eta']);
+    expect(fs.statSync(path.join(dir, 'weights.bin')).size).toBe(7 * 4);
+    const loaded = loadCheckpoint(dir);
+    expect(loaded.episode).toBe(7);
+    expect([...loaded.parameters.values.get('memory/w')!]).toEqual([1, 2, 3, 4, 5, 7]);
+    expect(loaded.parameters.values.get('memory/eta')![0]).toBeCloseTo(0.01, 7);
+    expect([...loaded.optimizer!.moments.values.get('memory/w/m')!]).toEqual([0.5, 0, 0, 0, 0, -0.5]);
+  });
+
+  it('replaces an older checkpoint without leaving temporary folders', () => {
+    const parent = tempDir();
+    const dir = path.join(parent, 'checkpoint');
+    saveCheckpoint(dir, sampleCheckpoint(1));
+    saveCheckpoint(dir, sampleCheckpoint(2));
+    expect(loadCheckpoint(dir).episode).toBe(2);
+    expect(fs.readdirSync(parent)).toEqual(['checkpoint']);
+  });
+
+  it('names the file when weights.bin is truncated', () => {
+    const dir = path.join(tempDir(), 'checkpoint');
+    saveCheckpoint(dir, sampleCheckpoint(3));
+    const weights = path.join(dir, 'weights.bin');
+    fs.writeFileSync(weights, fs.readFileSync(weights).subarray(0, 10));
+    expect(() => loadCheckpoint(dir)).toThrow(/weights\.bin has 10 bytes but its manifest describes 28/);
+  });
+
+  it('refuses a checkpoint from a newer version and a folder without one', () => {
+    const dir = path.join(tempDir(), 'checkpoint');
+    saveCheckpoint(dir, sampleCheckpoint(3));
+    const manifestFile = path.join(dir, 'model.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, version: 9 }));
+    expect(() => loadCheckpoint(dir)).toThrow(/newer Plasticity Studio \(checkpoint version 9\)/);
+    expect(() => loadCheckpoint(path.join(dir, 'nowhere'))).toThrow(/model\.json is missing/);
+  });
+});

@@ -1,0 +1,99 @@
+// Training on fixed seeds: reproducible curves, resume, stop, and the paper's small-task result.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseGraphDocument, type GraphDocument } from '../graph/document.ts';
+import { loadCheckpoint } from './checkpoint.ts';
+import { readMetrics, readRunInfo } from './run-folder.ts';
+import { trainGraph } from './trainer.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-train-'));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+function template(name: string): GraphDocument {
+  const parsed = parseGraphDocument(fs.readFileSync(path.join(repoRoot, 'templates', name), 'utf8'), name);
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('\n'));
+  return parsed.document;
+}
+
+const small = () => template('binary-patterns-50bit-plastic.plastic.json');
+const losses = (dir: string) => readMetrics(dir).map((r) => r.loss);
+
+describe('trainGraph', () => {
+  it('gives the same curve for the same seed and a different one for another seed', async () => {
+    const a = await trainGraph(small(), { outDir: path.join(work, 'a'), episodes: 5, seed: 3, backend: 'cpu' });
+    const b = await trainGraph(small(), { outDir: path.join(work, 'b'), episodes: 5, seed: 3, backend: 'cpu' });
+    const c = await trainGraph(small(), { outDir: path.join(work, 'c'), episodes: 5, seed: 4, backend: 'cpu' });
+    expect(a.status).toBe('finished');
+    expect(losses(a.runDir)).toHaveLength(5);
+    expect(losses(b.runDir)).toEqual(losses(a.runDir));
+    expect(losses(c.runDir)).not.toEqual(losses(a.runDir));
+  });
+
+  it('writes a run folder: graph, run.json, metrics and a checkpoint of every parameter', async () => {
+    const dir = path.join(work, 'folder');
+    await trainGraph(small(), { outDir: dir, episodes: 3, seed: 1, backend: 'cpu' });
+    const info = readRunInfo(dir);
+    expect(info).toMatchObject({ status: 'finished', seed: 1, episodes: 3, episodesDone: 3, backend: 'cpu' });
+    expect(parseGraphDocument(fs.readFileSync(path.join(dir, 'graph.plastic.json'), 'utf8')).ok).toBe(true);
+    const metrics = readMetrics(dir);
+    expect(metrics.map((m) => m.episode)).toEqual([1, 2, 3]);
+    expect(metrics[0].signError).toBeGreaterThan(0);
+    const checkpoint = loadCheckpoint(path.join(dir, 'checkpoint'));
+    expect(checkpoint.episode).toBe(3);
+    expect(checkpoint.parameters.specs.map((s) => [s.name, s.shape])).toEqual([
+      ['memory/w', [51, 51]],
+      ['memory/alpha', [51, 51]],
+      ['memory/eta', [1]],
+    ]);
+  });
+
+  it('resumes from a checkpoint to exactly the curve of an uninterrupted run', async () => {
+    const whole = path.join(work, 'whole');
+    await trainGraph(small(), { outDir: whole, episodes: 8, seed: 2, backend: 'cpu' });
+    const split = path.join(work, 'split');
+    await trainGraph(small(), { outDir: split, episodes: 8, seed: 2, backend: 'cpu', checkpointEvery: 5, ...stopAfter(5) });
+    expect(readRunInfo(split)).toMatchObject({ status: 'stopped', episodesDone: 5 });
+    const resumed = await trainGraph(small(), { outDir: split, resume: true, backend: 'cpu' });
+    expect(resumed).toMatchObject({ status: 'finished', episodesDone: 8 });
+    expect(losses(split)).toEqual(losses(whole));
+  });
+
+  it('stops after the current episode when asked and keeps a checkpoint', async () => {
+    const dir = path.join(work, 'stopped');
+    const result = await trainGraph(small(), { outDir: dir, episodes: 100, seed: 0, backend: 'cpu', ...stopAfter(4) });
+    expect(result).toMatchObject({ status: 'stopped', episodesDone: 4 });
+    expect(loadCheckpoint(path.join(dir, 'checkpoint')).episode).toBe(4);
+  });
+
+  it('pauses between episodes for as long as the host says', async () => {
+    const seen: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const run = trainGraph(small(), {
+      outDir: path.join(work, 'paused'),
+      episodes: 3,
+      backend: 'cpu',
+      onProgress: (p) => seen.push(p.episode),
+      between: () => (seen.length === 1 ? gate : Promise.resolve()),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen).toEqual([1]);
+    release();
+    await run;
+    expect(seen).toEqual([1, 2, 3]);
+  });
+});
+
+/** Options that stop a run after `episodes` episodes, as a user pressing Stop would. */
+function stopAfter(episodes: number) {
+  const controller = new AbortController();
+  return {
+    signal: controller.signal,
+    onProgress: (p: { episode: number }) => {
+      if (p.episode === episodes) controller.abort();
+    },
+  };
+}
