@@ -1,0 +1,70 @@
+// The browser mode's menu bar (Electron shows the native menu built from the same model instead).
+import { useEffect, useRef, useState } from 'react';
+import type { MenuCommand, RecentFile } from '../shared/channels.ts';
+import { menuModel } from '../shared/menu.ts';
+
+function shortcutText(accelerator: string | undefined, isMac: boolean): string {
+  if (!accelerator) return '';
+  return accelerator.replace('CmdOrCtrl', isMac ? '⌘' : 'Ctrl').replace('Shift+1', 'Shift+1');
+}
+
+export function MenuBar({ onCommand, recent, onOpenRecent, onMenuOpen, isMac }: { onCommand(c: MenuCommand): void; recent: RecentFile[]; onOpenRecent(path: string): void; onMenuOpen(): void; isMac: boolean }) {
+  const [open, setOpen] = useState<string | null>(null);
+  const bar = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => bar.current?.contains(e.target as Node) || setOpen(null);
+    window.addEventListener('mousedown', close);
+    return () => window.removeEventListener('mousedown', close);
+  }, [open]);
+  return (
+    <nav className="menubar" ref={bar} aria-label="Menu">
+      {menuModel.map((menu) => (
+        <div key={menu.label} className="menu">
+          <button
+            className={`menu-title${open === menu.label ? ' open' : ''}`}
+            onClick={() => {
+              if (open !== menu.label) onMenuOpen();
+              setOpen(open === menu.label ? null : menu.label);
+            }}
+            onMouseEnter={() => open && setOpen(menu.label)}
+          >
+            {menu.label}
+          </button>
+          {open === menu.label && (
+            <ul className="menu-items" role="menu">
+              {menu.items.map((item, i) => {
+                if (item === 'separator') return <li key={i} className="separator" />;
+                if (item === 'recent') {
+                  return (
+                    <li key={i} className="submenu">
+                      <span className="muted">Open Recent</span>
+                      <ul>
+                        {recent.length === 0 && <li className="muted">No recent files</li>}
+                        {recent.map((f) => (
+                          <li key={f.path}>
+                            <button role="menuitem" title={f.path} onClick={() => (setOpen(null), onOpenRecent(f.path))}>
+                              {f.name}
+                            </button>
+                          </li>
+                        ))}
+                      </ul>
+                    </li>
+                  );
+                }
+                return (
+                  <li key={i}>
+                    <button role="menuitem" onClick={() => (setOpen(null), onCommand(item.command))} data-command={item.command}>
+                      <span>{item.label}</span>
+                      <kbd>{shortcutText(item.accelerator, isMac)}</kbd>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </div>
+      ))}
+    </nav>
+  );
+}

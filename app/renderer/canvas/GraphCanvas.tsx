@@ -1,0 +1,207 @@
+// The node editor: React Flow showing the document. Every change the user makes is turned into one named
+// edit (core/graph/edits) reported through `onEdit`, so it lands in the undo history. Connections are
+// checked with the core's canConnect while dragging, and a refused one shows the reason.
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useConnection,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
+import { addNode, canConnect, connect, moveNodes, type GraphDocument, type ValidationResult } from '../../../core/graph/index.ts';
+import { getNodeKind } from '../../../core/nodes/index.ts';
+import { KIND_DRAG_TYPE } from '../panels/Palette.tsx';
+import { QuickAdd } from './QuickAdd.tsx';
+import { NodeView } from './NodeView.tsx';
+import { canvasEdges, canvasNodes, type CanvasNode } from './node-data.ts';
+
+const nodeTypes = { graphNode: NodeView };
+
+export interface GraphCanvasProps {
+  document: GraphDocument;
+  validation: ValidationResult;
+  selectedNodes: readonly string[];
+  selectedEdges: readonly string[];
+  onEdit(document: GraphDocument, label: string, select?: readonly string[]): void;
+  onSelect(nodes: readonly string[], edges: readonly string[]): void;
+  onNotice(message: string): void;
+}
+
+function toPorts(c: Connection | Edge) {
+  return { from: { node: c.source, port: c.sourceHandle ?? '' }, to: { node: c.target, port: c.targetHandle ?? '' } };
+}
+
+/** While a connection is dragged over a port that refuses it, say why. */
+function ConnectionHint({ document }: { document: GraphDocument }) {
+  const connection = useConnection();
+  if (!connection.inProgress || !connection.toHandle || connection.isValid !== false) return null;
+  const from = connection.fromHandle.type === 'source' ? connection.fromHandle : connection.toHandle;
+  const to = connection.fromHandle.type === 'source' ? connection.toHandle : connection.fromHandle;
+  const check = canConnect(document, { node: from.nodeId, port: from.id ?? '' }, { node: to.nodeId, port: to.id ?? '' });
+  if (check.ok) return null;
+  return (
+    <div className="connection-hint" role="status" data-testid="connection-hint">
+      Cannot connect: {check.reason}
+    </div>
+  );
+}
+
+export function GraphCanvas(props: GraphCanvasProps) {
+  const { document, validation, onEdit, onSelect, onNotice } = props;
+  const flow = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const [nodes, setNodes] = useState<CanvasNode[]>([]);
+  const [edges, setEdges] = useState<Edge[]>([]);
+  const [quickAdd, setQuickAdd] = useState<{ screen: { x: number; y: number }; flow: { x: number; y: number } } | null>(null);
+
+  const selectedNodeSet = useMemo(() => new Set(props.selectedNodes), [props.selectedNodes]);
+  const selectedEdgeSet = useMemo(() => new Set(props.selectedEdges), [props.selectedEdges]);
+  useEffect(() => setNodes((previous) => canvasNodes(document, validation, selectedNodeSet, previous)), [document, validation, selectedNodeSet]);
+  useEffect(() => setEdges(canvasEdges(document, validation, selectedEdgeSet)), [document, validation, selectedEdgeSet]);
+
+  const reportSelection = useCallback(
+    (nextNodes: CanvasNode[], nextEdges: Edge[]) => {
+      const n = nextNodes.filter((x) => x.selected).map((x) => x.id);
+      const e = nextEdges.filter((x) => x.selected).map((x) => x.id);
+      const same = n.length === props.selectedNodes.length && n.every((id, i) => id === props.selectedNodes[i]) && e.length === props.selectedEdges.length && e.every((id, i) => id === props.selectedEdges[i]);
+      if (!same) onSelect(n, e);
+    },
+    [onSelect, props.selectedNodes, props.selectedEdges],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<CanvasNode>[]) => {
+      // Positions change locally while dragging; the document changes once, when the drag ends.
+      const kept = changes.filter((c) => c.type !== 'remove');
+      const next = applyNodeChanges(kept, nodes);
+      setNodes(next);
+      if (kept.some((c) => c.type === 'select')) reportSelection(next, edges);
+    },
+    [nodes, edges, reportSelection],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      const kept = changes.filter((c) => c.type !== 'remove');
+      const next = applyEdgeChanges(kept, edges);
+      setEdges(next);
+      if (kept.some((c) => c.type === 'select')) reportSelection(nodes, next);
+    },
+    [nodes, edges, reportSelection],
+  );
+
+  const onNodeDragStop = useCallback(
+    (_event: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
+      const moves = dragged
+        .map((n) => ({ id: n.id, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } }))
+        .filter((m) => {
+          const current = document.nodes.find((n) => n.id === m.id)?.position;
+          return current && (current.x !== m.position.x || current.y !== m.position.y);
+        });
+      if (moves.length) onEdit(moveNodes(document, moves), moves.length === 1 ? `Move ${moves[0].id}` : `Move ${moves.length} nodes`);
+    },
+    [document, onEdit],
+  );
+
+  const isValidConnection = useCallback((c: Connection | Edge) => {
+    const { from, to } = toPorts(c);
+    return canConnect(document, from, to).ok;
+  }, [document]);
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      const result = connect(document, toPorts(c));
+      if (result.ok) onEdit(result.document, `Connect ${c.source}.${c.sourceHandle} → ${c.target}.${c.targetHandle}`);
+      else onNotice(`Cannot connect: ${result.reason}`);
+    },
+    [document, onEdit, onNotice],
+  );
+
+  const onConnectEnd = useCallback(
+    (_event: unknown, state: FinalConnectionState) => {
+      if (!state.toHandle || state.isValid !== false || !state.fromHandle) return;
+      const [a, b] = state.fromHandle.type === 'source' ? [state.fromHandle, state.toHandle] : [state.toHandle, state.fromHandle];
+      const check = canConnect(document, { node: a.nodeId, port: a.id ?? '' }, { node: b.nodeId, port: b.id ?? '' });
+      if (!check.ok) onNotice(`Cannot connect: ${check.reason}`);
+    },
+    [document, onNotice],
+  );
+
+  const add = useCallback(
+    (kind: string, position: { x: number; y: number }) => {
+      const next = addNode(document, { kind, position: { x: Math.round(position.x), y: Math.round(position.y) } });
+      const added = next.nodes.at(-1)!;
+      onEdit(next, `Add ${getNodeKind(kind)?.title ?? kind}`, [added.id]);
+    },
+    [document, onEdit],
+  );
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(KIND_DRAG_TYPE);
+      if (!kind) return;
+      event.preventDefault();
+      add(kind, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    },
+    [add, flow],
+  );
+
+  const onDoubleClick = useCallback(
+    (event: MouseEvent) => {
+      // Only the empty canvas: a double-click on a node or a control means something else.
+      if (!(event.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      const bounds = wrapper.current!.getBoundingClientRect();
+      setQuickAdd({ screen: { x: event.clientX - bounds.left, y: event.clientY - bounds.top }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
+    },
+    [flow],
+  );
+
+  return (
+    <div className="canvas" ref={wrapper} onDragOver={(e) => e.dataTransfer.types.includes(KIND_DRAG_TYPE) && e.preventDefault()} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onSelectionDragStop={(e, dragged) => onNodeDragStop(e, dragged[0], dragged as CanvasNode[])}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={null}
+        zoomOnDoubleClick={false}
+        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+        minZoom={0.1}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable maskColor="rgba(18, 22, 31, 0.75)" bgColor="#1a202c" nodeClassName={(n) => `minimap-${(n.data as CanvasNode['data']).category}`} />
+        <ConnectionHint document={document} />
+      </ReactFlow>
+      {quickAdd && (
+        <QuickAdd
+          at={quickAdd.screen}
+          onPick={(kind) => {
+            add(kind, quickAdd.flow);
+            setQuickAdd(null);
+          }}
+          onClose={() => setQuickAdd(null)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+// A live line chart drawn with uPlot: canvas-based and built for streaming time series, it redraws
+// thousands of points per update without the cost of SVG/DOM charts. Several runs (with different episode
+// counts) are aligned on the episode axis with uPlot.join so earlier runs can be overlaid.
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface ChartSeries {
+  label: string;
+  color: string;
+  x: number[];
+  y: (number | null)[];
+  dashed?: boolean;
+}
+
+export function LineChart({ title, series, logScale, height = 220, testId }: { title: string; series: ChartSeries[]; logScale?: boolean; height?: number; testId?: string }) {
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  /** The chart is rebuilt only when its series change (not when they grow). */
+  const shapeKey = JSON.stringify([series.map((s) => [s.label, s.color, s.dashed]), logScale]);
+
+  useEffect(() => {
+    const el = container.current!;
+    const options: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      legend: { show: true },
+      cursor: { drag: { x: true, y: false } },
+      scales: { x: { time: false }, y: logScale ? { distr: 3 } : { auto: true } },
+      axes: [
+        { label: 'episode', stroke: '#9aa4b2', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' } },
+        { stroke: '#9aa4b2', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' }, size: 60 },
+      ],
+      series: [
+        { label: 'episode' },
+        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, dash: s.dashed ? [6, 4] : undefined, spanGaps: true, points: { show: false } })),
+      ],
+    };
+    plot.current = new uPlot(options, alignedData(series, logScale), el);
+    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      plot.current?.destroy();
+      plot.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shapeKey, height]);
+
+  useEffect(() => {
+    plot.current?.setData(alignedData(series, logScale));
+  }, [series, logScale]);
+
+  const points = series.reduce((n, s) => n + s.x.length, 0);
+  return (
+    <figure className="chart" data-testid={testId} data-points={points}>
+      <figcaption>{title}</figcaption>
+      <div ref={container} className="chart-area" />
+      {points === 0 && <p className="chart-empty muted">No data yet.</p>}
+    </figure>
+  );
+}
+
+function alignedData(series: ChartSeries[], logScale?: boolean): uPlot.AlignedData {
+  // A log axis cannot show zero or negative values; they are left out rather than breaking the chart.
+  const clean = (y: (number | null)[]) => (logScale ? y.map((v) => (v !== null && v > 0 ? v : null)) : y);
+  if (series.length === 0) return [[]];
+  if (series.length === 1) return [series[0].x, clean(series[0].y)] as uPlot.AlignedData;
+  return uPlot.join(series.map((s) => [s.x, clean(s.y)] as uPlot.AlignedData));
+}

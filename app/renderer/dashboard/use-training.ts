@@ -1,0 +1,79 @@
+// The dashboard's view of training: every run (live ones from the host's events, earlier ones from their
+// folders) and the points of the runs being drawn.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MetricPoint, PlasticityApi, RunSummary } from '../../shared/channels.ts';
+
+const ENDED = new Set(['finished', 'stopped', 'failed']);
+
+/** Merges points by episode, the later source winning (a resumed run rewrites its episodes). */
+export function mergePoints(a: readonly MetricPoint[], b: readonly MetricPoint[]): MetricPoint[] {
+  const byEpisode = new Map<number, MetricPoint>();
+  for (const p of a) byEpisode.set(p.episode, p);
+  for (const p of b) byEpisode.set(p.episode, p);
+  return [...byEpisode.values()].sort((x, y) => x.episode - y.episode);
+}
+
+export interface TrainingState {
+  runs: RunSummary[];
+  points: Record<string, MetricPoint[]>;
+  error: string | null;
+  refresh(): void;
+  loadPoints(runId: string): void;
+}
+
+export function useTraining(api: PlasticityApi): TrainingState {
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [points, setPoints] = useState<Record<string, MetricPoint[]>>({});
+  const [error, setError] = useState<string | null>(null);
+  const requested = useRef(new Set<string>());
+  const wasLive = useRef(new Map<string, string>());
+
+  const refresh = useCallback(() => {
+    api.invoke('runs:list', {}).then(
+      (r) => {
+        setRuns(r.runs);
+        setError(null);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [api]);
+
+  const loadPoints = useCallback(
+    (runId: string) => {
+      if (requested.current.has(runId)) return;
+      requested.current.add(runId);
+      api.invoke('runs:metrics', { runId }).then(
+        (r) => setPoints((all) => ({ ...all, [runId]: mergePoints(r.points, all[runId] ?? []) })),
+        () => requested.current.delete(runId),
+      );
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    refresh();
+    const offRuns = api.on('training:runs', ({ runs: live }) => {
+      setRuns((current) => {
+        const liveIds = new Set(live.map((r) => r.runId));
+        return [...live, ...current.filter((r) => !liveIds.has(r.runId))];
+      });
+      // A run that just ended: reread its folder, which now has the final numbers.
+      let ended = false;
+      for (const run of live) {
+        if (ENDED.has(run.status) && wasLive.current.get(run.runId) !== run.status) ended = true;
+        wasLive.current.set(run.runId, run.status);
+      }
+      if (ended) setTimeout(refresh, 300);
+    });
+    const offProgress = api.on('training:progress', ({ runId, points: batch, progress }) => {
+      setPoints((all) => ({ ...all, [runId]: mergePoints(all[runId] ?? [], batch) }));
+      setRuns((current) => current.map((r) => (r.runId === runId ? { ...r, progress, episodesDone: progress.episode, lastLoss: progress.loss, backend: progress.backend } : r)));
+    });
+    return () => {
+      offRuns();
+      offProgress();
+    };
+  }, [api, refresh]);
+
+  return { runs, points, error, refresh, loadPoints };
+}

@@ -1,0 +1,96 @@
+// The start screen and File → New from Template: every template with its description and the result it
+// should reach, plus a blank graph, recent files and any unsaved work left by a crash.
+import { useEffect, useState } from 'react';
+import type { AutosaveRecord, PlasticityApi, RecentFile, TemplateSummary } from '../../shared/channels.ts';
+import { Modal } from './Modal.tsx';
+
+export interface GalleryProps {
+  api: PlasticityApi;
+  recovered: readonly AutosaveRecord[];
+  onTemplate(template: TemplateSummary): void;
+  onBlank(): void;
+  onOpenFile(): void;
+  onOpenRecent(path: string): void;
+  onRecover(record: AutosaveRecord): void;
+  onDismissRecovery(record: AutosaveRecord): void;
+  onClose(): void;
+}
+
+export function describeExpected(t: Pick<TemplateSummary, 'expected'>): string | null {
+  const e = t.expected;
+  if (!e) return null;
+  const bound = e.below !== undefined ? `below ${e.below}` : e.above !== undefined ? `above ${e.above}` : '';
+  const within = e.withinEpisodes !== undefined ? ` within ${e.withinEpisodes.toLocaleString('en')} episodes` : '';
+  return `${e.metric} ${bound}${within}`.trim();
+}
+
+export function TemplateGallery(props: GalleryProps) {
+  const { api } = props;
+  const [templates, setTemplates] = useState<TemplateSummary[] | null>(null);
+  const [recent, setRecent] = useState<RecentFile[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.invoke('templates:list', {}).then((r) => setTemplates(r.templates), (e: Error) => setError(e.message));
+    api.invoke('recent:list', {}).then((r) => setRecent(r.files), () => setRecent([]));
+  }, [api]);
+  return (
+    <Modal title="Start" onClose={props.onClose} wide>
+      {props.recovered.length > 0 && (
+        <section className="recovery" data-testid="recovery">
+          <h3>Recover unsaved work</h3>
+          {props.recovered.map((r) => (
+            <div key={r.sessionId} className="recovery-item">
+              <span>
+                <b>{r.name}</b> {r.filePath && <span className="muted">({r.filePath})</span>} — autosaved {new Date(r.savedAt).toLocaleString()}
+              </span>
+              <button className="primary" onClick={() => props.onRecover(r)}>
+                Recover
+              </button>
+              <button onClick={() => props.onDismissRecovery(r)}>Discard</button>
+            </div>
+          ))}
+        </section>
+      )}
+      <h3>Templates from the paper</h3>
+      {error && <p className="error">Could not list the templates: {error}</p>}
+      {!templates && !error && <p className="muted">Loading templates…</p>}
+      <div className="gallery" data-testid="template-gallery">
+        {templates?.map((t) => (
+          <button key={t.id} className="template-card" onClick={() => props.onTemplate(t)} data-template={t.id}>
+            <span className="template-name">{t.name}</span>
+            <span className="template-desc">{t.description}</span>
+            {describeExpected(t) && (
+              <span className="template-expected">
+                Should reach: <b>{describeExpected(t)}</b>
+                {t.expected?.source && <span className="muted"> — {t.expected.source}</span>}
+              </span>
+            )}
+            <span className="muted">
+              {t.nodeCount} nodes{t.episodes ? ` · ${t.episodes.toLocaleString('en')} episodes` : ''}
+            </span>
+          </button>
+        ))}
+        {templates?.length === 0 && <p className="muted">No templates were found.</p>}
+      </div>
+      <div className="modal-actions start-actions">
+        <button onClick={props.onBlank}>Blank graph</button>
+        <button onClick={props.onOpenFile}>Open a file…</button>
+      </div>
+      {recent.length > 0 && (
+        <>
+          <h3>Recent files</h3>
+          <ul className="recent">
+            {recent.map((f) => (
+              <li key={f.path}>
+                <button className="link" onClick={() => props.onOpenRecent(f.path)} title={f.path}>
+                  {f.name}
+                </button>{' '}
+                <span className="muted">{f.path}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Modal>
+  );
+}

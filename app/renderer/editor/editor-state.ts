@@ -1,0 +1,73 @@
+// The editor's state: the document with its undo history, the file it belongs to, and the selection.
+// Changes only through these named actions, so every edit is undoable and "unsaved" is always right.
+import type { GraphDocument } from '../../../core/graph/index.ts';
+import { commit, createHistory, redo, undo, type History } from './history.ts';
+
+export interface EditorState {
+  history: History<GraphDocument>;
+  /** The file on disk, or null for a document never saved. */
+  filePath: string | null;
+  /** The document as last opened or saved: unsaved changes are any difference from it. */
+  saved: GraphDocument | null;
+  selectedNodes: readonly string[];
+  selectedEdges: readonly string[];
+}
+
+export type EditorAction =
+  | { type: 'load'; document: GraphDocument; filePath: string | null; label?: string; unsaved?: boolean }
+  | { type: 'edit'; document: GraphDocument; label: string; select?: readonly string[] }
+  | { type: 'undo' }
+  | { type: 'redo' }
+  | { type: 'select'; nodes: readonly string[]; edges?: readonly string[] }
+  | { type: 'saved'; filePath: string; document: GraphDocument };
+
+export function initialEditorState(document: GraphDocument): EditorState {
+  return { history: createHistory(document, 'New graph'), filePath: null, saved: document, selectedNodes: [], selectedEdges: [] };
+}
+
+/** Drops selected ids that no longer exist (after an undo, a delete). */
+function keepExisting(state: EditorState): EditorState {
+  const doc = state.history.present;
+  const nodes = state.selectedNodes.filter((id) => doc.nodes.some((n) => n.id === id));
+  const edges = state.selectedEdges.filter((id) => doc.edges.some((e) => e.id === id));
+  if (nodes.length === state.selectedNodes.length && edges.length === state.selectedEdges.length) return state;
+  return { ...state, selectedNodes: nodes, selectedEdges: edges };
+}
+
+export function editorReducer(state: EditorState, action: EditorAction): EditorState {
+  switch (action.type) {
+    case 'load':
+      return {
+        history: createHistory(action.document, action.label ?? 'Open'),
+        filePath: action.filePath,
+        saved: action.unsaved ? null : action.document,
+        selectedNodes: [],
+        selectedEdges: [],
+      };
+    case 'edit': {
+      const history = commit(state.history, action.document, action.label);
+      if (history === state.history) return state;
+      const next = { ...state, history, ...(action.select && { selectedNodes: action.select, selectedEdges: [] }) };
+      return keepExisting(next);
+    }
+    case 'undo':
+      return keepExisting({ ...state, history: undo(state.history) });
+    case 'redo':
+      return keepExisting({ ...state, history: redo(state.history) });
+    case 'select':
+      return { ...state, selectedNodes: action.nodes, selectedEdges: action.edges ?? [] };
+    case 'saved':
+      // The file now holds `action.document`; if the user edited meanwhile, those edits remain unsaved.
+      return { ...state, filePath: action.filePath, saved: action.document };
+  }
+}
+
+export function isDirty(state: EditorState): boolean {
+  return state.history.present !== state.saved;
+}
+
+/** The name the window title and tabs show: the file's name, or the graph's name before it is saved. */
+export function documentTitle(state: EditorState): string {
+  if (state.filePath) return state.filePath.split(/[\\/]/).pop()!;
+  return state.history.present.meta.name || 'Untitled';
+}

@@ -1,0 +1,223 @@
+// The inspector: every parameter of the selected node with its description, default, range and inline
+// errors; with nothing selected, the graph's own settings (name, training). A text field commits on Enter
+// or when it loses focus, so typing a number is one undoable action, not one per keystroke.
+import { useEffect, useState } from 'react';
+import {
+  renameNode,
+  setLabel,
+  setMeta,
+  setParam,
+  setTraining,
+  type GraphDocument,
+  type GraphNode,
+  type Problem,
+  type TrainingPatch,
+  type ValidationResult,
+} from '../../../core/graph/index.ts';
+import { describeParams, describeRange, getNodeKind, type ParamDescription } from '../../../core/nodes/index.ts';
+
+type Edit = (document: GraphDocument, label: string) => void;
+
+/** A number as typed: a finite number when it is one, else the text itself (validation will say what is wrong). */
+export function parseTypedNumber(text: string): number | string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const n = Number(trimmed);
+  return Number.isFinite(n) ? n : trimmed;
+}
+
+function TextField(props: { id: string; value: string; invalid?: boolean; onCommit(text: string): void; placeholder?: string; multiline?: boolean }) {
+  const [draft, setDraft] = useState(props.value);
+  useEffect(() => setDraft(props.value), [props.value]);
+  const commit = () => {
+    if (draft !== props.value) props.onCommit(draft);
+  };
+  const common = {
+    id: props.id,
+    value: draft,
+    placeholder: props.placeholder,
+    'aria-invalid': props.invalid || undefined,
+    onChange: (e: { target: { value: string } }) => setDraft(e.target.value),
+    onBlur: commit,
+  };
+  if (props.multiline) return <textarea {...common} rows={4} />;
+  return (
+    <input
+      {...common}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') commit();
+        if (e.key === 'Escape') setDraft(props.value);
+      }}
+    />
+  );
+}
+
+function ParamField({ node, param, problem, onEdit, document }: { node: GraphNode; param: ParamDescription; problem?: Problem; onEdit: Edit; document: GraphDocument }) {
+  const id = `param-${node.id}-${param.name}`;
+  const stored = node.params[param.name];
+  const value = stored === undefined ? param.default : stored;
+  const commit = (next: unknown) => onEdit(setParam(document, node.id, param.name, next), `Set ${node.id}.${param.name}`);
+  const range = describeRange(param);
+  let input;
+  if (param.type === 'boolean') {
+    input = <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => commit(e.target.checked)} />;
+  } else if (param.type === 'enum') {
+    input = (
+      <select id={id} value={String(value)} onChange={(e) => commit(e.target.value)} aria-invalid={Boolean(problem) || undefined}>
+        {!param.options?.includes(String(value)) && <option value={String(value)}>{String(value)} (not allowed)</option>}
+        {param.options?.map((o) => <option key={o} value={o}>{o}</option>)}
+      </select>
+    );
+  } else {
+    const numeric = param.type === 'number' || param.type === 'integer';
+    input = (
+      <TextField
+        id={id}
+        value={value === undefined ? '' : String(value)}
+        invalid={Boolean(problem)}
+        placeholder={param.default === undefined ? '' : String(param.default)}
+        onCommit={(text) => commit(numeric ? parseTypedNumber(text) : text)}
+      />
+    );
+  }
+  const isDefault = stored === undefined || JSON.stringify(stored) === JSON.stringify(param.default);
+  return (
+    <div className={`field${problem ? ' field-error' : ''}`} data-param={param.name}>
+      <label htmlFor={id}>
+        <span className="field-name">{param.name}</span>
+        <span className="field-type">{param.type}</span>
+      </label>
+      {input}
+      {problem && (
+        <p className="field-problem" role="alert">
+          {problem.message}
+        </p>
+      )}
+      <p className="field-help">{param.description}</p>
+      <p className="field-meta">
+        default <code>{JSON.stringify(param.default)}</code>
+        {range && <> · {range}</>}
+        {!isDefault && (
+          <button className="link" onClick={() => commit(undefined)}>
+            reset
+          </button>
+        )}
+      </p>
+    </div>
+  );
+}
+
+function NodeInspector({ node, document, validation, onEdit, onNotice }: { node: GraphNode; document: GraphDocument; validation: ValidationResult; onEdit: Edit; onNotice(m: string): void }) {
+  const kind = getNodeKind(node.kind);
+  const problems = validation.problems.filter((p) => p.nodeId === node.id);
+  const shapes = validation.shapes.get(node.id);
+  return (
+    <div className="inspector-body" data-testid="inspector" data-node={node.id}>
+      <h2>{kind?.title ?? node.kind}</h2>
+      <p className="muted">{kind?.description ?? `Unknown node kind "${node.kind}".`}</p>
+      <div className="field">
+        <label htmlFor="node-label">Label</label>
+        <TextField id="node-label" value={node.label ?? ''} placeholder={node.id} onCommit={(t) => onEdit(setLabel(document, node.id, t), `Rename ${node.id}`)} />
+      </div>
+      <div className="field">
+        <label htmlFor="node-id">Id</label>
+        <TextField
+          id="node-id"
+          value={node.id}
+          onCommit={(t) => {
+            const result = renameNode(document, node.id, t);
+            if (result.ok) onEdit(result.document, `Change id of ${node.id}`);
+            else onNotice(result.reason);
+          }}
+        />
+      </div>
+      {shapes && (
+        <p className="field-meta">
+          {Object.entries(shapes.outputs).map(([port, shape]) => (
+            <span key={port}>
+              {port}: <code>[{shape.join(', ')}]</code>{' '}
+            </span>
+          ))}
+        </p>
+      )}
+      {problems.filter((p) => !p.param).map((p, i) => (
+        <p key={i} className={`field-problem problem-${p.severity}`}>
+          {p.message}
+        </p>
+      ))}
+      <h3>Parameters</h3>
+      {kind &&
+        describeParams(node.kind).map((param) => (
+          <ParamField key={param.name} node={node} param={param} problem={problems.find((p) => p.param === param.name)} onEdit={onEdit} document={document} />
+        ))}
+    </div>
+  );
+}
+
+function GraphSettings({ document, validation, onEdit }: { document: GraphDocument; validation: ValidationResult; onEdit: Edit }) {
+  const problemFor = (field: string) => validation.problems.find((p) => p.field === field);
+  const train = (patch: TrainingPatch, label: string) => onEdit(setTraining(document, patch), label);
+  const numberField = (field: string, label: string, value: number, apply: (n: number | string | undefined) => void, help: string) => {
+    const problem = problemFor(field);
+    return (
+      <div className={`field${problem ? ' field-error' : ''}`}>
+        <label htmlFor={field}>{label}</label>
+        <TextField id={field} value={String(value)} invalid={Boolean(problem)} onCommit={(t) => apply(parseTypedNumber(t))} />
+        {problem && <p className="field-problem">{problem.message}</p>}
+        <p className="field-help">{help}</p>
+      </div>
+    );
+  };
+  return (
+    <div className="inspector-body" data-testid="inspector" data-node="">
+      <h2>Graph</h2>
+      <div className="field">
+        <label htmlFor="graph-name">Name</label>
+        <TextField id="graph-name" value={document.meta.name} onCommit={(t) => onEdit(setMeta(document, { name: t }), 'Rename graph')} />
+      </div>
+      <div className="field">
+        <label htmlFor="graph-description">Description</label>
+        <TextField id="graph-description" multiline value={document.meta.description ?? ''} onCommit={(t) => onEdit(setMeta(document, { description: t || undefined }), 'Edit description')} />
+      </div>
+      <h3>Training</h3>
+      {numberField('training.episodes', 'Episodes', document.training.episodes, (n) => train({ episodes: n as number }, 'Set episodes'), 'Episodes to train; each is one optimizer step.')}
+      {numberField('training.batchSize', 'Batch size', document.training.batchSize, (n) => train({ batchSize: n as number }, 'Set batch size'), 'Episodes per optimizer step (the paper uses 1).')}
+      {numberField('training.seed', 'Seed', document.training.seed, (n) => train({ seed: n as number }, 'Set seed'), 'Fixes initial weights and episodes, so a run can be reproduced.')}
+      {numberField(
+        'training.optimizer.learningRate',
+        'Learning rate (Adam)',
+        document.training.optimizer.learningRate,
+        (n) => train({ optimizer: { learningRate: n as number } }, 'Set learning rate'),
+        'The paper uses 3e-4 for the binary patterns.',
+      )}
+      {document.meta.expected && (
+        <p className="expected">
+          Expected: <b>{document.meta.expected.metric}</b>
+          {document.meta.expected.below !== undefined && <> below {document.meta.expected.below}</>}
+          {document.meta.expected.above !== undefined && <> above {document.meta.expected.above}</>}
+          {document.meta.expected.withinEpisodes !== undefined && <> within {document.meta.expected.withinEpisodes} episodes</>}
+          {document.meta.expected.source && <span className="muted"> ({document.meta.expected.source})</span>}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Inspector(props: { document: GraphDocument; validation: ValidationResult; selectedNodes: readonly string[]; onEdit: Edit; onNotice(m: string): void }) {
+  const { document, selectedNodes } = props;
+  const node = selectedNodes.length === 1 ? document.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
+  return (
+    <aside className="inspector" aria-label="Inspector">
+      {node ? (
+        <NodeInspector key={node.id} node={node} {...props} />
+      ) : selectedNodes.length > 1 ? (
+        <div className="inspector-body">
+          <h2>{selectedNodes.length} nodes selected</h2>
+          <p className="muted">Copy, duplicate or delete them together; select one to edit its parameters.</p>
+        </div>
+      ) : (
+        <GraphSettings {...props} />
+      )}
+    </aside>
+  );
+}
