@@ -10,7 +10,11 @@ function syntheticImages(count: number, side = 32): GrayImageSet {
   return { count, height: side, width: side, pixels, source: 'synthetic' };
 }
 
-const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
+function same(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 const imageId = (values: Float32Array | number[]) => Math.round(values[values.length - 1] - (values.length - 1) / 10000) - 1;
 
 describe('image episodes', () => {

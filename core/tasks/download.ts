@@ -1,0 +1,178 @@
+// Downloads the official dataset archives into a folder, with progress and a checksum check. The loaders
+// read the archives as they are (cifar.ts reads the .tar.gz, omniglot.ts the zips), so nothing is unpacked.
+// Node-only (fs, crypto, fetch).
+//
+// Each file streams to `<name>.part` while it is hashed, and is renamed only once its checksum matches,
+// so an interrupted or corrupted download never looks like a finished one. A file already present with
+// the right checksum is not fetched again.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+
+export interface DatasetFile {
+  url: string;
+  fileName: string;
+  /** Expected size, when known (used for progress if the server sends no length). */
+  bytes?: number;
+  /** At least one checksum; every one given is checked. */
+  sha256?: string;
+  md5?: string;
+}
+
+export interface DatasetSource {
+  title: string;
+  files: DatasetFile[];
+}
+
+/**
+ * The official archives. CIFAR-10: the authors' page lists the MD5; the SHA-256 and size are the values
+ * other projects record for the same file. Omniglot: the authors publish no checksum; the MD5s are the
+ * ones torchvision and others check (no SHA-256 is published for these zips).
+ */
+export const datasetSources = {
+  cifar10: {
+    title: 'CIFAR-10 (binary version, 162 MB)',
+    files: [
+      {
+        url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
+        fileName: 'cifar-10-binary.tar.gz',
+        bytes: 170_052_171,
+        sha256: 'c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd',
+        md5: 'c32a1d4ab5d03f1284b67883e8d87530',
+      },
+    ],
+  },
+  omniglot: {
+    title: 'Omniglot (images_background + images_evaluation, about 15 MB)',
+    files: [
+      {
+        url: 'https://github.com/brendenlake/omniglot/raw/master/python/images_background.zip',
+        fileName: 'images_background.zip',
+        md5: '68d2efa1b9178cc56df9314c21c6e718',
+      },
+      {
+        url: 'https://github.com/brendenlake/omniglot/raw/master/python/images_evaluation.zip',
+        fileName: 'images_evaluation.zip',
+        md5: '6b91aef0f799c5bb55b94e3f2daec811',
+      },
+    ],
+  },
+} satisfies Record<string, DatasetSource>;
+
+export type DatasetName = keyof typeof datasetSources;
+
+export interface DownloadProgress {
+  fileName: string;
+  /** 0-based index of the file among `fileCount`. */
+  fileIndex: number;
+  fileCount: number;
+  receivedBytes: number;
+  /** From the server's Content-Length or the catalogue; undefined when unknown. */
+  totalBytes?: number;
+  /** True when the file was already there with the right checksum. */
+  alreadyPresent?: boolean;
+}
+
+export interface DownloadOptions {
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+  /** Replaces the built-in catalogue entry (tests point it at a local server). */
+  source?: DatasetSource;
+}
+
+function checkUrl(url: string): void {
+  const parsed = new URL(url);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+    throw new Error(`download: ${url} is not an https address (plain http is only allowed on this machine)`);
+  }
+}
+
+function newHashes(file: DatasetFile) {
+  if (!file.sha256 && !file.md5) throw new Error(`download: ${file.fileName} has no checksum to verify against`);
+  return { sha256: file.sha256 ? createHash('sha256') : undefined, md5: file.md5 ? createHash('md5') : undefined };
+}
+
+/** null when every given checksum matches, else the first mismatch described. */
+function mismatch(file: DatasetFile, hashes: ReturnType<typeof newHashes>): string | null {
+  for (const algorithm of ['sha256', 'md5'] as const) {
+    const expected = file[algorithm];
+    const actual = hashes[algorithm]?.digest('hex');
+    if (expected && actual !== expected.toLowerCase()) return `${algorithm.toUpperCase()} is ${actual}, expected ${expected.toLowerCase()}`;
+  }
+  return null;
+}
+
+async function alreadyValid(target: string, file: DatasetFile): Promise<boolean> {
+  if (!existsSync(target)) return false;
+  const hashes = newHashes(file);
+  const stream = createReadStream(target);
+  stream.on('data', (chunk) => {
+    hashes.sha256?.update(chunk);
+    hashes.md5?.update(chunk);
+  });
+  await finished(stream);
+  return mismatch(file, hashes) === null;
+}
+
+async function downloadFile(file: DatasetFile, destDir: string, report: (received: number, total?: number) => void, signal?: AbortSignal) {
+  checkUrl(file.url);
+  const target = path.join(destDir, file.fileName);
+  const partial = `${target}.part`;
+  let response: Response;
+  try {
+    response = await fetch(file.url, { signal, redirect: 'follow' });
+  } catch (error) {
+    throw new Error(`download: could not reach ${file.url} (${(error as Error).message})`);
+  }
+  if (!response.ok || !response.body) throw new Error(`download: ${file.url} answered HTTP ${response.status} ${response.statusText}`);
+  const length = Number(response.headers.get('content-length'));
+  const total = Number.isFinite(length) && length > 0 ? length : file.bytes;
+  const hashes = newHashes(file);
+  const out = createWriteStream(partial);
+  let received = 0;
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      hashes.sha256?.update(chunk);
+      hashes.md5?.update(chunk);
+      received += chunk.length;
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      report(received, total);
+    }
+    out.end();
+    await finished(out);
+  } catch (error) {
+    out.destroy();
+    rmSync(partial, { force: true });
+    throw new Error(`download: ${file.url} was interrupted after ${received} bytes (${(error as Error).message})`);
+  }
+  const problem = mismatch(file, hashes);
+  if (problem) {
+    rmSync(partial, { force: true });
+    throw new Error(`download: ${file.fileName} from ${file.url} is corrupt or changed: ${problem}`);
+  }
+  renameSync(partial, target);
+  return target;
+}
+
+/** Downloads every file of the dataset into `destDir` (created if needed); resolves to their paths. */
+export async function downloadDataset(name: DatasetName | string, destDir: string, options: DownloadOptions = {}): Promise<string[]> {
+  const source = options.source ?? (datasetSources as Record<string, DatasetSource>)[name];
+  if (!source) throw new Error(`download: unknown dataset "${name}" (known: ${Object.keys(datasetSources).join(', ')})`);
+  mkdirSync(destDir, { recursive: true });
+  const paths: string[] = [];
+  for (const [fileIndex, file] of source.files.entries()) {
+    const base = { fileName: file.fileName, fileIndex, fileCount: source.files.length };
+    const target = path.join(destDir, file.fileName);
+    if (await alreadyValid(target, file)) {
+      const size = statSync(target).size;
+      options.onProgress?.({ ...base, receivedBytes: size, totalBytes: size, alreadyPresent: true });
+      paths.push(target);
+      continue;
+    }
+    const report = (receivedBytes: number, totalBytes?: number) => options.onProgress?.({ ...base, receivedBytes, totalBytes });
+    paths.push(await downloadFile(file, destDir, report, options.signal));
+  }
+  return paths;
+}
