@@ -79,6 +79,22 @@ export interface BuiltSource {
 export interface BuiltLayer {
   role: 'layer';
   forward(inputs: Record<string, tfjs.Tensor>): Record<string, tfjs.Tensor>;
+  /**
+   * Stateful layers only: evaluation one step at a time for exported models (core/export), carrying the
+   * episode state (trace, activity, LSTM cell) between calls, without gradients. Parameter values are read
+   * when the stream opens. Stateless layers need none: running `forward` on one step does the same.
+   */
+  stream?(batchSize: number): LayerStream;
+}
+
+/** One episode evaluated step by step; tensors are one step of sequence mode: [1, B, ...]. */
+export interface LayerStream {
+  /** Back to the start of an episode: zero trace and zero activity. A new stream starts there too. */
+  reset(): void;
+  /** Returned tensors belong to the caller; the stream keeps its own state. */
+  step(inputs: Record<string, tfjs.Tensor>): Record<string, tfjs.Tensor>;
+  /** Frees tensors the stream holds. */
+  dispose(): void;
 }
 
 /** A loss head reduces its inputs to one scalar that training minimises (summed over heads). */

@@ -28,6 +28,20 @@ interface Clamp {
   value: tfjs.Tensor;
 }
 
+/** The parameters as the equations use them (the clamping trick's forced entries written in). */
+type LSTMWeights = {
+  wIh: tfjs.Tensor2D;
+  bIh: tfjs.Tensor;
+  wHh: tfjs.Tensor2D;
+  bHh: tfjs.Tensor;
+};
+
+// Type aliases (not interfaces) so tf.tidy accepts them as tensor containers.
+type LSTMState = {
+  hidden: tfjs.Tensor2D;
+  cell: tfjs.Tensor2D;
+};
+
 function clampTrickTensors(tf: typeof tfjs, inputSize: number, hidden: number): { wIh: Clamp; bIh: Clamp; bHh: Clamp } {
   const pinned = Math.min(inputSize, hidden);
   const wMask = new Float32Array(inputSize * 4 * hidden); // stored [M, 4H] so that x · W needs no transpose
@@ -82,29 +96,60 @@ export const LSTM = defineNodeKind<LSTMParams>({
     const clamp = params.clampTrick ? clampTrickTensors(tf, m, h) : undefined;
     // Forced entries take the fixed value and get no gradient, as when PyTorch overwrites them before each pass.
     const effective = (p: tfjs.Tensor, c?: Clamp) => (c ? tf.add(tf.mul(p, tf.sub(1, c.mask)), c.value) : p);
+    const effectiveWeights = (): LSTMWeights => ({
+      wIh: effective(wIh, clamp?.wIh) as tfjs.Tensor2D,
+      bIh: effective(bIh, clamp?.bIh),
+      wHh: wHh as tfjs.Tensor2D,
+      bHh: effective(bHh, clamp?.bHh),
+    });
+    // x: [rows, M] → the input's part of the gates, [rows, 4H].
+    const inputGates = (x: tfjs.Tensor2D, p: LSTMWeights) =>
+      tf.add(tf.matMul((params.inputGain !== 1 ? tf.mul(x, params.inputGain) : x) as tfjs.Tensor2D, p.wIh), p.bIh) as tfjs.Tensor2D;
+    // One step of the cell, shared by forward and stream so both compute exactly the same numbers.
+    const cellStep = (fromInput: tfjs.Tensor2D, state: LSTMState, p: LSTMWeights): LSTMState => {
+      const gates = tf.add(tf.add(fromInput, tf.matMul(state.hidden, p.wHh)), p.bHh);
+      const [i, f, g, o] = tf.split(gates, 4, 1);
+      const cell = tf.add(tf.mul(tf.sigmoid(f), state.cell), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tfjs.Tensor2D;
+      return { cell, hidden: tf.mul(tf.sigmoid(o), tf.tanh(cell)) as tfjs.Tensor2D };
+    };
+    const zeroState = (batch: number): LSTMState => ({ hidden: tf.zeros([batch, h]), cell: tf.zeros([batch, h]) });
     return {
       role: 'layer',
       forward({ input }) {
         const [steps, batch] = input.shape;
-        const x = input.reshape([steps * batch, m]);
-        const scaled = params.inputGain !== 1 ? tf.mul(x, params.inputGain) : x;
-        const fromInput = tf
-          .add(tf.matMul(scaled as tfjs.Tensor2D, effective(wIh, clamp?.wIh) as tfjs.Tensor2D), effective(bIh, clamp?.bIh))
-          .reshape([steps, batch, 4 * h]);
-        const recurrentW = wHh as tfjs.Tensor2D;
-        const recurrentB = effective(bHh, clamp?.bHh);
-        let hidden = tf.zeros([batch, h]) as tfjs.Tensor2D;
-        let cell = tf.zeros([batch, h]) as tfjs.Tensor2D;
+        const p = effectiveWeights();
+        const fromInput = inputGates(input.reshape([steps * batch, m]), p).reshape([steps, batch, 4 * h]);
+        let state = zeroState(batch);
         const outputs: tfjs.Tensor2D[] = [];
         const perStep = tf.unstack(fromInput) as tfjs.Tensor2D[];
         for (let t = 0; t < steps; t++) {
-          const gates = tf.add(tf.add(perStep[t], tf.matMul(hidden, recurrentW)), recurrentB);
-          const [i, f, g, o] = tf.split(gates, 4, 1);
-          cell = tf.add(tf.mul(tf.sigmoid(f), cell), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tfjs.Tensor2D;
-          hidden = tf.mul(tf.sigmoid(o), tf.tanh(cell)) as tfjs.Tensor2D;
-          outputs.push(hidden);
+          state = cellStep(perStep[t], state, p);
+          outputs.push(state.hidden);
         }
         return { output: tf.stack(outputs) };
+      },
+      stream(batchSize) {
+        const p = tf.tidy(() => effectiveWeights());
+        let state = zeroState(batchSize);
+        const release = () => tf.dispose([state.hidden, state.cell]);
+        return {
+          reset() {
+            release();
+            state = zeroState(batchSize);
+          },
+          step({ input }) {
+            const next = tf.tidy(() => cellStep(inputGates(input.reshape([batchSize, m]), p), state, p));
+            release();
+            state = next;
+            return { output: state.hidden.reshape([1, batchSize, h]) };
+          },
+          dispose() {
+            release();
+            // The clamped copies are the stream's own; the parameters themselves are not.
+            const own = Object.values(p).filter((t) => t !== wIh && t !== wHh && t !== bIh && t !== bHh);
+            tf.dispose(own);
+          },
+        };
       },
     };
   },

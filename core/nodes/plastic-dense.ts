@@ -90,6 +90,22 @@ export const PlasticDense = defineNodeKind<PlasticDenseParams>({
           : tf.zeros([steps, batch, n]) as tfjs.Tensor3D;
         return { output: ctx.kernels.sequence(spec, { drive, pre, w, alpha, eta }) };
       },
+      stream(batchSize) {
+        const values = { w: w.dataSync() as Float32Array, alpha: alpha.dataSync() as Float32Array, eta: eta.dataSync()[0] };
+        const stepper = ctx.kernels.stepper(spec, values, batchSize);
+        return {
+          reset: () => stepper.reset(),
+          step({ input, teach }) {
+            // One step of [1, B, ...] flattens to [B, M] (and [B, N]) in the same order as forward's reshape.
+            const pre = input.dataSync() as Float32Array;
+            const drive = teach
+              ? tf.tidy(() => tf.mul(teach, params.teachGain).dataSync() as Float32Array)
+              : new Float32Array(batchSize * n);
+            return { output: tf.tensor3d(stepper.step(drive, pre), [1, batchSize, n]) };
+          },
+          dispose() {},
+        };
+      },
     };
   },
 });

@@ -4,8 +4,8 @@
 // The whole episode runs as one fused kernel (core/plasticity) with hand-written backprop through time.
 import { z } from 'zod';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { PlasticSpec } from '../plasticity/spec.ts';
-import { defineNodeKind, type Shape, type ShapeResult } from './kind.ts';
+import type { PlasticSpec, PlasticStepper } from '../plasticity/spec.ts';
+import { defineNodeKind, type LayerStream, type Shape, type ShapeResult } from './kind.ts';
 import { SmallInitSchema, smallInit } from './initializers.ts';
 import { flatWidth, formatShape } from './shape-helpers.ts';
 
@@ -86,9 +86,32 @@ export const PlasticRecurrent = defineNodeKind<PlasticRecurrentParams>({
         const effectiveAlpha = selfMask ? tf.mul(alpha, selfMask) : alpha;
         return { output: ctx.kernels.sequence(spec, { drive: prepareDrive(tf, drive, params), w, alpha: effectiveAlpha, eta }) };
       },
+      stream(batchSize) {
+        const effectiveAlpha = selfMask ? tf.mul(alpha, selfMask) : alpha;
+        const values = { w: w.dataSync() as Float32Array, alpha: effectiveAlpha.dataSync() as Float32Array, eta: eta.dataSync()[0] };
+        if (effectiveAlpha !== alpha) effectiveAlpha.dispose();
+        return recurrentStream(tf, ctx.kernels.stepper(spec, values, batchSize), params, batchSize);
+      },
     };
   },
 });
+
+/** Streams a recurrent layer (plastic or not) through the kernels' stepper, which matches the sequence op's forward. */
+export function recurrentStream(
+  tf: typeof tfjs,
+  stepper: PlasticStepper,
+  params: { size: number; inputMode: 'add' | 'clamp'; inputGain: number },
+  batchSize: number,
+): LayerStream {
+  return {
+    reset: () => stepper.reset(),
+    step({ drive }) {
+      const prepared = tf.tidy(() => prepareDrive(tf, drive, params).dataSync() as Float32Array);
+      return { output: tf.tensor3d(stepper.step(prepared), [1, batchSize, params.size]) };
+    },
+    dispose() {},
+  };
+}
 
 /** Shape rule shared with the non-plastic Recurrent layer: the drive must have one value per neuron. */
 export function inferRecurrentShapes(size: number, inputs: Record<string, Shape>): ShapeResult {
