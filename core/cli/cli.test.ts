@@ -1,5 +1,5 @@
 // The CLI as a user meets it: real processes, real files, exit codes and one line per problem.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,5 +108,49 @@ describe('plasticity info', () => {
     // 2·1001² weights and alphas (the paper's 2,004,002) plus the learned eta.
     expect(result.stdout).toMatch(/total trainable parameters: 2,004,003 \(of which plastic alpha\/eta: 1,002,002\)/);
     expect(result.stdout).toMatch(/memory\s+PlasticRecurrent\s+output \[1001\]\s+2,004,003/);
+  });
+});
+
+describe('plasticity train', () => {
+  const small = path.join(repoRoot, 'templates/binary-patterns-50bit-plastic.plastic.json');
+
+  it('prints one JSON object per episode with the loss and the metrics by name', async () => {
+    const out = path.join(work, 'json-run');
+    const result = await plasticity('train', small, '--episodes', '3', '--seed', '5', '--backend', 'cpu', '--json', '--out', out);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.episode)).toEqual([1, 2, 3]);
+    for (const line of lines) {
+      expect(line.loss).toBeGreaterThan(0);
+      expect(line.signError).toBeGreaterThanOrEqual(0);
+    }
+    expect(fs.readdirSync(out).sort()).toEqual(['checkpoint', 'graph.plastic.json', 'metrics.jsonl', 'run.json']);
+  });
+
+  it('stops on Ctrl-C after the current episode, keeps the checkpoint, and --resume finishes the run', async () => {
+    const out = path.join(work, 'interrupted');
+    const child = spawn(process.execPath, [cli, 'train', small, '--episodes', '100000', '--backend', 'cpu', '--json', '--out', out], { cwd: work });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('"episode":20,')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const info = JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'));
+    expect(info.status).toBe('stopped');
+    expect(info.episodesDone).toBeGreaterThanOrEqual(20);
+    expect(info.episodesDone).toBeLessThan(100000);
+    const checkpoint = JSON.parse(fs.readFileSync(path.join(out, 'checkpoint/model.json'), 'utf8'));
+    expect(checkpoint.episode).toBe(info.episodesDone);
+
+    const resumed = await plasticity('train', '--resume', out, '--episodes', String(info.episodesDone + 5), '--json');
+    expect(resumed.code).toBe(0);
+    const episodes = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l).episode);
+    expect(episodes[0]).toBe(info.episodesDone + 1);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({ status: 'finished', episodesDone: info.episodesDone + 5 });
   });
 });

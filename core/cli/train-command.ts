@@ -109,6 +109,8 @@ export function registerTrainCommand(program: Command): void {
         const summary = `${result.status}: ${result.episodesDone} episodes on ${result.backend}${result.lastLoss === null ? '' : `, last loss ${formatNumber(result.lastLoss)}`}${metrics}. Run folder: ${result.runDir}`;
         console.error(summary);
         if (result.status === 'failed') throw new CliError([result.error ?? 'training failed']);
+        // A stopped run is not a finished one: scripts see the conventional exit code of an interrupt.
+        if (result.status === 'stopped') process.exitCode = 130;
       } finally {
         reporter.stop();
         process.off('SIGINT', onInterrupt);

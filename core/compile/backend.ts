@@ -36,6 +36,8 @@ async function tryWasm(): Promise<boolean> {
 
 /** Activates a backend and returns the name of the one in use. Throws with a clear message when an explicit choice is unavailable. */
 export async function selectBackend(choice: BackendChoice = 'auto'): Promise<string> {
+  // Production mode skips tfjs's debug checks and its console advice to install tfjs-node.
+  tf.enableProdMode();
   const attempts: Record<Exclude<BackendChoice, 'auto'>, () => Promise<boolean>> = {
     tensorflow: tryTensorflow,
     wasm: tryWasm,

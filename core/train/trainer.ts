@@ -179,6 +179,8 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
 
   try {
     while (episode < episodes) {
+      // Yield to the event loop so that signals (Ctrl-C) and host messages (pause, stop) are handled.
+      await new Promise((resolve) => setImmediate(resolve));
       await options.between?.();
       if (options.signal?.aborted) {
         status = 'stopped';
