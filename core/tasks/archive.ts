@@ -23,7 +23,9 @@ export function readTarEntries(tar: Uint8Array, archiveName: string, wanted: (pa
     if (header.every((byte) => byte === 0)) break; // end-of-archive marker
     const name = cString(header, 0, 100);
     const prefix = cString(header, 345, 155);
-    const path = prefix && cString(header, 257, 5) === 'ustar' ? `${prefix}/${name}` : name;
+    // POSIX ustar ("ustar\0") keeps a path prefix at 345; old GNU headers ("ustar  ") keep times there instead.
+    const posix = cString(header, 257, 6) === 'ustar' && header[262] === 0;
+    const path = posix && prefix ? `${prefix}/${name}` : name;
     const size = parseInt(cString(header, 124, 12).trim() || '0', 8);
     if (!Number.isFinite(size) || size < 0) throw new Error(`${archiveName}: bad size field in the tar header of "${path}"`);
     const type = String.fromCharCode(header[156]);
