@@ -1,0 +1,228 @@
+// End to end, as a user: the browser mode in Chromium, from the template gallery to a stopped training run.
+// The steps share one browser session and run in order, like one sitting at the app.
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { center, drag, handle, nodeOnCanvas, screenshot, startSession, type E2eSession } from './harness.ts';
+
+let s: E2eSession;
+const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+beforeAll(async () => {
+  s = await startSession();
+}, 240_000);
+afterAll(async () => {
+  await s?.close();
+});
+
+const nodes = () => s.page.locator('.react-flow__node');
+const edges = () => s.page.locator('.react-flow__edge');
+const memoryProblems = () => nodeOnCanvas(s.page, 'memory').getByTestId('node-problems');
+const sizeInput = () => s.page.locator('[data-testid="inspector"][data-node="memory"] [data-param="size"] input');
+
+async function clickEmptyCanvas() {
+  const box = (await s.page.locator('.react-flow__pane').boundingBox())!;
+  await s.page.mouse.click(box.x + box.width - 30, box.y + 20); // top right: the controls and minimap are at the bottom
+}
+
+describe('editor', () => {
+  it('opens the binary-pattern template from the gallery onto a visible canvas', async () => {
+    const card = s.page.locator('[data-template="binary-patterns"]');
+    await card.waitFor({ timeout: 20_000 });
+    await expect.poll(() => card.textContent()).toMatch(/Should reach: signError below 0\.01/);
+    await card.click();
+    await expect.poll(() => nodes().count()).toBe(5);
+    await expect.poll(() => s.page.getByTestId('doc-title').textContent()).toContain('Binary patterns (1,000 bits)');
+
+    // Not a zero-height pane: the canvas fills the middle of the window and the nodes are inside it.
+    const canvas = (await s.page.locator('.react-flow').boundingBox())!;
+    expect(canvas.height).toBeGreaterThan(400);
+    expect(canvas.width).toBeGreaterThan(600);
+    for (const node of await nodes().all()) {
+      const box = (await node.boundingBox())!;
+      expect(box.width).toBeGreaterThan(100);
+      expect(box.x).toBeGreaterThanOrEqual(canvas.x);
+      expect(box.y).toBeGreaterThanOrEqual(canvas.y);
+      expect(box.x + box.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+    }
+    // The plastic layer's outgoing connection is drawn as plastic, the others are not.
+    expect(await s.page.locator('.react-flow__edge.edge-plastic').count()).toBeGreaterThan(0);
+    expect(await s.page.locator('.react-flow__edge.edge-plain').count()).toBeGreaterThan(0);
+    await screenshot(s.page, 'editor-template');
+  });
+
+  it('adds a node by dragging it from the palette', async () => {
+    const canvas = (await s.page.locator('.react-flow__pane').boundingBox())!;
+    await s.page.locator('[data-kind="SignErrorMetric"]').dragTo(s.page.locator('.react-flow__pane'), {
+      targetPosition: { x: canvas.width * 0.55, y: canvas.height * 0.8 },
+    });
+    await expect.poll(() => nodes().count()).toBe(6);
+    await expect.poll(() => s.page.locator('.react-flow__node.selected').getAttribute('data-id')).toBe('signErrorMetric');
+    expect(await s.page.getByTestId('dirty-marker').isVisible()).toBe(true);
+    await expect.poll(() => s.page.title()).toMatch(/^● /);
+  });
+
+  it('connects two ports by dragging between them', async () => {
+    const before = await edges().count();
+    await drag(s.page, await center(handle(s.page, 'readout', 'output')), await center(handle(s.page, 'signErrorMetric', 'prediction')));
+    await expect.poll(() => edges().count()).toBe(before + 1);
+  });
+
+  it('refuses an incompatible connection while dragging, and says why', async () => {
+    const before = await edges().count();
+    // The plastic layer's output is 1001 wide (with the bias neuron): it cannot be compared with the 1000-bit prediction.
+    const from = await center(handle(s.page, 'memory', 'output'));
+    const to = await center(handle(s.page, 'signErrorMetric', 'target'));
+    await s.page.mouse.move(from.x, from.y);
+    await s.page.mouse.down();
+    await s.page.mouse.move(from.x + 2, from.y + 2);
+    await s.page.mouse.move(to.x, to.y, { steps: 15 });
+    const hint = s.page.getByTestId('connection-hint');
+    await hint.waitFor({ timeout: 5000 });
+    expect(await hint.textContent()).toMatch(/Cannot connect: .*1001/);
+    await screenshot(s.page, 'editor-connection-refused');
+    await s.page.mouse.up();
+    await expect.poll(() => s.page.getByTestId('notice').filter({ hasText: 'Cannot connect' }).count()).toBeGreaterThan(0);
+    expect(await edges().count()).toBe(before);
+
+    // The right source is accepted.
+    await drag(s.page, await center(handle(s.page, 'patterns', 'target')), to);
+    await expect.poll(() => edges().count()).toBe(before + 1);
+  });
+
+  it('shows a bad parameter on the node and in the problems panel, and clears it when fixed', async () => {
+    await nodeOnCanvas(s.page, 'memory').locator('.node-header').click();
+    await sizeInput().fill('-5');
+    await sizeInput().press('Enter');
+    await expect.poll(() => memoryProblems().textContent()).toMatch(/size/);
+    expect(await s.page.locator('[data-testid="inspector"] [data-param="size"] .field-problem').isVisible()).toBe(true);
+    await expect.poll(() => s.page.locator('[data-testid="problems"] .problem-error').count()).toBeGreaterThan(0);
+    await screenshot(s.page, 'editor-parameter-error');
+
+    // Clicking the problem selects the offending node.
+    await clickEmptyCanvas();
+    await expect.poll(() => s.page.locator('[data-testid="inspector"]').getAttribute('data-node')).toBe('');
+    await s.page.locator('[data-testid="problems"] button.problem-error[data-node="memory"]').first().click();
+    await expect.poll(() => s.page.locator('[data-testid="inspector"]').getAttribute('data-node')).toBe('memory');
+
+    await sizeInput().fill('1001');
+    await sizeInput().press('Enter');
+    await expect.poll(() => memoryProblems().count()).toBe(0);
+    await expect.poll(() => s.page.locator('[data-testid="problems"] .problem-error').count()).toBe(0);
+  });
+
+  it('undoes and redoes each action', async () => {
+    const edgeCount = await edges().count();
+    await clickEmptyCanvas();
+    await s.page.keyboard.press(`${mod}+z`); // size 1001 → -5
+    await expect.poll(() => memoryProblems().count()).toBe(1);
+    await s.page.keyboard.press(`${mod}+z`); // -5 → the template's value
+    await expect.poll(() => memoryProblems().count()).toBe(0);
+    await s.page.keyboard.press(`${mod}+z`); // the second connection
+    await expect.poll(() => edges().count()).toBe(edgeCount - 1);
+    await s.page.getByTestId('redo').click();
+    await expect.poll(() => edges().count()).toBe(edgeCount);
+    await s.page.keyboard.press(`${mod}+Shift+z`);
+    await expect.poll(() => memoryProblems().count()).toBe(1);
+    await s.page.keyboard.press(`${mod}+y`);
+    await expect.poll(() => memoryProblems().count()).toBe(0);
+    expect(await nodes().count()).toBe(6);
+  });
+
+  it('saves to a file, autosaves later edits, and reopens the file', async () => {
+    await s.page.keyboard.press(`${mod}+s`);
+    const nameField = s.page.getByLabel('File name');
+    await nameField.waitFor();
+    await nameField.fill('my-network');
+    await s.page.locator('.file-name button[type="submit"]').click();
+    const file = path.join(s.dirs.documents, 'my-network.plastic.json');
+    await expect.poll(() => existsSync(file)).toBe(true);
+    await expect.poll(() => s.page.getByTestId('doc-title').textContent()).toBe('my-network.plastic.json');
+    expect(await s.page.getByTestId('dirty-marker').count()).toBe(0);
+    const saved = JSON.parse(await fs.readFile(file, 'utf8'));
+    expect(saved.nodes.map((n: { id: string }) => n.id)).toContain('signErrorMetric');
+    expect(saved.nodes.find((n: { id: string }) => n.id === 'memory').params.size).toBe(1001);
+
+    // An unsaved edit is autosaved for crash recovery.
+    await nodeOnCanvas(s.page, 'signErrorMetric').locator('.node-header').click();
+    await s.page.keyboard.press('Delete');
+    await expect.poll(() => nodes().count()).toBe(5);
+    const autosaveDir = path.join(s.dirs.data, 'autosave');
+    await expect.poll(async () => (existsSync(autosaveDir) ? (await fs.readdir(autosaveDir)).length : 0), { timeout: 10_000 }).toBe(1);
+    const [record] = await fs.readdir(autosaveDir);
+    expect(JSON.parse(await fs.readFile(path.join(autosaveDir, record), 'utf8')).document.nodes).toHaveLength(5);
+
+    // Opening asks about the unsaved edit first.
+    await s.page.keyboard.press(`${mod}+o`);
+    await s.page.getByRole('button', { name: 'Don’t save' }).click();
+    await s.page.locator('[data-testid="file-list"] button', { hasText: 'my-network.plastic.json' }).click();
+    await expect.poll(() => nodes().count()).toBe(6);
+    expect(await s.page.getByTestId('dirty-marker').count()).toBe(0);
+    await expect.poll(async () => (await fs.readdir(autosaveDir)).length).toBe(0);
+    await screenshot(s.page, 'editor');
+  });
+});
+
+describe('training dashboard', () => {
+  const status = () => s.page.getByTestId('run-status').getAttribute('data-status');
+  const episodeText = () => s.page.getByTestId('episode').textContent();
+  const chartPoints = async () => Number(await s.page.getByTestId('loss-chart').getAttribute('data-points'));
+
+  it('trains a template, streams the loss, pauses, resumes and stops with a checkpoint', async () => {
+    await s.page.locator('.menu-title', { hasText: 'File' }).click();
+    await s.page.locator('[data-command="newFromTemplate"]').click();
+    await s.page.locator('[data-template="binary-patterns-50bit-plastic"]').click();
+    await expect.poll(() => s.page.getByTestId('doc-title').textContent()).toMatch(/50 bits: plastic/);
+
+    await s.page.getByTestId('tab-training').click();
+    await s.page.getByLabel('Episodes to train').fill('1500');
+    await s.page.getByRole('button', { name: /Train “/ }).click();
+    await expect.poll(chartPoints, { timeout: 90_000 }).toBeGreaterThan(10);
+    expect(await status()).toBe('running');
+    await expect.poll(() => s.page.getByTestId('backend').textContent()).toMatch(/^(wasm|cpu|tensorflow)$/);
+
+    await s.page.getByRole('button', { name: /Pause/ }).click();
+    await expect.poll(status).toBe('paused');
+    await s.page.waitForTimeout(800); // the episode in flight finishes
+    const pausedAt = await episodeText();
+    await s.page.waitForTimeout(1500);
+    expect(await episodeText()).toBe(pausedAt);
+    await s.page.getByRole('button', { name: /Resume/ }).click();
+    await expect.poll(episodeText, { timeout: 20_000 }).not.toBe(pausedAt);
+
+    await s.page.getByRole('button', { name: /Stop/ }).click();
+    await expect.poll(status, { timeout: 30_000 }).toBe('stopped');
+    await screenshot(s.page, 'dashboard');
+
+    // The run folder is the CLI's: run.json, metrics.jsonl with real numbers, and the checkpoint.
+    const [runId] = await fs.readdir(s.dirs.runs);
+    const runDir = path.join(s.dirs.runs, runId);
+    const info = JSON.parse(await fs.readFile(path.join(runDir, 'run.json'), 'utf8'));
+    expect(info.status).toBe('stopped');
+    expect(existsSync(path.join(runDir, 'checkpoint'))).toBe(true);
+    const losses = (await fs.readFile(path.join(runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).loss);
+    expect(losses.length).toBe(info.episodesDone);
+    expect(losses.every((l: number) => Number.isFinite(l) && l > 0)).toBe(true);
+    expect(await chartPoints()).toBe(losses.length);
+
+    await expect.poll(() => s.page.locator(`[data-testid="run-history"] tr[data-run="${runId}"] .status`).textContent()).toBe('stopped');
+  });
+
+  it('overlays an earlier run on the charts', async () => {
+    await s.page.getByLabel('Episodes to train').fill('12');
+    await s.page.getByRole('button', { name: /Train “/ }).click();
+    await expect.poll(() => s.page.getByTestId('run-status').getAttribute('data-status'), { timeout: 90_000 }).toBe('finished');
+    const rows = s.page.locator('[data-testid="run-history"] tbody tr[data-run]');
+    await expect.poll(() => rows.count()).toBe(2);
+    const single = await chartPoints();
+    await rows.nth(1).locator('input[type="checkbox"]').check();
+    await expect.poll(chartPoints).toBeGreaterThan(single);
+    expect(await s.page.locator('[data-testid="loss-chart"] .u-legend .u-series').count()).toBe(3); // episode + two runs
+    await screenshot(s.page, 'dashboard-overlay');
+  });
+
+  it('raised no errors in the page', () => {
+    expect(s.pageErrors).toEqual([]);
+  });
+});
