@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plasticKernels } from '../plasticity/index.ts';
 import { createRng } from '../util/random.ts';
-import type { BuiltLayer, NodeKind, Shape } from './kind.ts';
+import type { BuiltLayer, LayerStream, NodeKind, Shape } from './kind.ts';
 import { LSTM } from './lstm.ts';
 import { PlasticDense } from './plastic-dense.ts';
 import { PlasticRecurrent } from './plastic-recurrent.ts';
@@ -40,14 +40,17 @@ function buildLayer(kind: NodeKind, params: Record<string, unknown>, inputShapes
 }
 
 /** Runs the stream over every step of `inputs`, returning the outputs stacked as [T, B, N]. */
-function streamed(layer: BuiltLayer, stream: ReturnType<NonNullable<BuiltLayer['stream']>>, inputs: Record<string, tf.Tensor>): Float32Array[] {
+function streamed(layer: BuiltLayer, stream: LayerStream, inputs: Record<string, tf.Tensor>): Float32Array[] {
   const out: Float32Array[] = [];
   for (let t = 0; t < steps; t++) {
-    const step = Object.fromEntries(Object.entries(inputs).map(([port, x]) => [port, tf.slice(x, t, 1)]));
-    const { output } = stream.step(step);
-    expect(output.shape[0]).toBe(1);
-    out.push(output.dataSync() as Float32Array);
-    tf.dispose([output, ...Object.values(step)]);
+    // Each step inside its own tidy, as the runtime does: the stream's state must survive it.
+    const values = tf.tidy(() => {
+      const step = Object.fromEntries(Object.entries(inputs).map(([port, x]) => [port, tf.slice(x, t, 1)]));
+      const { output } = stream.step(step);
+      expect(output.shape).toEqual([1, batch, output.shape[2]]);
+      return output.dataSync() as Float32Array;
+    });
+    out.push(values);
   }
   expect(layer.stream).toBeDefined();
   return out;
@@ -107,7 +110,11 @@ describe('layer streams', () => {
       const whole = layer.forward(inputs).output;
       const expected = (tf.unstack(whole) as tf.Tensor[]).map((x) => x.dataSync() as Float32Array);
 
-      const stream = layer.stream!(batch);
+      // Opened inside a tidy, as the runtime may: the tensors the stream keeps must survive it.
+      let stream!: LayerStream;
+      tf.tidy(() => {
+        stream = layer.stream!(batch);
+      });
       const first = streamed(layer, stream, inputs);
       expect(maxDifference(first, expected)).toBeLessThanOrEqual(1e-6);
 
@@ -115,7 +122,7 @@ describe('layer streams', () => {
       const carried = streamed(layer, stream, inputs);
       expect(maxDifference(carried, expected)).toBeGreaterThan(1e-3);
 
-      stream.reset();
+      tf.tidy(() => stream.reset());
       expect(maxDifference(streamed(layer, stream, inputs), expected)).toBeLessThanOrEqual(1e-6);
       stream.dispose();
     });

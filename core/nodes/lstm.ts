@@ -129,18 +129,24 @@ export const LSTM = defineNodeKind<LSTMParams>({
         return { output: tf.stack(outputs) };
       },
       stream(batchSize) {
+        // The stream owns these tensors across steps: kept, so a caller's tf.tidy around a step cannot free them.
         const p = tf.tidy(() => effectiveWeights());
-        let state = zeroState(batchSize);
+        Object.values(p).forEach((t) => tf.keep(t));
+        const keptZeros = () => {
+          const zeros = zeroState(batchSize);
+          return { hidden: tf.keep(zeros.hidden), cell: tf.keep(zeros.cell) };
+        };
+        let state = keptZeros();
         const release = () => tf.dispose([state.hidden, state.cell]);
         return {
           reset() {
             release();
-            state = zeroState(batchSize);
+            state = keptZeros();
           },
           step({ input }) {
             const next = tf.tidy(() => cellStep(inputGates(input.reshape([batchSize, m]), p), state, p));
             release();
-            state = next;
+            state = { hidden: tf.keep(next.hidden), cell: tf.keep(next.cell) };
             return { output: state.hidden.reshape([1, batchSize, h]) };
           },
           dispose() {
