@@ -3,6 +3,11 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { CanvasNode, PortView } from './node-data.ts';
 
+/** On the node itself the "Node "x" (Kind): " prefix of a message only repeats the header. */
+export function withoutNodePrefix(message: string): string {
+  return message.replace(/^Node "[^"]*" \([^)]*\):\s*/, '');
+}
+
 function PortRow({ port, side }: { port: PortView; side: 'input' | 'output' }) {
   const title = [port.description, port.shape && `shape ${port.shape}`, port.problem].filter(Boolean).join('\n');
   return (
@@ -51,7 +56,7 @@ function NodeViewImpl({ data, selected }: NodeProps<CanvasNode>) {
         <ul className="node-problems" data-testid="node-problems">
           {data.problems.map((p, i) => (
             <li key={i} className={`problem-${p.severity}`}>
-              {p.message}
+              {withoutNodePrefix(p.message)}
             </li>
           ))}
         </ul>

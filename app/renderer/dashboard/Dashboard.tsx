@@ -44,7 +44,10 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
   const drawn = useMemo(() => [...new Set([shown?.runId, ...overlay].filter((x): x is string => Boolean(x)))], [shown?.runId, overlay]);
   useEffect(() => drawn.forEach((id) => training.loadPoints(id)), [drawn, training.loadPoints]);
 
-  const runLabel = (run: RunSummary) => `${run.name} · ${run.runId.slice(-16)}`;
+  const runLabel = (run: RunSummary) => {
+    const started = run.startedAt ? new Date(run.startedAt).toLocaleTimeString() : 'queued';
+    return `${run.name.length > 32 ? run.name.slice(0, 31) + '…' : run.name} (${started})`;
+  };
   const seriesFor = (pick: (p: { loss: number | null; metrics: Record<string, number | null> }) => number | null): ChartSeries[] =>
     drawn.map((runId, i) => {
       const run = training.runs.find((r) => r.runId === runId);
@@ -149,7 +152,7 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
         <table>
           <thead>
             <tr>
-              <th title="Overlay on the charts">⧉</th>
+              <th title="Overlay this run's curves on the charts">Show</th>
               <th>Graph</th>
               <th>Status</th>
               <th>Episodes</th>
@@ -174,7 +177,7 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
                     }}
                   />
                 </td>
-                <td title={run.dir}>{run.name}<div className="muted small">{run.runId}</div></td>
+                <td title={`${run.runId}\n${run.dir}`}>{run.name}</td>
                 <td className={`status status-${run.status}`}>{run.status}</td>
                 <td>{run.episodesDone ?? 0} / {run.episodes ?? '?'}</td>
                 <td>{formatNumber(run.lastLoss)}</td>

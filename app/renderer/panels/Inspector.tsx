@@ -146,6 +146,7 @@ function NodeInspector({ node, document, validation, onEdit, onNotice }: { node:
         </p>
       ))}
       <h3>Parameters</h3>
+      {kind && describeParams(node.kind).length === 0 && <p className="muted">This node has no parameters.</p>}
       {kind &&
         describeParams(node.kind).map((param) => (
           <ParamField key={param.name} node={node} param={param} problem={problems.find((p) => p.param === param.name)} onEdit={onEdit} document={document} />
