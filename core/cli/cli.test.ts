@@ -132,12 +132,16 @@ describe('plasticity train', () => {
     const child = spawn(process.execPath, [cli, 'train', small, '--episodes', '100000', '--backend', 'cpu', '--json', '--out', out], { cwd: work });
     let stdout = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) =>
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const reachedEpisode20 = new Promise<boolean>((resolve) =>
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
-        if (stdout.includes('"episode":20,')) resolve();
+        if (stdout.includes('"episode":20,')) resolve(true);
       }),
     );
+    // Fail with the child's own words if it ends before training is under way.
+    expect(await Promise.race([reachedEpisode20, exited.then(() => false)]), stderr).toBe(true);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     const info = JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'));
