@@ -1,7 +1,9 @@
 // The `plasticity` command line: validate, inspect and train graph files headless.
 import { Command } from 'commander';
+import { registerExportCommand } from './export-command.ts';
 import { registerInfoCommand } from './info-command.ts';
 import { CliError } from './load-graph.ts';
+import { registerRunCommand } from './run-command.ts';
 import { registerTrainCommand } from './train-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
 
@@ -14,6 +16,8 @@ program
 registerValidateCommand(program);
 registerInfoCommand(program);
 registerTrainCommand(program);
+registerExportCommand(program);
+registerRunCommand(program);
 
 try {
   await program.parseAsync(process.argv);
