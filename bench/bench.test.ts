@@ -168,6 +168,13 @@ describe('child output', () => {
     const tail = stderrTail(text, 2, 10);
     expect(tail).toBe(`${'x'.repeat(10)}…\nfour`);
   });
+
+  it('puts the error message in front of a tail that is only a stack trace', () => {
+    const text = ['noise', 'Error: trace went NaN at step 7', ...Array.from({ length: 20 }, (_, i) => `    at frame${i} (kernel.ts:${i})`)].join('\n');
+    const lines = stderrTail(text, 3).split('\n');
+    expect(lines[0]).toBe('Error: trace went NaN at step 7');
+    expect(lines.slice(2)).toEqual(['    at frame17 (kernel.ts:17)', '    at frame18 (kernel.ts:18)', '    at frame19 (kernel.ts:19)']);
+  });
 });
 
 describe('signals shared with the PyTorch reference', () => {

@@ -44,14 +44,19 @@ export function parseChildLine(line: string): ChildEvent | null {
   return null;
 }
 
-/** The last lines of a child's stderr, each clipped (minified library sources make single huge lines). */
+/**
+ * The last lines of a child's stderr, each clipped (minified library sources make single huge lines). When
+ * the tail is only a stack trace, the last line naming an error is put in front of it.
+ */
 export function stderrTail(text: string, lines = 12, width = 300): string {
-  return text
-    .trimEnd()
-    .split('\n')
-    .slice(-lines)
-    .map((l) => (l.length > width ? `${l.slice(0, width)}…` : l))
-    .join('\n');
+  const all = text.trimEnd().split('\n');
+  const tail = all.slice(-lines);
+  const mentionsError = (l: string) => /\b\w*Error\b|\bAborted\b/.test(l) && !/^\s+at /.test(l);
+  if (!tail.some(mentionsError)) {
+    const message = all.slice(0, -lines).filter(mentionsError).pop();
+    if (message !== undefined) tail.unshift(message, '…');
+  }
+  return tail.map((l) => (l.length > width ? `${l.slice(0, width)}…` : l)).join('\n');
 }
 
 export function runChild(

@@ -97,6 +97,17 @@ function lossDisagreement(ours: ChildReport[], reference: ChildReport[]): number
   return perRound.length ? Math.max(...perRound) : null;
 }
 
+/** Which code ran: children load the working tree, so uncommitted edits under core/ or bench/ matter. */
+function codeVersion(): { commit: string | null; uncommittedChanges: string[] } {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' });
+  const head = git(['rev-parse', 'HEAD']);
+  const status = git(['status', '--porcelain', '--', 'core', 'bench']);
+  return {
+    commit: head.status === 0 ? head.stdout.trim() : null,
+    uncommittedChanges: status.status === 0 ? status.stdout.split('\n').filter((l) => l.trim() && !l.includes('bench/results/')) : [],
+  };
+}
+
 function machine() {
   const cpus = os.cpus();
   return { cpuModel: cpus[0]?.model ?? 'unknown', cpus: cpus.length, totalMemMiB: Math.round(os.totalmem() / 2 ** 20), node: process.version };
@@ -107,9 +118,13 @@ const torch = options.oursOnly ? { missing: '--ours-only' } : detectTorch(option
 const sides: Side[] = 'version' in torch ? ['ours', 'pytorch'] : ['ours'];
 const startedAt = new Date();
 const loadBefore = os.loadavg();
+const code = codeVersion();
 
 console.log(`bench: cases ${options.cases.map((c) => c.id).join(',')}, ${options.rounds} round(s), ${options.warmup} warm-up + ${options.episodes} timed episode(s) per child`);
 console.log(`machine: ${machine().cpus}× ${machine().cpuModel}, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `code: ${code.commit?.slice(0, 10) ?? 'unknown commit'}${code.uncommittedChanges.length ? `, with ${code.uncommittedChanges.length} uncommitted change(s) under core/ or bench/ (see the report)` : ''}`,
+);
 if ('missing' in torch) console.log(`PyTorch reference skipped: ${torch.missing}. Running ours only.`);
 else console.log(`PyTorch ${torch.version} via ${options.python}, threads: ${options.torchThreads ?? 'default'}`);
 
@@ -145,15 +160,19 @@ for (const c of options.cases) {
       }
       const [command, args] = childCommand(side, c, options);
       bar.update({ ...payload, last: 'starting' });
+      let received = 0;
       try {
         const report = await runChild(command, args, {
           cwd: repoRoot,
-          onEpisode: (e) => bar.increment(1, { ...payload, last: `${e.seconds.toFixed(2)} s${e.warmup ? ' (warm-up)' : ''}` }),
+          onEpisode: (e) => {
+            received++;
+            bar.increment(1, { ...payload, last: `${e.seconds.toFixed(2)} s${e.warmup ? ' (warm-up)' : ''}` });
+          },
         });
         result.runs.push(report);
       } catch (error) {
         result.error = (error as Error).message;
-        bar.increment(perChild, payload);
+        bar.increment(perChild - received, payload);
       }
     }
   }
@@ -216,6 +235,7 @@ const report = {
   startedAt: startedAt.toISOString(),
   finishedAt: new Date().toISOString(),
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  code,
   machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
   settings: {
     rounds: options.rounds,
