@@ -27,9 +27,9 @@ register();
 const electron = process.env.PLASTICITY_BROWSER_MODE ? { missing: 'PLASTICITY_BROWSER_MODE is set' } : findElectron();
 
 if (electron.executable) {
-  const { buildElectronApp } = await import('../app/main/electron-build.ts');
+  const { buildElectronApp, electronMainEntry } = await import('../app/main/electron-build.ts');
   await buildElectronApp({ log: (line) => console.log(line) });
-  const child = spawn(electron.executable, [path.join(repoRoot, 'app', 'dist', 'main', 'index.js'), ...process.argv.slice(2)], {
+  const child = spawn(electron.executable, [electronMainEntry, ...process.argv.slice(2)], {
     stdio: 'inherit',
     cwd: repoRoot,
   });

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { center, drag, handle, nodeOnCanvas, screenshot, startSession, type E2eSession } from './harness.ts';
 
 let s: E2eSession;
+/** expect.poll with room for a busy machine (its default gives up after one second). */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
 const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 beforeAll(async () => {
@@ -29,10 +31,10 @@ describe('editor', () => {
   it('opens the binary-pattern template from the gallery onto a visible canvas', async () => {
     const card = s.page.locator('[data-template="binary-patterns"]');
     await card.waitFor({ timeout: 20_000 });
-    await expect.poll(() => card.textContent()).toMatch(/Should reach: signError below 0\.01/);
+    await poll(() => card.textContent()).toMatch(/Should reach: signError below 0\.01/);
     await card.click();
-    await expect.poll(() => nodes().count()).toBe(5);
-    await expect.poll(() => s.page.getByTestId('doc-title').textContent()).toContain('Binary patterns (1,000 bits)');
+    await poll(() => nodes().count()).toBe(5);
+    await poll(() => s.page.getByTestId('doc-title').textContent()).toContain('Binary patterns (1,000 bits)');
 
     // Not a zero-height pane: the canvas fills the middle of the window and the nodes are inside it.
     const canvas = (await s.page.locator('.react-flow').boundingBox())!;
@@ -57,16 +59,16 @@ describe('editor', () => {
     await s.page.locator('[data-kind="SignErrorMetric"]').dragTo(s.page.locator('.react-flow__pane'), {
       targetPosition: { x: canvas.width * 0.55, y: canvas.height * 0.8 },
     });
-    await expect.poll(() => nodes().count()).toBe(6);
-    await expect.poll(() => s.page.locator('.react-flow__node.selected').getAttribute('data-id')).toBe('signErrorMetric');
+    await poll(() => nodes().count()).toBe(6);
+    await poll(() => s.page.locator('.react-flow__node.selected').getAttribute('data-id')).toBe('signErrorMetric');
     expect(await s.page.getByTestId('dirty-marker').isVisible()).toBe(true);
-    await expect.poll(() => s.page.title()).toMatch(/^● /);
+    await poll(() => s.page.title()).toMatch(/^● /);
   });
 
   it('connects two ports by dragging between them', async () => {
     const before = await edges().count();
     await drag(s.page, await center(handle(s.page, 'readout', 'output')), await center(handle(s.page, 'signErrorMetric', 'prediction')));
-    await expect.poll(() => edges().count()).toBe(before + 1);
+    await poll(() => edges().count()).toBe(before + 1);
   });
 
   it('refuses an incompatible connection while dragging, and says why', async () => {
@@ -83,50 +85,50 @@ describe('editor', () => {
     expect(await hint.textContent()).toMatch(/Cannot connect: .*1001/);
     await screenshot(s.page, 'editor-connection-refused');
     await s.page.mouse.up();
-    await expect.poll(() => s.page.getByTestId('notice').filter({ hasText: 'Cannot connect' }).count()).toBeGreaterThan(0);
+    await poll(() => s.page.getByTestId('notice').filter({ hasText: 'Cannot connect' }).count()).toBeGreaterThan(0);
     expect(await edges().count()).toBe(before);
 
     // The right source is accepted.
     await drag(s.page, await center(handle(s.page, 'patterns', 'target')), to);
-    await expect.poll(() => edges().count()).toBe(before + 1);
+    await poll(() => edges().count()).toBe(before + 1);
   });
 
   it('shows a bad parameter on the node and in the problems panel, and clears it when fixed', async () => {
     await nodeOnCanvas(s.page, 'memory').locator('.node-header').click();
     await sizeInput().fill('-5');
     await sizeInput().press('Enter');
-    await expect.poll(() => memoryProblems().textContent()).toMatch(/size/);
+    await poll(() => memoryProblems().textContent()).toMatch(/size/);
     expect(await s.page.locator('[data-testid="inspector"] [data-param="size"] .field-problem').isVisible()).toBe(true);
-    await expect.poll(() => s.page.locator('[data-testid="problems"] .problem-error').count()).toBeGreaterThan(0);
+    await poll(() => s.page.locator('[data-testid="problems"] .problem-error').count()).toBeGreaterThan(0);
     await screenshot(s.page, 'editor-parameter-error');
 
     // Clicking the problem selects the offending node.
     await clickEmptyCanvas();
-    await expect.poll(() => s.page.locator('[data-testid="inspector"]').getAttribute('data-node')).toBe('');
+    await poll(() => s.page.locator('[data-testid="inspector"]').getAttribute('data-node')).toBe('');
     await s.page.locator('[data-testid="problems"] button.problem-error[data-node="memory"]').first().click();
-    await expect.poll(() => s.page.locator('[data-testid="inspector"]').getAttribute('data-node')).toBe('memory');
+    await poll(() => s.page.locator('[data-testid="inspector"]').getAttribute('data-node')).toBe('memory');
 
     await sizeInput().fill('1001');
     await sizeInput().press('Enter');
-    await expect.poll(() => memoryProblems().count()).toBe(0);
-    await expect.poll(() => s.page.locator('[data-testid="problems"] .problem-error').count()).toBe(0);
+    await poll(() => memoryProblems().count()).toBe(0);
+    await poll(() => s.page.locator('[data-testid="problems"] .problem-error').count()).toBe(0);
   });
 
   it('undoes and redoes each action', async () => {
     const edgeCount = await edges().count();
     await clickEmptyCanvas();
     await s.page.keyboard.press(`${mod}+z`); // size 1001 → -5
-    await expect.poll(() => memoryProblems().count()).toBe(1);
+    await poll(() => memoryProblems().count()).toBe(1);
     await s.page.keyboard.press(`${mod}+z`); // -5 → the template's value
-    await expect.poll(() => memoryProblems().count()).toBe(0);
+    await poll(() => memoryProblems().count()).toBe(0);
     await s.page.keyboard.press(`${mod}+z`); // the second connection
-    await expect.poll(() => edges().count()).toBe(edgeCount - 1);
+    await poll(() => edges().count()).toBe(edgeCount - 1);
     await s.page.getByTestId('redo').click();
-    await expect.poll(() => edges().count()).toBe(edgeCount);
+    await poll(() => edges().count()).toBe(edgeCount);
     await s.page.keyboard.press(`${mod}+Shift+z`);
-    await expect.poll(() => memoryProblems().count()).toBe(1);
+    await poll(() => memoryProblems().count()).toBe(1);
     await s.page.keyboard.press(`${mod}+y`);
-    await expect.poll(() => memoryProblems().count()).toBe(0);
+    await poll(() => memoryProblems().count()).toBe(0);
     expect(await nodes().count()).toBe(6);
   });
 
@@ -137,8 +139,8 @@ describe('editor', () => {
     await nameField.fill('my-network');
     await s.page.locator('.file-name button[type="submit"]').click();
     const file = path.join(s.dirs.documents, 'my-network.plastic.json');
-    await expect.poll(() => existsSync(file)).toBe(true);
-    await expect.poll(() => s.page.getByTestId('doc-title').textContent()).toBe('my-network.plastic.json');
+    await poll(() => existsSync(file)).toBe(true);
+    await poll(() => s.page.getByTestId('doc-title').textContent()).toBe('my-network.plastic.json');
     expect(await s.page.getByTestId('dirty-marker').count()).toBe(0);
     const saved = JSON.parse(await fs.readFile(file, 'utf8'));
     expect(saved.nodes.map((n: { id: string }) => n.id)).toContain('signErrorMetric');
@@ -147,7 +149,7 @@ describe('editor', () => {
     // An unsaved edit is autosaved for crash recovery.
     await nodeOnCanvas(s.page, 'signErrorMetric').locator('.node-header').click();
     await s.page.keyboard.press('Delete');
-    await expect.poll(() => nodes().count()).toBe(5);
+    await poll(() => nodes().count()).toBe(5);
     const autosaveDir = path.join(s.dirs.data, 'autosave');
     await expect.poll(async () => (existsSync(autosaveDir) ? (await fs.readdir(autosaveDir)).length : 0), { timeout: 10_000 }).toBe(1);
     const [record] = await fs.readdir(autosaveDir);
@@ -157,9 +159,9 @@ describe('editor', () => {
     await s.page.keyboard.press(`${mod}+o`);
     await s.page.getByRole('button', { name: 'Don’t save' }).click();
     await s.page.locator('[data-testid="file-list"] button', { hasText: 'my-network.plastic.json' }).click();
-    await expect.poll(() => nodes().count()).toBe(6);
+    await poll(() => nodes().count()).toBe(6);
     expect(await s.page.getByTestId('dirty-marker').count()).toBe(0);
-    await expect.poll(async () => (await fs.readdir(autosaveDir)).length).toBe(0);
+    await poll(async () => (await fs.readdir(autosaveDir)).length).toBe(0);
     await screenshot(s.page, 'editor');
   });
 });
@@ -173,17 +175,17 @@ describe('training dashboard', () => {
     await s.page.locator('.menu-title', { hasText: 'File' }).click();
     await s.page.locator('[data-command="newFromTemplate"]').click();
     await s.page.locator('[data-template="binary-patterns-50bit-plastic"]').click();
-    await expect.poll(() => s.page.getByTestId('doc-title').textContent()).toMatch(/50 bits: plastic/);
+    await poll(() => s.page.getByTestId('doc-title').textContent()).toMatch(/50 bits: plastic/);
 
     await s.page.getByTestId('tab-training').click();
     await s.page.getByLabel('Episodes to train').fill('1500');
     await s.page.getByRole('button', { name: /Train “/ }).click();
     await expect.poll(chartPoints, { timeout: 90_000 }).toBeGreaterThan(10);
     expect(await status()).toBe('running');
-    await expect.poll(() => s.page.getByTestId('backend').textContent()).toMatch(/^(wasm|cpu|tensorflow)$/);
+    await poll(() => s.page.getByTestId('backend').textContent()).toMatch(/^(wasm|cpu|tensorflow)$/);
 
     await s.page.getByRole('button', { name: /Pause/ }).click();
-    await expect.poll(status).toBe('paused');
+    await poll(status).toBe('paused');
     await s.page.waitForTimeout(800); // the episode in flight finishes
     const pausedAt = await episodeText();
     await s.page.waitForTimeout(1500);
@@ -206,7 +208,7 @@ describe('training dashboard', () => {
     expect(losses.every((l: number) => Number.isFinite(l) && l > 0)).toBe(true);
     expect(await chartPoints()).toBe(losses.length);
 
-    await expect.poll(() => s.page.locator(`[data-testid="run-history"] tr[data-run="${runId}"] .status`).textContent()).toBe('stopped');
+    await poll(() => s.page.locator(`[data-testid="run-history"] tr[data-run="${runId}"] .status`).textContent()).toBe('stopped');
   });
 
   it('overlays an earlier run on the charts', async () => {
@@ -214,10 +216,10 @@ describe('training dashboard', () => {
     await s.page.getByRole('button', { name: /Train “/ }).click();
     await expect.poll(() => s.page.getByTestId('run-status').getAttribute('data-status'), { timeout: 90_000 }).toBe('finished');
     const rows = s.page.locator('[data-testid="run-history"] tbody tr[data-run]');
-    await expect.poll(() => rows.count()).toBe(2);
+    await poll(() => rows.count()).toBe(2);
     const single = await chartPoints();
     await rows.nth(1).locator('input[type="checkbox"]').check();
-    await expect.poll(chartPoints).toBeGreaterThan(single);
+    await poll(chartPoints).toBeGreaterThan(single);
     expect(await s.page.locator('[data-testid="loss-chart"] .u-legend .u-series').count()).toBe(3); // episode + two runs
     await screenshot(s.page, 'dashboard-overlay');
   });

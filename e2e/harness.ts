@@ -21,33 +21,11 @@ export interface E2eSession {
   close(): Promise<void>;
 }
 
-/** Builds the renderer once even when several test files start together (a lock folder serialises them). */
-async function buildRendererOnce(): Promise<void> {
-  const lock = path.join(os.tmpdir(), 'plasticity-renderer-build.lock');
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      await fs.mkdir(lock);
-      break;
-    } catch {
-      const stat = await fs.stat(lock).catch(() => null);
-      if (stat && Date.now() - stat.mtimeMs > 180_000) await fs.rm(lock, { recursive: true, force: true }); // left by a killed run
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for another renderer build (${lock}).`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  try {
-    await ensureRendererBuilt({ quiet: true });
-  } finally {
-    await fs.rm(lock, { recursive: true, force: true });
-  }
-}
-
 export async function startSession(options: { viewport?: { width: number; height: number } } = {}): Promise<E2eSession> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`The end-to-end tests need Chromium at ${CHROMIUM}, which is missing. Install it with: apt-get install -y chromium`);
   }
-  await buildRendererOnce();
+  await ensureRendererBuilt({ quiet: true });
   await fs.mkdir(screenshotsDir, { recursive: true });
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'plasticity-e2e-'));
   const dirs = { root, data: path.join(root, 'data'), runs: path.join(root, 'runs'), documents: path.join(root, 'documents') };

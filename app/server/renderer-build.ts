@@ -1,6 +1,7 @@
 // Builds the production renderer with vite when it is missing or older than its sources, so `npm start`,
 // `plasticity serve` and the end-to-end tests always serve what is in the working tree.
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { repoRoot, rendererDistDir, rendererSourceDir } from '../main/app-paths.ts';
 
@@ -43,10 +44,35 @@ export async function buildRenderer(options: { quiet?: boolean } = {}): Promise<
   await build({ configFile: path.join(rendererSourceDir, 'vite.config.ts'), logLevel: options.quiet ? 'warn' : 'info' });
 }
 
+/** Two processes (test files, a test and `npm start`) must not build into the same folder at once. */
+async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
+  const lock = path.join(os.tmpdir(), `plasticity-renderer-build-${Buffer.from(repoRoot).toString('base64url').slice(-24)}.lock`);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      await fs.mkdir(lock);
+      break;
+    } catch {
+      const stat = await fs.stat(lock).catch(() => null);
+      if (stat && Date.now() - stat.mtimeMs > 180_000) await fs.rm(lock, { recursive: true, force: true }); // left by a killed build
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for another build of the renderer (lock ${lock}).`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds only when needed; returns whether it built. */
 export async function ensureRendererBuilt(options: { quiet?: boolean; log?: (line: string) => void } = {}): Promise<boolean> {
   if (!(await isRendererBuildStale())) return false;
-  options.log?.('Building the app (renderer) …');
-  await buildRenderer(options);
-  return true;
+  return withBuildLock(async () => {
+    if (!(await isRendererBuildStale())) return false; // built by whoever held the lock
+    options.log?.('Building the app (renderer) …');
+    await buildRenderer(options);
+    return true;
+  });
 }

@@ -8,11 +8,12 @@ import type { SpawnTrainer, TrainerProcess } from './host.ts';
 const require = createRequire(import.meta.url);
 export const workerEntry = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-export function nodeTrainerSpawner(options: { env?: NodeJS.ProcessEnv } = {}): SpawnTrainer {
-  const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
+/** `entry`: a built worker (plain JavaScript) instead of the TypeScript source. */
+export function nodeTrainerSpawner(options: { env?: NodeJS.ProcessEnv; entry?: string } = {}): SpawnTrainer {
+  const execArgv = options.entry ? [] : ['--import', pathToFileURL(require.resolve('tsx')).href];
   return (): TrainerProcess => {
-    const child = fork(workerEntry, [], {
-      execArgv: ['--import', tsxLoader],
+    const child = fork(options.entry ?? workerEntry, [], {
+      execArgv,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
