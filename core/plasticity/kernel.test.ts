@@ -73,6 +73,10 @@ describe('fused kernel gradients match central finite differences (float64)', ()
     makeCase({ plastic: false }),
     makeCase({ plastic: false, mode: 'feedforward', inputMode: 'clamp', activation: 'softmax' }),
     makeCase({ batch: 1, eta: 0.1 }),
+    // Odd sizes exercise the one-row tails of the two-row loops.
+    makeCase({ size: 7, rule: 'oja', eta: 0.1 }),
+    makeCase({ size: 7, mode: 'feedforward', inputSize: 5, inputMode: 'clamp', traceClip: 0.2, eta: 0.5 }),
+    makeCase({ size: 9, mode: 'feedforward', inputSize: 7, eta: 0.1 }),
   );
   for (const testCase of cases) it(testCase.name, () => checkFiniteDifferences(testCase));
 
@@ -119,25 +123,65 @@ describe('trace checkpointing', () => {
     }
   });
 
-  it('keeps about √T traces for T = 106, not T', () => {
-    const plan = planCheckpoints(106);
-    expect(plan).toMatchObject({ segmentLength: 11, segmentCount: 10, checkpointCount: 9, replayBufferCount: 12 });
-    const testCase = makeCase({ steps: 106, batch: 2 });
-    const { inputs } = makeCaseData(testCase);
-    const { tape } = sequenceForward(testCase.spec, { steps: 106, batch: 2 }, inputs);
-    expect(tape.plan).toEqual(plan);
-    expect(tape.checkpoints).toHaveLength(9);
-    const traceLength = 2 * 8 * 8;
-    for (const checkpoint of tape.checkpoints) expect(checkpoint).toHaveLength(traceLength);
-    // N = 1001, B = 1: 22 trace-sized buffers of 8 MB instead of 106.
-    expect(traceMemoryBytes(plan, 1, 1001, 1001) / 1e6).toBeLessThan(180);
+  it('gives bitwise the same results with 1 or 2 threads, in both precisions (several row blocks, odd rows)', () => {
+    for (const testCase of [
+      makeCase({ size: 301, batch: 4, steps: 12, eta: 0.1 }),
+      makeCase({ size: 301, batch: 4, steps: 12, rule: 'oja', traceClip: 0.05, inputMode: 'clamp', eta: 0.5 }),
+      makeCase({ size: 300, mode: 'feedforward', inputSize: 299, batch: 4, steps: 12, rule: 'oja', eta: 0.1 }),
+    ]) {
+      const { inputs, lossWeights } = makeCaseData(testCase);
+      const shape = { steps: testCase.steps, batch: testCase.batch };
+      for (const precision of ['float64', 'float32'] as const) {
+        const runs = [1, 2].map((threads) => {
+          const { post, tape } = sequenceForward(testCase.spec, shape, inputs, { threads, precision });
+          return { post, grads: sequenceBackward(tape, lossWeights) };
+        });
+        expect(runs[1].post, `${testCase.name} ${precision}`).toEqual(runs[0].post);
+        for (const name of ['drive', 'pre', 'w', 'alpha'] as const) expect(runs[1].grads[name], `${testCase.name} ${precision} ${name}`).toEqual(runs[0].grads[name]);
+        expect(runs[1].grads.eta).toBe(runs[0].grads.eta);
+        expect(norm(runs[0].grads.alpha!)).toBeGreaterThan(1e-2);
+      }
+    }
   });
 
-  it('stays within 2√T + 2 trace buffers for every episode length', () => {
+  it('refuses to run a backward pass twice on one tape (its workspace is reused)', () => {
+    const testCase = makeCase({});
+    const { inputs, lossWeights } = makeCaseData(testCase);
+    const { tape } = sequenceForward(testCase.spec, { steps: testCase.steps, batch: testCase.batch }, inputs);
+    sequenceBackward(tape, lossWeights);
+    expect(() => sequenceBackward(tape, lossWeights)).toThrow(/already run/);
+  });
+
+  it('keeps about √(2T) traces for T = 106, not T', () => {
+    const plan = planCheckpoints(106);
+    expect(plan).toMatchObject({ segmentCount: 11, checkpointCount: 10, maxSegmentLength: 14, bufferCount: 15 });
+    expect(plan.segmentStarts).toEqual([0, 14, 28, 41, 53, 64, 74, 83, 91, 98, 104]);
+    const testCase = makeCase({ steps: 106, batch: 2 });
+    const { inputs, lossWeights } = makeCaseData(testCase);
+    const { tape } = sequenceForward(testCase.spec, { steps: 106, batch: 2 }, inputs);
+    expect(tape.plan).toEqual(plan);
+    expect(tape.checkpoints).toHaveLength(10);
+    const traceLength = 2 * 8 * 8;
+    for (const checkpoint of tape.checkpoints) expect(checkpoint).toHaveLength(traceLength);
+    sequenceBackward(tape, lossWeights);
+    // N = 1001, B = 1: 16 trace-sized buffers (with the trace gradient) instead of 106; 4 MB each in float32.
+    expect(traceMemoryBytes(plan, 1, 1001, 1001, 4) / 1e6).toBeLessThan(65);
+  });
+
+  it('stays within √(2T) + 2 trace buffers for every episode length, and the segments tile the episode', () => {
     for (let steps = 1; steps <= 300; steps++) {
       const plan = planCheckpoints(steps);
-      expect(plan.checkpointCount + plan.replayBufferCount, `T=${steps}`).toBeLessThanOrEqual(2 * Math.sqrt(steps) + 2);
-      expect(plan.segmentCount * plan.segmentLength).toBeGreaterThanOrEqual(steps);
+      expect(plan.bufferCount, `T=${steps}`).toBeLessThanOrEqual(Math.sqrt(2 * steps) + 2);
+      expect(plan.segmentStarts[0]).toBe(0);
+      let covered = 0;
+      plan.segmentStarts.forEach((start, s) => {
+        expect(start, `T=${steps} s=${s}`).toBe(covered);
+        covered = s + 1 < plan.segmentCount ? plan.segmentStarts[s + 1] : steps;
+        expect(covered).toBeGreaterThan(start);
+        // Backward at segment s holds max(s, 1) older buffers plus one per step.
+        expect(Math.max(s, 1) + covered - start).toBeLessThanOrEqual(plan.bufferCount);
+      });
+      expect(plan.segmentCount).toBeLessThanOrEqual(plan.bufferCount);
     }
   });
 });

@@ -1,6 +1,14 @@
-// The fused plastic kernel: a whole episode [T, B, ·] forward, and its exact backward through time, on
-// Float64 typed arrays. Equations are in spec.ts; the derivation is in README.md and above each sweep in
-// trace-sweeps.ts. This file orchestrates: per-step vectors, activations, checkpoints and the replay.
+// The fused plastic kernel: a whole episode [T, B, ·] forward, and its exact backward through time.
+// Equations are in spec.ts; the derivation is in README.md and above each sweep in trace-sweeps.js. This
+// file orchestrates: per-step vectors, activations, checkpoints and the replay. The M×N sweeps run as
+// commands on row blocks of a shared workspace (sweep-commands.js), on worker threads when the layer is
+// big enough (thread-pool.ts).
+//
+// Precision: per-step vectors are always float64. Trace-sized arrays (the trace, its checkpoints and
+// gradient, w, alpha and their gradients) are float64 by default and float32 with `precision: 'float32'`
+// (half the memory traffic; what the tfjs op uses). Both are exact in the sense that matters here: the
+// backward replays the traces forward from checkpoints with the forward's own arithmetic and rounding,
+// never by inverting the update, so float32 does not accumulate error backwards.
 //
 // Backward recursion (per batch element; G_t = ∂L/∂H̃_t, the gradient of step t's trace before clipping):
 //   gPost_t = dy_t + gPre_{t+1} (recurrent) + Σ_i G_t[i][·]·∂H̃_t/∂post_t      (columns of the trace term)
@@ -9,16 +17,11 @@
 //   ∂L/∂w = Σ_t pre_t ⊗ gA_t;  ∂L/∂alpha = Σ_t (pre_t ⊗ gA_t) ⊙ H_{t−1};  ∂L/∂eta = Σ_t Σ_ij G_t ⊙ ∂H̃_t/∂eta
 // with G_{T−1} = 0 (the last trace is never read).
 import { activate, activationBackward } from './activation.ts';
-import { planCheckpoints, type CheckpointPlan } from './checkpoints.ts';
+import { planCheckpoints, segmentEnd, type CheckpointPlan } from './checkpoints.ts';
 import type { PlasticSpec } from './spec.ts';
-import {
-  accumulateOuterProducts,
-  backwardSweep,
-  forwardSweep,
-  plainBackwardSweep,
-  plainForwardSweep,
-  traceUpdateSweep,
-} from './trace-sweeps.ts';
+import { ARG, FARG, OP, workspaceLayout, workspaceViews, type WorkspaceDims } from './sweep-commands.js';
+import { defaultThreadCount, forgetWorkspace, runCommand, sweepPool, type SharedWorkspace, type SweepPool } from './thread-pool.ts';
+import { plainBackwardSweep, plainForwardSweep, type TraceArray } from './trace-sweeps.js';
 
 export type Floats = Float32Array | Float64Array;
 
@@ -41,9 +44,15 @@ export interface KernelShape {
   batch: number;
 }
 
+export type Precision = 'float32' | 'float64';
+
 export interface KernelOptions {
-  /** Steps per checkpoint segment; default ceil(√T). Any value gives the same (bitwise) gradients. */
+  /** Equal checkpoint segments of this many steps; default: the plan with the fewest buffers. Any value gives bitwise the same results. */
   segmentLength?: number;
+  /** Trace-sized arrays in float64 (default here; exact enough for finite differences) or float32. */
+  precision?: Precision;
+  /** Threads for the M×N sweeps; default: the machine's parallelism, capped. Results do not depend on it. */
+  threads?: number;
 }
 
 export interface KernelGradients {
@@ -51,43 +60,47 @@ export interface KernelGradients {
   drive: Float64Array;
   /** [T, B, M], feedforward mode only. */
   pre?: Float64Array;
-  /** [M, N]. */
-  w: Float64Array;
-  /** Same length as the alpha input; plastic only. */
-  alpha?: Float64Array;
+  /** [M, N], in the kernel's precision. */
+  w: TraceArray;
+  /** Same length as the alpha input, in the kernel's precision; plastic only. */
+  alpha?: TraceArray;
   /** 0 unless plastic and learnEta. */
   eta: number;
 }
 
-/** What the forward pass keeps for the backward: inputs, per-step outputs and S − 1 trace checkpoints. */
+/**
+ * What the forward pass keeps for the backward: its workspace (inputs, per-step outputs and S − 1 trace
+ * checkpoints). The workspace goes back to a cache when the backward has run, or when the tape is
+ * garbage-collected without one, so a training loop reuses the same memory every episode.
+ */
 export interface ForwardTape {
   spec: PlasticSpec;
   steps: number;
   batch: number;
-  w: Float64Array;
-  /** Expanded to [M, N] even when shared. */
-  alpha: Float64Array;
   eta: number;
-  drive: Float64Array;
-  /** Feedforward input [T, B, M], or null in recurrent mode (pre_t is post_{t−1}). */
-  pre: Float64Array | null;
-  /** [T, B, N]. */
-  post: Float64Array;
-  /** [T, B, N] activation before clamping; the same array as post when nothing is clamped. */
-  act: Float64Array;
+  precision: Precision;
   plan: CheckpointPlan;
-  /** checkpoints[s − 1] = H_{sk−2}, [B, M, N], for segments s = 1 … S−1. */
-  checkpoints: Float64Array[];
+  /** checkpoints[s − 1] = H_{start_s − 2}, [B, M, N], for segments s = 1 … S−1. */
+  checkpoints: TraceArray[];
+  /** @internal */
+  work: TapeWork;
+}
+
+/** @internal The tape's workspace and bookkeeping. */
+interface TapeWork {
+  ws: SharedWorkspace;
+  pool: SweepPool | null;
+  /** Trace buffers not in use. */
+  free: number[];
+  /** Buffer index of each segment's checkpoint (index 0 unused). */
+  checkpointIds: number[];
+  consumed: boolean;
 }
 
 export interface ForwardResult {
   /** [T, B, N]. */
   post: Float64Array;
   tape: ForwardTape;
-}
-
-function toFloat64(values: Floats): Float64Array {
-  return values instanceof Float64Array ? values.slice() : Float64Array.from(values);
 }
 
 /** Throws a message naming the field when an input does not fit the spec. */
@@ -125,13 +138,13 @@ export function validateKernelInputs(spec: PlasticSpec, shape: KernelShape, inpu
 }
 
 /** D_t[j] for the unified update H̃ = D ⊙ H + eta·pre ⊗ post (see trace-sweeps.ts). */
-export function fillDecay(rule: PlasticSpec['rule'], eta: number, post: Float64Array, postOff: number, count: number, out: Float64Array): void {
+export function fillDecay(rule: PlasticSpec['rule'], eta: number, post: Float64Array, postOff: number, count: number, out: Float64Array, outOff = 0): void {
   if (rule === 'hebb') {
-    out.fill(1 - eta, 0, count);
+    out.fill(1 - eta, outOff, outOff + count);
   } else {
     for (let k = 0; k < count; k++) {
       const q = post[postOff + k];
-      out[k] = 1 - eta * q * q;
+      out[outOff + k] = 1 - eta * q * q;
     }
   }
 }
@@ -177,182 +190,238 @@ export function startStep(spec: PlasticSpec, acc: Float64Array, drive: Float64Ar
   else acc.fill(0);
 }
 
+// Workspaces of finished episodes, most recently freed last, kept for the next episode of the same shape.
+const idleWorkspaces: SharedWorkspace[] = [];
+const MAX_IDLE_WORKSPACES = 3;
+let nextWorkspaceId = 1;
+const tapeFinalizer = new FinalizationRegistry<TapeWork>((work) => releaseWork(work));
+
+function acquireWorkspace(dims: WorkspaceDims): SharedWorkspace {
+  const key = JSON.stringify(dims);
+  const index = idleWorkspaces.findIndex((ws) => JSON.stringify(ws.views.dims) === key);
+  if (index >= 0) return idleWorkspaces.splice(index, 1)[0];
+  const layout = workspaceLayout(dims);
+  const buffer = new SharedArrayBuffer(layout.bytes);
+  return { id: nextWorkspaceId++, buffer, layout, views: workspaceViews(buffer, layout, dims) };
+}
+
+function releaseWork(work: TapeWork): void {
+  if (work.consumed) return;
+  work.consumed = true;
+  idleWorkspaces.push(work.ws);
+  while (idleWorkspaces.length > MAX_IDLE_WORKSPACES) {
+    const dropped = idleWorkspaces.shift()!;
+    forgetWorkspace(dropped.id);
+  }
+}
+
+/** Threads worth using for an M×N×B sweep: small layers stay on the caller's thread (a sync costs ~µs). */
+const MIN_ELEMENTS_PER_THREAD = 1 << 17;
+function threadsFor(requested: number | undefined, elements: number): number {
+  const threads = requested ?? defaultThreadCount();
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`plastic kernel: threads must be a positive integer, got ${threads}`);
+  return Math.max(1, Math.min(threads, Math.floor(elements / MIN_ELEMENTS_PER_THREAD)));
+}
+
+function takeBuffer(work: TapeWork): number {
+  const id = work.free.pop();
+  if (id === undefined) throw new Error('plastic kernel: checkpoint plan ran out of trace buffers (a bug)');
+  return id;
+}
+
 /** Runs the episode forward; the tape holds what `sequenceBackward` needs and nothing per-step of size M×N. */
 export function sequenceForward(spec: PlasticSpec, shape: KernelShape, inputs: KernelInputs, options: KernelOptions = {}): ForwardResult {
+  const tape = forwardTape(spec, shape, inputs, options);
+  const { ws } = tape.work;
+  return { post: ws.views.post.slice(0, shape.steps * shape.batch * spec.size), tape };
+}
+
+/** The post values of a tape, [T, B, N], valid until its backward has run. */
+export function tapePost(tape: ForwardTape): Float64Array {
+  return tape.work.ws.views.post;
+}
+
+/** sequenceForward without copying the outputs (read them with tapePost). */
+export function forwardTape(spec: PlasticSpec, shape: KernelShape, inputs: KernelInputs, options: KernelOptions = {}): ForwardTape {
   validateKernelInputs(spec, shape, inputs);
   const { steps, batch } = shape;
   const n = spec.size;
   const recurrent = spec.mode === 'recurrent';
   const m = recurrent ? n : spec.inputSize;
   const bn = batch * n;
-  const bm = batch * m;
   const plan = planCheckpoints(steps, options.segmentLength);
-  const k = plan.segmentLength;
+  const precision = options.precision ?? 'float64';
+  if (precision !== 'float32' && precision !== 'float64') throw new Error(`plastic kernel: precision must be 'float32' or 'float64', got ${precision}`);
+  const plastic = spec.plastic;
+  const dims: WorkspaceDims = {
+    m, n, batch, steps, recurrent, clamp: spec.inputMode === 'clamp', plastic, precision,
+    bufferCount: plan.bufferCount, maxSegment: plan.maxSegmentLength,
+  };
+  const ws = acquireWorkspace(dims);
+  const v = ws.views;
+  const pool = plastic ? sweepPool(threadsFor(options.threads, m * n * batch)) : null;
+  const work: TapeWork = { ws, pool, free: Array.from({ length: plastic ? plan.bufferCount : 0 }, (_, k) => k), checkpointIds: [0], consumed: false };
 
-  const w = toFloat64(inputs.w);
-  const alpha = new Float64Array(spec.plastic ? m * n : 0);
-  if (spec.plastic) {
-    if (spec.alpha === 'shared') alpha.fill(inputs.alpha![0]);
-    else alpha.set(inputs.alpha!);
+  v.w.set(inputs.w);
+  const eta = plastic ? inputs.eta! : 0;
+  if (plastic) {
+    if (spec.alpha === 'shared') v.alpha.fill(inputs.alpha![0]);
+    else v.alpha.set(inputs.alpha!);
   }
-  const eta = spec.plastic ? inputs.eta! : 0;
-  const clip = spec.traceClip ?? Infinity;
-  const drive = toFloat64(inputs.drive);
-  const pre = recurrent ? null : toFloat64(inputs.pre!);
-  const post = new Float64Array(steps * bn);
-  const act = spec.inputMode === 'clamp' ? new Float64Array(steps * bn) : post;
-  const checkpoints: Float64Array[] = [];
+  v.drive.set(inputs.drive);
+  if (!recurrent) v.pre.set(inputs.pre!);
+  v.cmdF[FARG.eta] = eta;
+  v.cmdF[FARG.clip] = spec.traceClip ?? Infinity;
+  v.cmd[ARG.oja] = spec.rule === 'oja' ? 1 : 0;
 
-  const zeros = new Float64Array(bm);
   const acc = new Float64Array(bn);
-  const trace = new Float64Array(spec.plastic ? bm * n : 0);
-  const decay = new Float64Array(bn);
-
+  const running = plastic ? takeBuffer(work) : -1;
+  if (plastic) v.traces[running].fill(0);
+  let nextSegment = 1;
   for (let t = 0; t < steps; t++) {
-    startStep(spec, acc, drive, t * bn);
-    const [preArr, preOff] = preAt(recurrent, pre, post, zeros, t, bm);
-    if (spec.plastic) {
-      const update = t >= 1;
-      const [prevPreArr, prevPreOff] = update ? preAt(recurrent, pre, post, zeros, t - 1, bm) : [zeros, 0];
-      forwardSweep(m, n, batch, trace, w, alpha, preArr, preOff, acc, update, prevPreArr, prevPreOff, post, (t - 1) * bn, decay, eta, clip);
-      // The trace now holds H_{t−1}; segment s = (t+1)/k starts at step t+1 and needs H_{(t+1)−2}.
-      if ((t + 1) % k === 0 && (t + 1) / k < plan.segmentCount) checkpoints.push(trace.slice());
+    startStep(spec, acc, v.drive, t * bn);
+    if (plastic) {
+      v.cmd[ARG.op] = OP.forward;
+      v.cmd[ARG.t] = t;
+      v.cmd[ARG.buffer] = running;
+      runCommand(ws, pool);
+      // Block partials in block order: the same sum whatever thread ran which block.
+      for (let block = 0; block < v.blocks; block++) {
+        const off = block * bn;
+        for (let k = 0; k < bn; k++) acc[k] += v.accPart[off + k];
+      }
+      // The running trace now holds H_{t−1}; the segment starting at step t+1 needs H_{(t+1)−2}.
+      if (nextSegment < plan.segmentCount && plan.segmentStarts[nextSegment] === t + 1) {
+        const id = takeBuffer(work);
+        v.traces[id].set(v.traces[running]);
+        work.checkpointIds[nextSegment++] = id;
+      }
     } else {
-      plainForwardSweep(m, n, batch, w, preArr, preOff, acc);
+      const preArr = recurrent ? (t === 0 ? v.zeros : v.post) : v.pre;
+      const preOff = recurrent ? Math.max(0, t - 1) * batch * m : t * batch * m;
+      plainForwardSweep(m, n, batch, v.w, preArr, preOff, acc);
     }
-    finishStep(spec, batch, acc, drive, t * bn, act, post, t * bn);
-    if (spec.plastic) fillDecay(spec.rule, eta, post, t * bn, bn, decay);
+    finishStep(spec, batch, acc, v.drive, t * bn, v.act, v.post, t * bn);
+    if (plastic) fillDecay(spec.rule, eta, v.post, t * bn, bn, v.decay, t * bn);
   }
+  if (plastic) work.free.push(running);
 
-  const tape: ForwardTape = { spec, steps, batch, w, alpha, eta, drive, pre, post, act, plan, checkpoints };
-  return { post, tape };
-}
-
-/** pre_t as (array, offset): the feedforward input, or post_{t−1} (zeros at t = 0) in recurrent mode. */
-function preAt(recurrent: boolean, pre: Float64Array | null, post: Float64Array, zeros: Float64Array, t: number, bm: number): [Float64Array, number] {
-  if (!recurrent) return [pre!, t * bm];
-  return t === 0 ? [zeros, 0] : [post, (t - 1) * bm];
+  const tape: ForwardTape = {
+    spec, steps, batch, eta, precision, plan,
+    checkpoints: work.checkpointIds.slice(1).map((id) => v.traces[id]),
+    work,
+  };
+  tapeFinalizer.register(tape, work, tape);
+  return tape;
 }
 
 /** Exact gradients of Σ gradPost ⊙ post with respect to every input of the forward call that made `tape`. */
 export function sequenceBackward(tape: ForwardTape, gradPost: Floats): KernelGradients {
-  const { spec, steps, batch, w, alpha, eta, drive, pre, post, act, plan, checkpoints } = tape;
+  const { spec, steps, batch, eta, plan, work } = tape;
   const n = spec.size;
   const recurrent = spec.mode === 'recurrent';
   const m = recurrent ? n : spec.inputSize;
   const bn = batch * n;
   const bm = batch * m;
-  const bmn = bm * n;
+  if (work.consumed) throw new Error('plastic kernel: the backward pass of this forward pass has already run (each tape is used once)');
   if (gradPost.length !== steps * bn) {
     throw new Error(`plastic kernel: output gradient has ${gradPost.length} values, expected [T=${steps}, B=${batch}, N=${n}] = ${steps * bn}`);
   }
-  const clip = spec.traceClip ?? Infinity;
+  const { ws, pool } = work;
+  const v = ws.views;
   const clamp = spec.inputMode === 'clamp';
+  const plastic = spec.plastic;
 
   const gDrive = new Float64Array(steps * bn);
   const gPreOut = recurrent ? undefined : new Float64Array(steps * bm);
-  const gAAll = new Float64Array(steps * bn);
-  const gW = new Float64Array(m * n);
-  const gAlpha = new Float64Array(spec.plastic ? m * n : 0);
   let gEta = 0;
-
-  const zeros = new Float64Array(bm);
+  v.gW.fill(0);
+  if (plastic) {
+    v.gAlpha.fill(0);
+    v.gTrace.fill(0);
+    v.trPreA.fill(0);
+    v.trPreB.fill(0);
+  }
   const gPost = new Float64Array(n);
-  const gPre = new Float64Array(bm);
   const carry = new Float64Array(recurrent ? bn : 0);
-  // Trace-path gradients of the current step t and of step t−1 (swapped after every step).
-  let trPost = new Float64Array(bn);
-  let trPostPrev = new Float64Array(bn);
-  let trPre = new Float64Array(bm);
-  let trPrePrev = new Float64Array(bm);
-  const decayCur = new Float64Array(bn);
-  const decayPrev = new Float64Array(bn);
-  const decayByPost = new Float64Array(bn);
-  const decayByEta = new Float64Array(bn);
-  const gTrace = new Float64Array(spec.plastic ? bmn : 0);
-  const replay: Float64Array[] = spec.plastic ? Array.from({ length: plan.replayBufferCount }, () => new Float64Array(bmn)) : [];
+  // ∂L/∂post_t through step t+1's trace update (the column sums of the previous sweep).
+  const trPost = new Float64Array(bn);
+  // Which of trPreA/trPreB holds ∂L/∂pre_t through the trace (the sweep writes step t−1's into the other).
+  let swap = 0;
 
-  const k = plan.segmentLength;
   for (let s = plan.segmentCount - 1; s >= 0; s--) {
-    const start = s * k;
-    const end = Math.min(start + k, steps);
-    if (spec.plastic) {
-      // replay[r] = H_{start−2+r}, r = 0 … end−start.
-      if (s === 0) replay[0].fill(0);
-      else replay[0].set(checkpoints[s - 1]);
-      for (let r = 1; r <= end - start; r++) {
-        const tau = start - 2 + r;
-        if (tau < 0) {
-          replay[r].fill(0);
-          continue;
-        }
-        const [preArr, preOff] = preAt(recurrent, pre, post, zeros, tau, bm);
-        fillDecay(spec.rule, eta, post, tau * bn, bn, decayCur);
-        traceUpdateSweep(m, n, batch, replay[r - 1], replay[r], preArr, preOff, post, tau * bn, decayCur, eta, clip);
-      }
+    const start = plan.segmentStarts[s];
+    const end = segmentEnd(plan, s);
+    const count = end - start;
+    if (plastic) {
+      // replay[r] = H_{start−2+r}, r = 0 … count; replay[0] is the checkpoint (zeros for segment 0).
+      v.replayIds[0] = s === 0 ? takeBuffer(work) : work.checkpointIds[s];
+      for (let r = 1; r <= count; r++) v.replayIds[r] = takeBuffer(work);
+      v.cmd[ARG.op] = OP.replay;
+      v.cmd[ARG.start] = start;
+      v.cmd[ARG.count] = count;
+      v.cmd[ARG.zeroFirst] = s === 0 ? 1 : 0;
+      runCommand(ws, pool);
     }
 
     for (let t = end - 1; t >= start; t--) {
       const off = t * bn;
       for (let b = 0; b < batch; b++) {
         const v0 = b * n;
-        for (let j = 0; j < n; j++) {
-          gPost[j] = gradPost[off + v0 + j] + (recurrent ? carry[v0 + j] : 0) + trPost[v0 + j];
-        }
+        for (let j = 0; j < n; j++) gPost[j] = gradPost[off + v0 + j] + (recurrent ? carry[v0 + j] : 0) + trPost[v0 + j];
         if (clamp) {
           // Clamped neurons pass their gradient to the drive and none to the activation.
           for (let j = 0; j < n; j++) {
-            if (drive[off + v0 + j] !== 0) {
+            if (v.drive[off + v0 + j] !== 0) {
               gDrive[off + v0 + j] = gPost[j];
               gPost[j] = 0;
             }
           }
         }
-        activationBackward(spec.activation, act, off + v0, gPost, 0, gAAll, off + v0, n);
-        if (!clamp) gDrive.set(gAAll.subarray(off + v0, off + v0 + n), off + v0);
+        activationBackward(spec.activation, v.act, off + v0, gPost, 0, v.gA, off + v0, n);
+        if (!clamp) gDrive.set(v.gA.subarray(off + v0, off + v0 + n), off + v0);
       }
 
-      const [preArr, preOff] = preAt(recurrent, pre, post, zeros, t, bm);
-      if (spec.plastic) {
-        const hasPrevStep = t >= 1;
-        fillDecay(spec.rule, eta, post, off, bn, decayCur);
-        let prevPreArr: Float64Array = zeros;
-        let prevPreOff = 0;
-        if (hasPrevStep) {
-          [prevPreArr, prevPreOff] = preAt(recurrent, pre, post, zeros, t - 1, bm);
-          fillDecay(spec.rule, eta, post, off - bn, bn, decayPrev);
-          fillDecayDerivatives(spec.rule, eta, post, off - bn, bn, decayByPost, decayByEta);
-          trPostPrev.fill(0);
-        }
+      if (plastic) {
+        if (t >= 1) fillDecayDerivatives(spec.rule, eta, v.post, off - bn, bn, v.decayByPost, v.decayByEta);
         const r = t - start;
-        gEta += backwardSweep(
-          m, n, batch, replay[r + 1], replay[r], gTrace, w, alpha, gAlpha, preArr, preOff, gAAll, off, decayCur, trPre, gPre,
-          hasPrevStep, prevPreArr, prevPreOff, post, off - bn, decayPrev, decayByPost, decayByEta, trPostPrev, trPrePrev, spec.rule, eta, clip,
-        );
-        [trPost, trPostPrev] = [trPostPrev, trPost];
-        [trPre, trPrePrev] = [trPrePrev, trPre];
+        v.cmd[ARG.op] = OP.backward;
+        v.cmd[ARG.t] = t;
+        v.cmd[ARG.hPrev] = v.replayIds[r + 1];
+        v.cmd[ARG.hPrev2] = v.replayIds[r];
+        v.cmd[ARG.trPreSwap] = swap;
+        runCommand(ws, pool);
+        trPost.fill(0);
+        for (let block = 0; block < v.blocks; block++) {
+          const partOff = block * bn;
+          for (let k = 0; k < bn; k++) trPost[k] += v.trPostPart[partOff + k];
+          gEta += v.etaPart[block];
+        }
+        swap ^= 1;
       } else {
-        plainBackwardSweep(m, n, batch, w, gAAll, off, gPre);
+        plainBackwardSweep(m, n, batch, v.w, v.gA, off, v.gPre);
       }
-      if (recurrent) carry.set(gPre);
-      else gPreOut!.set(gPre, t * bm);
+      if (recurrent) carry.set(v.gPre);
+      else gPreOut!.set(v.gPre, t * bm);
     }
+    if (plastic) for (let r = 0; r <= count; r++) work.free.push(v.replayIds[r]);
   }
 
-  // ∂L/∂w = Σ_t pre_t ⊗ gA_t; in recurrent mode pre_0 = 0, so start at t = 1 with pre_t = post_{t−1}.
-  if (recurrent) accumulateOuterProducts(m, n, (steps - 1) * batch, post, 0, gAAll, bn, gW);
-  else accumulateOuterProducts(m, n, steps * batch, pre!, 0, gAAll, 0, gW);
+  v.cmd[ARG.op] = OP.outer;
+  runCommand(ws, pool);
 
-  const result: KernelGradients = { drive: gDrive, w: gW, eta: spec.plastic && spec.learnEta ? gEta : 0 };
+  const result: KernelGradients = { drive: gDrive, w: v.gW.slice(), eta: plastic && spec.learnEta ? gEta : 0 };
   if (gPreOut) result.pre = gPreOut;
-  if (spec.plastic) {
+  if (plastic) {
     if (spec.alpha === 'shared') {
       let sum = 0;
-      for (let q = 0; q < gAlpha.length; q++) sum += gAlpha[q];
-      result.alpha = Float64Array.of(sum);
+      for (let q = 0; q < v.gAlpha.length; q++) sum += v.gAlpha[q];
+      result.alpha = tape.precision === 'float32' ? Float32Array.of(sum) : Float64Array.of(sum);
     } else {
-      result.alpha = gAlpha;
+      result.alpha = v.gAlpha.slice();
     }
   }
+  tapeFinalizer.unregister(tape);
+  releaseWork(work);
   return result;
 }

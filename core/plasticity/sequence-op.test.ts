@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plasticKernels } from './index.ts';
-import { sequenceForward } from './kernel.ts';
+import { sequenceForward, type Precision } from './kernel.ts';
+import { createStepper } from './stepper.ts';
 import { referenceSequence } from './reference.ts';
 import type { PlasticSequenceInputs, PlasticSpec } from './spec.ts';
 import { makeCase, makeCaseData, relativeError, type KernelCase } from './test-cases.ts';
@@ -94,33 +95,39 @@ describe('stepper', () => {
     makeCase({ activation: 'softmax', rule: 'oja', eta: 0.1, steps: 30 }),
     makeCase({ plastic: false, steps: 30 }),
   ];
-  for (const testCase of cases) {
-    it(`matches the sequence forward: ${testCase.name}`, () => {
-      const { spec, steps, batch } = testCase;
-      const n = spec.size;
-      const m = spec.inputSize;
-      const { inputs } = makeCaseData(testCase);
-      const f32 = {
-        drive: Float32Array.from(inputs.drive),
-        pre: inputs.pre && Float32Array.from(inputs.pre),
-        w: Float32Array.from(inputs.w),
-        alpha: inputs.alpha && Float32Array.from(inputs.alpha),
-        eta: inputs.eta === undefined ? undefined : Math.fround(inputs.eta),
-      };
-      const expected = Float32Array.from(sequenceForward(spec, { steps, batch }, f32).post);
-      const stepper = plasticKernels.stepper(spec, { w: f32.w, alpha: f32.alpha, eta: f32.eta }, batch);
-      for (let episode = 0; episode < 2; episode++) {
-        stepper.reset();
-        const actual = new Float32Array(steps * batch * n);
-        for (let t = 0; t < steps; t++) {
-          const drive = f32.drive.subarray(t * batch * n, (t + 1) * batch * n);
-          const pre = f32.pre?.subarray(t * batch * m, (t + 1) * batch * m);
-          actual.set(stepper.step(drive, pre), t * batch * n);
+  // plasticKernels' stepper is float32, like its op; createStepper alone defaults to float64, like the kernel.
+  const steppers: [Precision, (testCase: KernelCase, params: { w: Float32Array; alpha?: Float32Array; eta?: number }) => ReturnType<typeof createStepper>][] = [
+    ['float32', (testCase, params) => plasticKernels.stepper(testCase.spec, params, testCase.batch)],
+    ['float64', (testCase, params) => createStepper(testCase.spec, params, testCase.batch)],
+  ];
+  for (const testCase of cases)
+    for (const [precision, makeStepper] of steppers) {
+      it(`matches the sequence forward (${precision}): ${testCase.name}`, () => {
+        const { spec, steps, batch } = testCase;
+        const n = spec.size;
+        const m = spec.inputSize;
+        const { inputs } = makeCaseData(testCase);
+        const f32 = {
+          drive: Float32Array.from(inputs.drive),
+          pre: inputs.pre && Float32Array.from(inputs.pre),
+          w: Float32Array.from(inputs.w),
+          alpha: inputs.alpha && Float32Array.from(inputs.alpha),
+          eta: inputs.eta === undefined ? undefined : Math.fround(inputs.eta),
+        };
+        const expected = Float32Array.from(sequenceForward(spec, { steps, batch }, f32, { precision }).post);
+        const stepper = makeStepper(testCase, { w: f32.w, alpha: f32.alpha, eta: f32.eta });
+        for (let episode = 0; episode < 2; episode++) {
+          stepper.reset();
+          const actual = new Float32Array(steps * batch * n);
+          for (let t = 0; t < steps; t++) {
+            const drive = f32.drive.subarray(t * batch * n, (t + 1) * batch * n);
+            const pre = f32.pre?.subarray(t * batch * m, (t + 1) * batch * m);
+            actual.set(stepper.step(drive, pre), t * batch * n);
+          }
+          expect(actual).toEqual(expected);
         }
-        expect(actual).toEqual(expected);
-      }
-    });
-  }
+      });
+    }
 
   it('checks its inputs', () => {
     const { spec } = makeCase({});

@@ -1,8 +1,10 @@
-// The fused kernel as one tfjs op: tf.customGrad runs `sequenceForward` on the input values and hands
+// The fused kernel as one tfjs op: tf.customGrad runs the kernel's forward on the input values and hands
 // tfjs a gradient function that runs `sequenceBackward`. tfjs requires the gradient function to return one
 // float32 tensor per input, each with its input's shape, so eta gets zeros when it is not learned.
+// Trace-sized arrays are float32 by default here (tfjs values are float32 anyway); the oracle tests
+// check this path against tfjs autodiff.
 import type * as tfjs from '@tensorflow/tfjs';
-import { sequenceBackward, sequenceForward, type KernelInputs, type KernelOptions } from './kernel.ts';
+import { forwardTape, sequenceBackward, tapePost, type KernelInputs, type KernelOptions } from './kernel.ts';
 import type { PlasticSequenceInputs, PlasticSpec } from './spec.ts';
 
 function describeShape(tensor: tfjs.Tensor): string {
@@ -36,13 +38,19 @@ export function validateSequenceInputs(spec: PlasticSpec, inputs: PlasticSequenc
   }
 }
 
+/** The gradients are fresh arrays, so float32 ones go to tfjs as they are. */
+function float32(values: Float32Array | Float64Array): Float32Array {
+  return values instanceof Float32Array ? values : Float32Array.from(values);
+}
+
 function valuesOf(tensor: tfjs.Tensor): Float32Array | Float64Array {
   const data = tensor.dataSync();
   return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
 }
 
 /** Builds `sequence(spec, inputs)` on the given tfjs instance (so the caller owns the backend). */
-export function createSequenceOp(tf: typeof tfjs, options: KernelOptions = {}) {
+export function createSequenceOp(tf: typeof tfjs, givenOptions: KernelOptions = {}) {
+  const options: KernelOptions = { ...givenOptions, precision: givenOptions.precision ?? 'float32' };
   return function sequence(spec: PlasticSpec, inputs: PlasticSequenceInputs): tfjs.Tensor3D {
     validateSequenceInputs(spec, inputs);
     const [steps, batch] = inputs.drive.shape;
@@ -63,15 +71,15 @@ export function createSequenceOp(tf: typeof tfjs, options: KernelOptions = {}) {
         kernelInputs.alpha = valuesOf(given[index++]);
         kernelInputs.eta = valuesOf(given[index++])[0];
       }
-      const { post, tape } = sequenceForward(spec, { steps, batch }, kernelInputs, options);
-      const value = tf.tensor3d(Float32Array.from(post), [steps, batch, spec.size]);
+      const tape = forwardTape(spec, { steps, batch }, kernelInputs, options);
+      const value = tf.tensor3d(Float32Array.from(tapePost(tape).subarray(0, steps * batch * spec.size)), [steps, batch, spec.size]);
       const gradFunc = (dy: tfjs.Tensor) => {
         const grads = sequenceBackward(tape, valuesOf(dy));
         const out: tfjs.Tensor[] = [tf.tensor(Float32Array.from(grads.drive), given[0].shape)];
         if (feedforward) out.push(tf.tensor(Float32Array.from(grads.pre!), given[1].shape));
-        out.push(tf.tensor(Float32Array.from(grads.w), inputs.w.shape));
+        out.push(tf.tensor(float32(grads.w), inputs.w.shape));
         if (spec.plastic) {
-          out.push(tf.tensor(Float32Array.from(grads.alpha!), inputs.alpha!.shape));
+          out.push(tf.tensor(float32(grads.alpha!), inputs.alpha!.shape));
           out.push(tf.tensor(Float32Array.of(grads.eta), inputs.eta!.shape));
         }
         return out;

@@ -1,9 +1,11 @@
 // The sequence forward one step at a time, without gradients, for environment rollouts (the maze).
-// It runs the same sweeps as `sequenceForward` with the same pending-update order, so its outputs equal
-// the sequence op's forward bit for bit (before the final conversion to float32).
-import { fillDecay, finishStep, startStep } from './kernel.ts';
+// It runs the same sweeps as `sequenceForward` with the same pending-update order, row blocks and
+// precision, so its outputs equal the sequence forward's bit for bit (before the final conversion to
+// float32). It stays on the caller's thread: one step is too little work to share.
+import { fillDecay, finishStep, startStep, type Precision } from './kernel.ts';
 import type { PlasticSpec, PlasticStepper } from './spec.ts';
-import { forwardSweep, plainForwardSweep } from './trace-sweeps.ts';
+import { planBlocks } from './sweep-commands.js';
+import { forwardSweep, plainForwardSweep } from './trace-sweeps.js';
 
 export interface StepperParams {
   w: Float32Array | Float64Array;
@@ -11,7 +13,7 @@ export interface StepperParams {
   eta?: number;
 }
 
-export function createStepper(spec: PlasticSpec, params: StepperParams, batchSize: number): PlasticStepper {
+export function createStepper(spec: PlasticSpec, params: StepperParams, batchSize: number, options: { precision?: Precision } = {}): PlasticStepper {
   const where = 'plastic stepper';
   const n = spec.size;
   const recurrent = spec.mode === 'recurrent';
@@ -19,8 +21,9 @@ export function createStepper(spec: PlasticSpec, params: StepperParams, batchSiz
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${where}: batchSize must be a positive integer, got ${batchSize}`);
   if (recurrent && spec.inputSize !== n) throw new Error(`${where}: recurrent mode needs spec.inputSize (${spec.inputSize}) equal to spec.size (${n})`);
   if (params.w?.length !== m * n) throw new Error(`${where}: 'w' has ${params.w?.length} values, expected [M=${m}, N=${n}] = ${m * n}`);
-  const w = Float64Array.from(params.w);
-  const alpha = new Float64Array(spec.plastic ? m * n : 0);
+  const Trace = options.precision === 'float32' ? Float32Array : Float64Array;
+  const w = Trace.from(params.w);
+  const alpha = new Trace(spec.plastic ? m * n : 0);
   let eta = 0;
   if (spec.plastic) {
     const alphaLength = spec.alpha === 'shared' ? 1 : m * n;
@@ -35,7 +38,9 @@ export function createStepper(spec: PlasticSpec, params: StepperParams, batchSiz
   const bn = batch * n;
   const bm = batch * m;
 
-  const trace = new Float64Array(spec.plastic ? bm * n : 0);
+  const trace = new Trace(spec.plastic ? bm * n : 0);
+  const { blockRows, blocks } = planBlocks(m, n, batch);
+  const part = new Float64Array(bn);
   const preCur = new Float64Array(bm);
   const prevPre = new Float64Array(bm);
   const prevPost = new Float64Array(bn);
@@ -65,7 +70,13 @@ export function createStepper(spec: PlasticSpec, params: StepperParams, batchSiz
       drive.set(driveValues);
       startStep(spec, acc, drive, 0);
       if (spec.plastic) {
-        forwardSweep(m, n, batch, trace, w, alpha, preCur, 0, acc, stepIndex >= 1, prevPre, 0, prevPost, 0, decay, eta, clip);
+        // Block by block, summed in block order, as sequenceForward does.
+        for (let block = 0; block < blocks; block++) {
+          const i0 = block * blockRows;
+          part.fill(0);
+          forwardSweep(m, n, batch, i0, Math.min(m, i0 + blockRows), trace, w, alpha, preCur, 0, part, 0, stepIndex >= 1, prevPre, 0, prevPost, 0, decay, 0, eta, clip);
+          for (let k = 0; k < bn; k++) acc[k] += part[k];
+        }
       } else {
         plainForwardSweep(m, n, batch, w, preCur, 0, acc);
       }
