@@ -10,7 +10,7 @@ type NodeSpec = [id: string, kind: string, params?: Record<string, unknown>];
 type EdgeSpec = [from: string, to: string];
 
 /** A graph from `[id, kind, params]` nodes and `"node.port"` → `"node.port"` edges; throws if it does not parse. */
-export function smallGraph(name: string, nodes: NodeSpec[], edges: EdgeSpec[]): GraphDocument {
+export function smallGraph(name: string, nodes: NodeSpec[], edges: EdgeSpec[], training: Record<string, unknown> = {}): GraphDocument {
   const port = (ref: string) => ({ node: ref.split('.')[0], port: ref.split('.')[1] });
   const parsed = graphDocumentFromJson({
     format: 'plasticity-graph',
@@ -18,7 +18,7 @@ export function smallGraph(name: string, nodes: NodeSpec[], edges: EdgeSpec[]): 
     meta: { name },
     nodes: nodes.map(([id, kind, params = {}]) => ({ id, kind, params })),
     edges: edges.map(([from, to], i) => ({ id: `e${i + 1}`, from: port(from), to: port(to) })),
-    training: { batchSize: 1, seed: 5 },
+    training: { batchSize: 1, seed: 5, ...training },
   });
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('\n'));
   return parsed.document;
