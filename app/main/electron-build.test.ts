@@ -1,6 +1,7 @@
 // The Electron bundles, checked without Electron: the preload must be one self-contained file (a sandboxed
 // preload cannot load modules), and the bundled training worker must really train (it runs under plain
-// Node too, which is what an Electron utility process is).
+// Node too, which is what an Electron utility process is); and electron-builder packs them (`--dir`, with a
+// stub in place of Electron's binary, which cannot be downloaded here).
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,4 +52,41 @@ describe('Electron bundles', () => {
     expect(info.versions.plasticityStudio).toBe(pkg.version); // the bundle finds the app's package.json
     expect((await fs.readFile(path.join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(3);
   }, 180_000);
+});
+
+describe('packing --dir with a stub Electron', () => {
+  let work: string;
+  beforeAll(async () => {
+    work = await fs.mkdtemp(path.join(os.tmpdir(), 'pack-'));
+  });
+  afterAll(() => fs.rm(work, { recursive: true, force: true }));
+
+  it('produces an app with the bundles, renderer, templates and unpacked wasm', async () => {
+    // Electron's real binary cannot be downloaded here; packing only copies the folder, so a stub will do.
+    const stub = path.join(work, 'electron-dist');
+    await fs.mkdir(stub);
+    await fs.writeFile(path.join(stub, 'electron'), '#!/bin/sh\necho "stub Electron"\n', { mode: 0o755 });
+    await fs.copyFile(path.join(root, 'node_modules/electron/LICENSE'), path.join(stub, 'LICENSE'));
+    const { build, Platform } = await import('electron-builder');
+    const out = path.join(work, 'out');
+    await build({
+      projectDir: root,
+      targets: Platform.LINUX.createTarget('dir'),
+      config: { extends: path.join(root, 'electron-builder.yml'), electronDist: stub, directories: { output: out, buildResources: 'app/build-resources' } } as never,
+      publish: 'never',
+    });
+    const resources = path.join(out, 'linux-unpacked', 'resources');
+    const asar = await import('@electron/asar');
+    const files = asar.listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((f: string) => f.replaceAll('\\', '/'));
+    for (const wanted of ['/app/dist/main.mjs', '/app/dist/preload.cjs', '/app/dist/training-worker.mjs', '/app/renderer/dist/index.html', '/templates/binary-patterns.plastic.json']) {
+      expect(files).toContain(wanted);
+    }
+    // Only the bundles: no TypeScript sources, no tests (node_modules aside, which packages ship as they are).
+    const ours = files.filter((f: string) => !f.startsWith('/node_modules/'));
+    expect(ours.filter((f: string) => f.endsWith('.ts') || f.endsWith('.tsx'))).toEqual([]);
+    const pkg = JSON.parse(asar.extractFile(path.join(resources, 'app.asar'), 'package.json').toString());
+    expect(pkg.main).toBe('app/dist/main.mjs');
+    const wasm = await fs.readdir(path.join(resources, 'app.asar.unpacked/node_modules/@tensorflow/tfjs-backend-wasm/dist'));
+    expect(wasm).toContain('tfjs-backend-wasm.wasm');
+  }, 240_000);
 });

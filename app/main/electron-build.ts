@@ -4,7 +4,7 @@
 // Everything lands directly in app/dist/ so paths relative to a bundle (../../package.json, the templates)
 // resolve as they do from the sources' own folders two levels down.
 import { builtinModules } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureRendererBuilt } from '../server/renderer-build.ts';
@@ -24,6 +24,7 @@ export async function buildElectronApp(options: { log?: (line: string) => void }
   const { build } = await import('vite');
   await ensureRendererBuilt({ quiet: true, log: options.log });
   options.log?.('Building the Electron main process and preload …');
+  rmSync(electronDistDir, { recursive: true, force: true }); // no stale chunks from an earlier build
   await build({
     configFile: false,
     logLevel: 'warn',
@@ -52,4 +53,10 @@ export async function buildElectronApp(options: { log?: (line: string) => void }
       rollupOptions: { external: ['electron'] },
     },
   });
+}
+
+// `npm run build:electron`
+if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
+  await buildElectronApp({ log: (line) => console.log(line) });
+  console.log(`Built ${path.relative(root, electronDistDir)}/ (main.mjs, preload.cjs, training-worker.mjs) and app/renderer/dist/.`);
 }
