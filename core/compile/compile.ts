@@ -30,7 +30,7 @@ export interface CompiledProgram {
   sampleEpisodes(rng: Rng, batchSize: number): Map<string, EpisodeBatch>;
   /** Runs the graph on sampled episodes; call inside tf.variableGrads to train. */
   run(episodes: Map<string, EpisodeBatch>): EpisodeResult;
-  /** Per-node output tensors of the last `run`, for inspection and export. */
+  /** Frees the parameters. */
   dispose(): void;
 }
 
@@ -92,7 +92,9 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
           const trainable = parameterOptions?.trainable ?? true;
           // tfjs variable names are global to the engine: the program id lets two programs (two runs,
           // two tests) coexist in one process, and non-numeric names keep gradient maps in creation order.
-          const variable = tf.variable(tf.tensor(values, shape), trainable, `program${programId}:${fullName}`);
+          const initial = tf.tensor(values, shape);
+          const variable = tf.variable(initial, trainable, `program${programId}:${fullName}`);
+          initial.dispose();
           parameters.push({ name: fullName, variable, trainable });
           return variable;
         },
