@@ -12,15 +12,17 @@ import { register } from 'tsx/esm/api';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-/** The Electron executable, or the reason there is none. */
+/** The Electron executable, or the reason there is none. PLASTICITY_ELECTRON names another executable. */
 function findElectron() {
+  let executable = process.env.PLASTICITY_ELECTRON;
   try {
-    const executable = require('electron');
-    if (typeof executable === 'string' && existsSync(executable)) return { executable };
-    return { missing: `Electron's binary is not installed (expected at ${executable})` };
-  } catch (error) {
-    return { missing: `Electron's binary is not installed (${error.message.split('\n')[0]})` };
+    executable ??= require('electron');
+  } catch {
+    // The electron package throws when its postinstall could not download the binary.
+    return { missing: "Electron's binary is not installed (node_modules/electron has no dist/: its download needs the internet)" };
   }
+  if (typeof executable === 'string' && existsSync(executable)) return { executable };
+  return { missing: `Electron's binary is not installed (nothing at ${executable})` };
 }
 
 register();
