@@ -102,13 +102,13 @@ describe('cases and options', () => {
   it('defaults to every issue case, 3 rounds, 1 warm-up and 3 timed episodes, PyTorch default threads', () => {
     const o = parseRunOptions([]);
     expect(o.cases.map((c) => c.id)).toEqual(['a', 'b', 'c', 'd1', 'd30']);
-    expect(o).toMatchObject({ rounds: 3, warmup: 1, episodes: 3, torchThreads: null, oursOnly: false, backend: 'wasm' });
+    expect(o).toMatchObject({ rounds: 3, warmup: 1, episodes: 3, torchThreads: null, oursThreads: null, oursOnly: false, backend: 'wasm' });
   });
 
   it('parses --cases, --rounds, --episodes, --torch-threads and --ours-only', () => {
-    const o = parseRunOptions(['--cases', 'a,c', '--rounds', '5', '--episodes=2', '--warmup', '0', '--torch-threads', '2', '--ours-only']);
+    const o = parseRunOptions(['--cases', 'a,c', '--rounds', '5', '--episodes=2', '--warmup', '0', '--torch-threads', '2', '--ours-threads', '1', '--ours-only']);
     expect(o.cases.map((c) => c.id)).toEqual(['a', 'c']);
-    expect(o).toMatchObject({ rounds: 5, episodes: 2, warmup: 0, torchThreads: 2, oursOnly: true });
+    expect(o).toMatchObject({ rounds: 5, episodes: 2, warmup: 0, torchThreads: 2, oursThreads: 1, oursOnly: true });
   });
 
   it('--steps shortens every selected case on both sides', () => {

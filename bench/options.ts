@@ -14,6 +14,8 @@ export interface RunOptions {
   warmup: number;
   /** null keeps PyTorch's default thread count (the figure the goal compares against). */
   torchThreads: number | null;
+  /** null keeps our kernels' default thread count. */
+  oursThreads: number | null;
   /** Python interpreter with Debian's python3-torch. */
   python: string;
   /** Skip the PyTorch reference. */
@@ -40,6 +42,7 @@ export function buildCommand(): Command {
     .option('--warmup <n>', 'untimed episodes per child process before the timed ones', integer(0), 1)
     .option('--steps <n>', "override every selected case's time steps T (both sides)", integer(1))
     .option('--torch-threads <n>', "PyTorch threads (default: PyTorch's own default)", integer(1))
+    .option('--ours-threads <n>', "our kernels' threads (default: their own default)", integer(1))
     .option('--python <path>', 'python interpreter with torch', '/usr/bin/python3')
     .option('--ours-only', 'skip the PyTorch reference', false)
     .addOption(new Option('--backend <name>', 'tfjs backend for our side').choices(['wasm', 'cpu']).default('wasm'))
@@ -57,6 +60,7 @@ export function parseRunOptions(argv: readonly string[], command: Command = buil
     warmup: number;
     steps?: number;
     torchThreads?: number;
+    oursThreads?: number;
     python: string;
     oursOnly: boolean;
     backend: 'wasm' | 'cpu';
@@ -76,6 +80,7 @@ export function parseRunOptions(argv: readonly string[], command: Command = buil
     episodes: o.episodes,
     warmup: o.warmup,
     torchThreads: o.torchThreads ?? null,
+    oursThreads: o.oursThreads ?? null,
     python: o.python,
     oursOnly: o.oursOnly,
     backend: o.backend,

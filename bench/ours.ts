@@ -1,6 +1,6 @@
 // Child process: runs one benchmark case with our engine and prints JSON lines in the same format as the
 // PyTorch reference (one {"event":"episode"} per episode, then {"event":"done"} with this process's peak RSS).
-// Usage: node bin/run-ts.js bench/ours.ts --case a --episodes 3 --warmup 1 [--steps T] [--backend wasm|cpu]
+// Usage: node bin/run-ts.js bench/ours.ts --case a --episodes 3 --warmup 1 [--steps T] [--threads N] [--backend wasm|cpu]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { findCase, withSteps } from './cases.ts';
 import { createEpisodeRunner } from './episode.ts';
-import { plasticKernels } from '../core/plasticity/index.ts';
+import { createPlasticKernels, defaultThreadCount } from '../core/plasticity/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,12 +30,14 @@ const program = new Command()
   .option('--warmup <n>', 'untimed episodes first', (v) => Number.parseInt(v, 10), 1)
   .option('--steps <n>', "override the case's time steps", (v) => Number.parseInt(v, 10))
   .addOption(new Option('--backend <name>', 'tfjs backend').choices(['wasm', 'cpu']).default('wasm'))
+  .option('--threads <n>', "the plastic kernels' threads (default: the machine's parallelism, capped)", (v) => Number.parseInt(v, 10))
   .parse();
-const options = program.opts<{ case: string; episodes: number; warmup: number; steps?: number; backend: string }>();
+const options = program.opts<{ case: string; episodes: number; warmup: number; steps?: number; backend: string; threads?: number }>();
 
 const backend = await useBackend(options.backend);
 const benchCase = options.steps ? withSteps(findCase(options.case), options.steps) : findCase(options.case);
-const runner = createEpisodeRunner(tf, plasticKernels, benchCase);
+const threads = options.threads ?? defaultThreadCount();
+const runner = createEpisodeRunner(tf, createPlasticKernels(tf, { threads }), benchCase);
 const startRssKB = Math.round(process.memoryUsage().rss / 1024); // runtime + tfjs + parameters, before any episode
 for (let index = 0; index < options.warmup + options.episodes; index++) {
   const data = runner.sample(index);
@@ -50,7 +52,8 @@ emit({
   peakRssKB: process.resourceUsage().maxRSS,
   startRssKB,
   backend,
-  threads: 1,
+  // The most the kernels use; layers too small to share stay on one thread.
+  threads,
   kernels: 'core/plasticity fused (sequence op)',
   leakedTensors: tf.memory().numTensors,
 });

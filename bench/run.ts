@@ -81,6 +81,7 @@ function childCommand(side: Side, c: BenchCase, o: RunOptions): [string, string[
         `--episodes=${o.episodes}`,
         `--warmup=${o.warmup}`,
         `--backend=${o.backend}`,
+        ...(o.oursThreads ? [`--threads=${o.oursThreads}`] : []),
       ],
     ];
   }
@@ -212,7 +213,7 @@ console.log(formatTable(rows));
 const firstOurs = caseReports.find((r) => r.ours.backend)?.ours;
 const firstTorch = caseReports.find((r) => r.pytorch?.backend)?.pytorch;
 console.log('');
-if (firstOurs) console.log(`ours: ${firstOurs.backend}, kernels: ${String(firstOurs.details?.kernels ?? 'unknown')}`);
+if (firstOurs) console.log(`ours: ${firstOurs.backend}, kernels: ${String(firstOurs.details?.kernels ?? 'unknown')}, up to ${firstOurs.threads} kernel thread(s)`);
 if (firstTorch) console.log(`PyTorch: ${firstTorch.backend}, ${firstTorch.threads} thread(s)`);
 
 const failures: string[] = [];
@@ -244,6 +245,7 @@ const report = {
     warmup: options.warmup,
     backend: options.backend,
     torchThreads: options.torchThreads,
+    oursThreads: options.oursThreads,
     python: options.python,
     torch,
     lossTolerance: LOSS_TOLERANCE,
