@@ -24,7 +24,7 @@ const sizeInput = () => s.page.locator('[data-testid="inspector"][data-node="mem
 
 async function clickEmptyCanvas() {
   const box = (await s.page.locator('.react-flow__pane').boundingBox())!;
-  await s.page.mouse.click(box.x + box.width - 30, box.y + 20); // top right: the controls and minimap are at the bottom
+  await s.page.mouse.click(box.x + 30, box.y + 20); // top left: the controls and minimap are at the bottom
 }
 
 describe('editor', () => {

@@ -90,10 +90,10 @@ export function App({ api }: { api: PlasticityApi }) {
   const stateRef = useRef(state);
   stateRef.current = state;
 
-  const notify = useCallback((text: string, tone: Notice['tone'] = 'info') => {
+  const notify = useCallback((text: string, tone: Notice['tone'] = 'info', ms = tone === 'error' ? 9000 : 5000) => {
     const id = Date.now() + Math.random();
     setNotices((all) => [...all.slice(-3), { id, text, tone }]);
-    setTimeout(() => setNotices((all) => all.filter((n) => n.id !== id)), tone === 'error' ? 9000 : 5000);
+    setTimeout(() => setNotices((all) => all.filter((n) => n.id !== id)), ms);
   }, []);
   const fail = useCallback((error: unknown) => notify((error as Error).message ?? String(error), 'error'), [notify]);
 
@@ -235,11 +235,11 @@ export function App({ api }: { api: PlasticityApi }) {
           return;
         }
         case 'undo':
-          if (undoLabel(s.history)) notify(`Undid: ${undoLabel(s.history)}`);
+          if (undoLabel(s.history)) notify(`Undid: ${undoLabel(s.history)}`, 'info', 2500);
           dispatch({ type: 'undo' });
           return;
         case 'redo':
-          if (redoLabel(s.history)) notify(`Redid: ${redoLabel(s.history)}`);
+          if (redoLabel(s.history)) notify(`Redid: ${redoLabel(s.history)}`, 'info', 2500);
           dispatch({ type: 'redo' });
           return;
         case 'copy':

@@ -7,7 +7,7 @@ export interface LayoutOptions {
   rowHeight: number;
 }
 
-export function layeredPositions(doc: GraphDocument, options: LayoutOptions = { columnWidth: 320, rowHeight: 190 }): Map<string, { x: number; y: number }> {
+export function layeredPositions(doc: GraphDocument, options: LayoutOptions = { columnWidth: 380, rowHeight: 200 }): Map<string, { x: number; y: number }> {
   const ids = doc.nodes.map((n) => n.id);
   const incoming = new Map(ids.map((id) => [id, [] as string[]]));
   for (const edge of doc.edges) if (edge.from.node !== edge.to.node) incoming.get(edge.to.node)?.push(edge.from.node);
