@@ -3,10 +3,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../util/random.ts';
+import { imageEpisodeSteps } from '../tasks/image-episodes.ts';
+import type { TaskLibrary } from '../tasks/index.ts';
 import { BinaryPatternEpisode } from './binary-pattern-episode.ts';
 import { Dense } from './dense.ts';
+import { ImageEpisode } from './image-episode.ts';
 import type { BuiltLayer, BuiltSource } from './kind.ts';
 import { LSTM } from './lstm.ts';
+import { OmniglotEpisode } from './omniglot-episode.ts';
 import { PlasticDense } from './plastic-dense.ts';
 import { PlasticRecurrent } from './plastic-recurrent.ts';
 import { Recurrent } from './recurrent.ts';
@@ -30,6 +34,98 @@ describe('BinaryPatternEpisode build', () => {
     expect(batch.outputs.target.length).toBe(batch.steps * 3 * 8);
     // The bias slot (last of each step's 9 values) is 1 at every step, including gaps.
     for (let i = 8; i < batch.outputs.input.length; i += 9) expect(batch.outputs.input[i]).toBe(1);
+  });
+});
+
+/** The widths each output port of a source should have per step, from its shape rule. */
+function inferredWidths(kind: typeof ImageEpisode | typeof OmniglotEpisode, params: any): Record<string, number> {
+  const result = kind.inferShapes(params, {});
+  if (!result.ok) throw new Error(result.issues[0].message);
+  return Object.fromEntries(Object.entries(result.outputs).map(([port, shape]) => [port, shape.reduce((a, b) => a * b, 1)]));
+}
+
+/** A task library whose loaders hand back `dataset` (or throw `failure`), recording what was asked. */
+function fakeTasks(calls: unknown[][], dataset: unknown, failure?: string): TaskLibrary {
+  const load = (...args: unknown[]) => {
+    calls.push(args);
+    if (failure) throw new Error(failure);
+    return dataset;
+  };
+  return { loadCifarTraining: load, loadOmniglot: load } as unknown as TaskLibrary;
+}
+
+describe('ImageEpisode build', () => {
+  it('loads CIFAR-10 once at build and samples 201-step episodes matching the inferred shapes', () => {
+    const params = ImageEpisode.params.parse({});
+    const ctx = testBuildContext(tf, {}, {}, 'images');
+    const built = ImageEpisode.build(params, ctx) as BuiltSource;
+    const batch = built.sample(createRng(1), 2);
+    expect(batch.steps).toBe(3 * (20 + 2) * 3 + 3);
+    expect(batch.steps).toBe(imageEpisodeSteps(params));
+    const widths = inferredWidths(ImageEpisode, params);
+    expect(widths).toEqual({ input: 1025, target: 1024 });
+    expect(batch.outputs.input.length).toBe(batch.steps * 2 * widths.input);
+    expect(batch.outputs.target.length).toBe(batch.steps * 2 * widths.target);
+    // The bias slot is 1 at every step; the target is a normalised image (max |value| = 1).
+    for (let i = 1024; i < batch.outputs.input.length; i += 1025) expect(batch.outputs.input[i]).toBe(1);
+    const first = batch.outputs.target.subarray(0, 1024);
+    expect(Math.max(...Array.from(first, Math.abs))).toBeCloseTo(1, 6);
+  });
+
+  it('passes its data folder to the loader, and names the node and the param when loading fails', () => {
+    const calls: unknown[][] = [];
+    const ctx = { ...testBuildContext(tf, {}, {}, 'images'), tasks: fakeTasks(calls, undefined, 'CIFAR-10: folder /nowhere does not exist') };
+    expect(() => ImageEpisode.build(ImageEpisode.params.parse({ dataFolder: '/nowhere' }), ctx)).toThrow(
+      'ImageEpisode "images": cannot load CIFAR-10 training images from "dataFolder" (/nowhere): CIFAR-10: folder /nowhere does not exist',
+    );
+    expect(calls).toEqual([['/nowhere']]);
+  });
+
+  it('refuses images that are not 32×32, or too few of them', () => {
+    const small = { count: 10, height: 8, width: 8, pixels: new Float32Array(640), source: 'tiny.bin' };
+    const ctx = { ...testBuildContext(tf, {}, {}, 'images'), tasks: fakeTasks([], small) };
+    expect(() => ImageEpisode.build(ImageEpisode.params.parse({}), ctx)).toThrow(/tiny\.bin are 8×8, but this node emits 32×32/);
+    const two = { count: 2, height: 32, width: 32, pixels: new Float32Array(2048), source: 'two.bin' };
+    const ctx2 = { ...testBuildContext(tf, {}, {}, 'images'), tasks: fakeTasks([], two) };
+    expect(() => ImageEpisode.build(ImageEpisode.params.parse({}), ctx2)).toThrow(/"imageCount" is 3 but two\.bin holds only 2 images/);
+  });
+});
+
+describe('OmniglotEpisode build', () => {
+  it('samples 6-step 5-way episodes matching the inferred shapes, labels only on support steps', () => {
+    // 'area' loads the pre-shrunk copy in shared/data quickly; the loader itself is tested in core/tasks.
+    const params = OmniglotEpisode.params.parse({ resampling: 'area' });
+    const built = OmniglotEpisode.build(params, testBuildContext(tf, {}, {}, 'omniglot')) as BuiltSource;
+    const batch = built.sample(createRng(2), 3);
+    expect(batch.steps).toBe(6);
+    const widths = inferredWidths(OmniglotEpisode, params);
+    expect(widths).toEqual({ image: 961, label: 5, target: 5 });
+    for (const port of ['image', 'label', 'target']) expect(batch.outputs[port].length).toBe(6 * 3 * widths[port]);
+    const labelSum = (t: number, b: number) => batch.outputs.label.subarray((t * 3 + b) * 5, (t * 3 + b + 1) * 5).reduce((x, y) => x + y, 0);
+    for (let b = 0; b < 3; b++) {
+      for (let t = 0; t < 5; t++) expect(labelSum(t, b)).toBe(1);
+      expect(labelSum(5, b)).toBe(0);
+    }
+  });
+
+  it('passes folder and resampling to the loader; names the node and the param when loading fails', () => {
+    const calls: unknown[][] = [];
+    const ctx = { ...testBuildContext(tf, {}, {}, 'omniglot'), tasks: fakeTasks(calls, undefined, 'no images_background') };
+    expect(() => OmniglotEpisode.build(OmniglotEpisode.params.parse({ dataFolder: '/data/omni' }), ctx)).toThrow(
+      'OmniglotEpisode "omniglot": cannot load Omniglot from "dataFolder" (/data/omni): no images_background',
+    );
+    expect(calls).toEqual([['/data/omni', { resampling: 'skimage' }]]);
+    const ctx2 = { ...testBuildContext(tf, {}, {}, 'omniglot'), tasks: fakeTasks([], undefined, 'missing') };
+    expect(() => OmniglotEpisode.build(OmniglotEpisode.params.parse({}), ctx2)).toThrow(/cannot load Omniglot from the default data folder: missing/);
+  });
+
+  it('refuses more classes than its split has', () => {
+    const dataset = { side: 31, split: { train: new Int32Array(50), test: new Int32Array(4) }, source: 'tiny' };
+    const ctx = { ...testBuildContext(tf, {}, {}, 'omniglot'), tasks: fakeTasks([], dataset) };
+    expect(() => OmniglotEpisode.build(OmniglotEpisode.params.parse({ split: 'test' }), ctx)).toThrow(
+      /"classCount" is 5 but the test split of tiny has only 4 classes/,
+    );
+    expect(() => OmniglotEpisode.build(OmniglotEpisode.params.parse({ split: 'train' }), ctx)).not.toThrow();
   });
 });
 

@@ -6,7 +6,22 @@ import { describeParams, describeRange } from './describe-params.ts';
 describe('nodeCatalog', () => {
   it('registers every kind under its own name', () => {
     for (const [name, kind] of nodeCatalog) expect(kind.kind).toBe(name);
-    for (const name of ['BinaryPatternEpisode', 'PlasticRecurrent', 'Recurrent', 'PlasticDense', 'LSTM', 'Dense', 'Slice', 'SquaredErrorLoss', 'SignErrorMetric']) {
+    for (const name of [
+      'BinaryPatternEpisode',
+      'ImageEpisode',
+      'OmniglotEpisode',
+      'PlasticRecurrent',
+      'Recurrent',
+      'PlasticDense',
+      'LSTM',
+      'Dense',
+      'Conv2d',
+      'Slice',
+      'SquaredErrorLoss',
+      'BinaryCrossEntropyLoss',
+      'SignErrorMetric',
+      'AccuracyMetric',
+    ]) {
       expect(getNodeKind(name)?.kind).toBe(name);
     }
     expect(getNodeKind('Nope')).toBeUndefined();
@@ -60,6 +75,34 @@ describe('defaultParams', () => {
     });
     expect(defaultParams('PlasticDense')).toMatchObject({ rule: 'oja', alphaInit: 'uniform', wInit: 'normal', teachGain: 1000, activation: 'softmax' });
     expect(defaultParams('SquaredErrorLoss')).toEqual({ at: 'lastStep', reduction: 'sum' });
+  });
+
+  it('gives the paper’s settings for the natural-image and Omniglot tasks', () => {
+    // PAPER.md §2(b): 3 images, 20 steps on, 2 off, 3 cycles, 3 test steps; the default data folder.
+    expect(defaultParams('ImageEpisode')).toEqual({
+      imageCount: 3,
+      presentationSteps: 20,
+      gapSteps: 2,
+      cycles: 3,
+      testSteps: 3,
+      biasNeuron: true,
+      dataFolder: '',
+    });
+    // PAPER.md §2(c): 5-way 1-shot with rotations, training classes, the paper's resize.
+    expect(defaultParams('OmniglotEpisode')).toEqual({ classCount: 5, shots: 1, rotate: true, split: 'train', resampling: 'skimage', dataFolder: '' });
+    expect(defaultParams('Conv2d')).toEqual({ filters: 64, kernelSize: 3, stride: 2, padding: 'valid', activation: 'tanh', bias: true });
+    expect(defaultParams('BinaryCrossEntropyLoss')).toEqual({});
+    expect(defaultParams('AccuracyMetric')).toEqual({});
+  });
+
+  it('describes a data folder as a text field whose empty default means the shared data folder', () => {
+    for (const kind of ['ImageEpisode', 'OmniglotEpisode']) {
+      const folder = describeParams(kind).find((p) => p.name === 'dataFolder')!;
+      expect(folder).toMatchObject({ type: 'string', default: '' });
+      expect(folder.description).toMatch(/Empty = the default data folder/);
+    }
+    expect(describeParams('ImageEpisode').find((p) => p.name === 'dataFolder')!.description).toContain('data_batch_1.bin');
+    expect(describeParams('OmniglotEpisode').find((p) => p.name === 'dataFolder')!.description).toContain('images_background');
   });
 
   it('throws for an unknown kind, listing the known ones', () => {

@@ -1,8 +1,13 @@
 // The registry of node kinds: the editor's palette and the compiler's lookup table.
 import type { NodeKind } from './kind.ts';
+import { AccuracyMetric } from './accuracy-metric.ts';
+import { BinaryCrossEntropyLoss } from './binary-cross-entropy-loss.ts';
 import { BinaryPatternEpisode } from './binary-pattern-episode.ts';
+import { Conv2d } from './conv2d.ts';
 import { Dense } from './dense.ts';
+import { ImageEpisode } from './image-episode.ts';
 import { LSTM } from './lstm.ts';
+import { OmniglotEpisode } from './omniglot-episode.ts';
 import { Pad } from './pad.ts';
 import { PlasticDense } from './plastic-dense.ts';
 import { PlasticRecurrent } from './plastic-recurrent.ts';
@@ -15,15 +20,20 @@ export type NodeCatalog = ReadonlyMap<string, NodeKind>;
 
 const kinds: NodeKind[] = [
   BinaryPatternEpisode,
+  ImageEpisode,
+  OmniglotEpisode,
   PlasticRecurrent,
   Recurrent,
   PlasticDense,
   LSTM,
   Dense,
+  Conv2d,
   Slice,
   Pad,
   SquaredErrorLoss,
+  BinaryCrossEntropyLoss,
   SignErrorMetric,
+  AccuracyMetric,
 ] as NodeKind[];
 
 export const nodeCatalog: NodeCatalog = new Map(kinds.map((kind) => [kind.kind, kind]));

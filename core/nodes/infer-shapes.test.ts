@@ -57,8 +57,35 @@ describe('inferShapes', () => {
     expect(issuesOf(infer('Pad', { size: 50 }, { input: [51] }))[0]).toMatchObject({ param: 'size' });
   });
 
-  it('SquaredErrorLoss and SignErrorMetric: prediction and target must have the same shape', () => {
-    for (const kind of ['SquaredErrorLoss', 'SignErrorMetric']) {
+  it('ImageEpisode: 1,024 pixels plus the bias slot, target 1,024', () => {
+    expect(infer('ImageEpisode', {})).toEqual({ ok: true, outputs: { input: [1025], target: [1024] } });
+    expect(infer('ImageEpisode', { biasNeuron: false })).toEqual({ ok: true, outputs: { input: [1024], target: [1024] } });
+  });
+
+  it('OmniglotEpisode: a [1, 31, 31] image, label and target as wide as classCount', () => {
+    expect(infer('OmniglotEpisode', {})).toEqual({ ok: true, outputs: { image: [1, 31, 31], label: [5], target: [5] } });
+    expect(infer('OmniglotEpisode', { classCount: 20 })).toEqual({ ok: true, outputs: { image: [1, 31, 31], label: [20], target: [20] } });
+  });
+
+  it('Conv2d: [C, H, W] → [filters, H′, W′]; the kernel must fit and the input must be an image', () => {
+    expect(infer('Conv2d', {}, { input: [1, 31, 31] })).toEqual({ ok: true, outputs: { output: [64, 15, 15] } });
+    expect(infer('Conv2d', { filters: 8, kernelSize: 2, stride: 1 }, { input: [3, 5, 4] })).toEqual({ ok: true, outputs: { output: [8, 4, 3] } });
+    expect(infer('Conv2d', { padding: 'same' }, { input: [64, 7, 6] })).toEqual({ ok: true, outputs: { output: [64, 4, 3] } });
+    expect(infer('Conv2d', { kernelSize: 3 }, { input: [64, 3, 3] })).toEqual({ ok: true, outputs: { output: [64, 1, 1] } });
+    // Unknown until an image arrives.
+    expect(infer('Conv2d', {})).toEqual({ ok: true, outputs: {} });
+    const [flat] = issuesOf(infer('Conv2d', {}, { input: [961] }));
+    expect(flat).toMatchObject({ port: 'input' });
+    expect(flat.message).toContain('[961] but a convolution needs an image [channels, height, width]');
+    expect(issuesOf(infer('Conv2d', {}, { input: [31, 31] }))[0].message).toContain('[1, 31, 31]');
+    const [tooBig] = issuesOf(infer('Conv2d', { kernelSize: 3 }, { input: [64, 2, 5] }));
+    expect(tooBig).toMatchObject({ param: 'kernelSize' });
+    expect(tooBig.message).toContain('only 2×5');
+    expect(infer('Conv2d', { kernelSize: 3, padding: 'same' }, { input: [64, 2, 5] })).toEqual({ ok: true, outputs: { output: [64, 1, 3] } });
+  });
+
+  it('SquaredErrorLoss, BinaryCrossEntropyLoss, SignErrorMetric and AccuracyMetric: prediction and target must have the same shape', () => {
+    for (const kind of ['SquaredErrorLoss', 'BinaryCrossEntropyLoss', 'SignErrorMetric', 'AccuracyMetric']) {
       expect(infer(kind, {}, { prediction: [10], target: [10] })).toEqual({ ok: true, outputs: {} });
       expect(infer(kind, {}, { prediction: [10] }).ok).toBe(true);
       const [issue] = issuesOf(infer(kind, {}, { prediction: [10], target: [2, 5] }));

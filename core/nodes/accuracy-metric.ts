@@ -1,0 +1,41 @@
+// Metric: classification accuracy at the episode's last step: the fraction of episodes in the batch
+// whose largest prediction is at the same index as the target's largest value (the paper's Omniglot
+// criterion: a trial is correct when argmax(output) = the query's class, PAPER.md §2(c)).
+import { z } from 'zod';
+import type * as tfjs from '@tensorflow/tfjs';
+import { defineNodeKind } from './kind.ts';
+import { inferPairShapes, pairInputs } from './squared-error-loss.ts';
+
+export const AccuracyMetricParams = z.object({});
+export type AccuracyMetricParams = z.infer<typeof AccuracyMetricParams>;
+
+export const AccuracyMetric = defineNodeKind<AccuracyMetricParams>({
+  kind: 'AccuracyMetric',
+  title: 'Accuracy',
+  category: 'metric',
+  description:
+    'Reports the fraction of episodes whose largest output at the last step is the target class (1 = all correct). Ties go to the first index.',
+  inputs: pairInputs,
+  outputs: [],
+  params: AccuracyMetricParams,
+  stateful: false,
+  inferShapes: (_params, inputs) => inferPairShapes(inputs),
+  countParameters: () => ({ trainable: 0, plastic: 0 }),
+  build(_params, { tf }) {
+    return {
+      role: 'metric',
+      metricName: 'accuracy',
+      measure({ prediction, target }) {
+        const rate = tf.tidy(() => {
+          const [steps, batch] = prediction.shape;
+          const lastStep = (x: tfjs.Tensor) => tf.slice(x.reshape([steps, batch, -1]), [steps - 1, 0, 0], [1, batch, -1]).reshape([batch, -1]);
+          const correct = tf.equal(tf.argMax(lastStep(prediction), 1), tf.argMax(lastStep(target), 1));
+          return tf.mean(tf.cast(correct, 'float32'));
+        });
+        const value = rate.dataSync()[0];
+        rate.dispose();
+        return value;
+      },
+    };
+  },
+});

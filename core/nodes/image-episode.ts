@@ -1,0 +1,76 @@
+// Source: episodes of the natural-image memorisation and completion task (PAPER.md §2(b)), from CIFAR-10.
+// A few grayscale images are each shown for several steps, with zero steps between them, over several
+// cycles; then one of them is shown with its top or bottom half zeroed, and the network must complete it.
+// Emits the step's input (1,024 pixels, plus a constant 1 for the bias neuron) and the target (the full
+// test image at every step; the loss reads the last step). No gain: the receiving layer clamps or scales.
+//
+// The images are loaded once, when the graph is built (core/tasks: grayscale = R+G+B, minus the image's
+// mean, over its max |value|, as the authors' code), so sampling an episode only copies pixels.
+import { z } from 'zod';
+import { type GrayImageSet, generateImageEpisodes } from '../tasks/image-episodes.ts';
+import { defineNodeKind } from './kind.ts';
+
+/** CIFAR-10 images are 32×32: 1,024 pixels, one neuron each. */
+export const cifarImageSide = 32;
+const pixelCount = cifarImageSide * cifarImageSide;
+
+const count = (description: string, fallback: number, { min = 1, max = 1000 } = {}) =>
+  z.number().int().min(min).max(max).default(fallback).describe(description);
+
+export const ImageEpisodeParams = z.object({
+  imageCount: count('Images to memorise in each episode (all different).', 3, { max: 100 }),
+  presentationSteps: count('Steps each image is shown for, per presentation.', 20),
+  gapSteps: count('Zero-input steps after each presentation (the authors’ code uses 2; the paper’s text says 3).', 2, { min: 0 }),
+  cycles: count('How many times the whole set is presented (each time in a new random order).', 3),
+  testSteps: count('Steps the half-erased test image is shown for.', 3),
+  biasNeuron: z.boolean().default(true).describe('Add one input that is 1 at every step, to drive a bias neuron.'),
+  dataFolder: z
+    .string()
+    .default('')
+    .describe(
+      'Folder holding the official CIFAR-10 binary files (data_batch_1.bin … data_batch_4.bin from cifar-10-batches-bin/, or the cifar-10-binary.tar.gz archive itself). Empty = the default data folder (../shared/data beside the project).',
+    ),
+});
+export type ImageEpisodeParams = z.infer<typeof ImageEpisodeParams>;
+
+export const ImageEpisode = defineNodeKind<ImageEpisodeParams>({
+  kind: 'ImageEpisode',
+  title: 'Natural images (CIFAR-10)',
+  category: 'source',
+  description:
+    'Shows a few CIFAR-10 images (grayscale, 32×32) several times, then one of them with its top or bottom half erased; the network must complete it (PAPER.md §2(b)).',
+  inputs: [],
+  outputs: [
+    { name: 'input', description: 'The 1,024 pixels shown at this step (0 during gaps), plus the bias input when enabled.' },
+    { name: 'target', description: 'The complete test image (1,024 pixels in [−1, 1]), the same at every step.' },
+  ],
+  params: ImageEpisodeParams,
+  stateful: false,
+  inferShapes: (params) => ({
+    ok: true,
+    outputs: { input: [pixelCount + (params.biasNeuron ? 1 : 0)], target: [pixelCount] },
+  }),
+  countParameters: () => ({ trainable: 0, plastic: 0 }),
+  build(params, ctx) {
+    let images: GrayImageSet;
+    try {
+      images = ctx.tasks.loadCifarTraining(params.dataFolder);
+    } catch (error) {
+      const folder = params.dataFolder.trim() === '' ? 'the default data folder' : `"dataFolder" (${params.dataFolder})`;
+      throw new Error(`ImageEpisode "${ctx.nodeId}": cannot load CIFAR-10 training images from ${folder}: ${(error as Error).message}`);
+    }
+    if (images.height !== cifarImageSide || images.width !== cifarImageSide) {
+      throw new Error(
+        `ImageEpisode "${ctx.nodeId}": the images in ${images.source} are ${images.height}×${images.width}, but this node emits 32×32 CIFAR-10 images.`,
+      );
+    }
+    if (images.count < params.imageCount) {
+      throw new Error(
+        `ImageEpisode "${ctx.nodeId}": "imageCount" is ${params.imageCount} but ${images.source} holds only ${images.count} images.`,
+      );
+    }
+    const { imageCount, presentationSteps, gapSteps, cycles, testSteps, biasNeuron } = params;
+    const settings = { imageCount, presentationSteps, gapSteps, cycles, testSteps, biasNeuron };
+    return { role: 'source', sample: (rng, batchSize) => generateImageEpisodes(settings, images, rng, batchSize) };
+  },
+});
