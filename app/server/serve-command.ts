@@ -1,5 +1,6 @@
 // `plasticity serve`: the desktop app's UI in a browser, served from this machine (see app/server/).
-// The server lives in app/ and is loaded only when this command runs, so the rest of the CLI stays headless.
+// Registered by app/cli.ts (core never imports app); the server is loaded only when the command runs,
+// so the rest of the CLI starts without it.
 import { Command, InvalidArgumentError } from 'commander';
 
 interface ServeCommandOptions {
@@ -18,13 +19,13 @@ function portNumber(value: string): number {
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('Serve the app to a browser on this machine (127.0.0.1), guarded by a token printed at launch.')
+    .description('serve the app to a browser on this machine (127.0.0.1), guarded by a token printed at launch')
     .option('-p, --port <port>', 'port to listen on (0: any free port)', portNumber, 4780)
     .option('--open', 'open the app in the default browser')
     .option('--data-dir <dir>', 'settings, recent files and autosaves (default: your config folder)')
     .option('--runs-dir <dir>', 'where training runs are written (default: ./runs, as `plasticity train`)')
     .action(async (options: ServeCommandOptions) => {
-      const { serveUntilInterrupted } = await import('../../app/server/serve.ts');
+      const { serveUntilInterrupted } = await import('./serve.ts');
       await serveUntilInterrupted({ port: options.port, open: options.open, dataDir: options.dataDir, runsDir: options.runsDir });
     });
 }
