@@ -315,8 +315,12 @@ export function forwardTape(spec: PlasticSpec, shape: KernelShape, inputs: Kerne
   return tape;
 }
 
-/** Exact gradients of Σ gradPost ⊙ post with respect to every input of the forward call that made `tape`. */
-export function sequenceBackward(tape: ForwardTape, gradPost: Floats): KernelGradients {
+/**
+ * Exact gradients of Σ gradPost ⊙ post with respect to every input of the forward call that made `tape`.
+ * With `borrow`, the w and alpha gradients are views of the kernel's workspace, valid only until the next
+ * forward pass (for a caller that copies them at once); otherwise every result is a fresh array.
+ */
+export function sequenceBackward(tape: ForwardTape, gradPost: Floats, options: { borrow?: boolean } = {}): KernelGradients {
   const { spec, steps, batch, eta, plan, work } = tape;
   const n = spec.size;
   const recurrent = spec.mode === 'recurrent';
@@ -335,7 +339,6 @@ export function sequenceBackward(tape: ForwardTape, gradPost: Floats): KernelGra
   const gDrive = new Float64Array(steps * bn);
   const gPreOut = recurrent ? undefined : new Float64Array(steps * bm);
   let gEta = 0;
-  v.gW.fill(0);
   if (plastic) {
     v.gAlpha.fill(0);
     v.gTrace.fill(0);
@@ -407,10 +410,12 @@ export function sequenceBackward(tape: ForwardTape, gradPost: Floats): KernelGra
     if (plastic) for (let r = 0; r <= count; r++) work.free.push(v.replayIds[r]);
   }
 
+  // gW shares the first trace buffer, free now that every segment is done.
+  v.gW.fill(0);
   v.cmd[ARG.op] = OP.outer;
   runCommand(ws, pool);
 
-  const result: KernelGradients = { drive: gDrive, w: v.gW.slice(), eta: plastic && spec.learnEta ? gEta : 0 };
+  const result: KernelGradients = { drive: gDrive, w: options.borrow ? v.gW : v.gW.slice(), eta: plastic && spec.learnEta ? gEta : 0 };
   if (gPreOut) result.pre = gPreOut;
   if (plastic) {
     if (spec.alpha === 'shared') {
@@ -418,7 +423,7 @@ export function sequenceBackward(tape: ForwardTape, gradPost: Floats): KernelGra
       for (let q = 0; q < v.gAlpha.length; q++) sum += v.gAlpha[q];
       result.alpha = tape.precision === 'float32' ? Float32Array.of(sum) : Float64Array.of(sum);
     } else {
-      result.alpha = v.gAlpha.slice();
+      result.alpha = options.borrow ? v.gAlpha : v.gAlpha.slice();
     }
   }
   tapeFinalizer.unregister(tape);

@@ -43,7 +43,8 @@ export function workspaceLayout(dims) {
   add('gTrace', trace, traceLength);
   add('w', trace, m * n);
   add('alpha', trace, plastic ? m * n : 0);
-  add('gW', trace, m * n);
+  // ∂L/∂w is summed after the last backward step, when every trace buffer is free: it reuses the first.
+  if (!plastic || bufferCount < 1) add('gW', trace, m * n);
   add('gAlpha', trace, plastic ? m * n : 0);
   add('drive', 'f64', steps * bn);
   add('post', 'f64', steps * bn);
@@ -69,6 +70,7 @@ export function workspaceLayout(dims) {
     const bytes = region.length * (region.kind === 'i32' ? 4 : region.kind === 'f32' ? 4 : 8);
     offset += Math.ceil(bytes / 64) * 64;
   }
+  if (plastic && bufferCount >= 1) regions.push({ name: 'gW', kind: trace, length: m * n, offset: regions[0].offset });
   return { regions, bytes: offset };
 }
 

@@ -3,7 +3,9 @@
 // thread takes part: it publishes a command, claims row blocks like any worker, then waits for the blocks
 // the workers claimed. Blocks a busy or sleeping worker never claims are simply done by the others, so a
 // loaded machine degrades to single-threaded speed instead of stalling.
+import { existsSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { CTRL, CTRL_LENGTH, runBlock, runClaimedBlocks, type WorkspaceLayout, type WorkspaceViews } from './sweep-commands.js';
 
@@ -32,15 +34,29 @@ export class SweepPool {
   private readonly ports: MessagePort[] = [];
   private readonly attached = new Set<number>();
   private generation = 0;
+  private failed = false;
 
-  /** Starts `threads − 1` workers (the caller's thread is the other one). */
-  constructor(readonly threads: number) {
-    const url = new URL('./sweep-worker.js', import.meta.url);
+  /** Starts `threads − 1` workers (the caller's thread is the other one) from the worker module at `url`. */
+  constructor(
+    readonly threads: number,
+    url: URL,
+  ) {
     for (let k = 1; k < threads; k++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(url, { workerData: { control: this.ctrl.buffer, port: port2 }, transferList: [port2] });
+      const worker = new Worker(url, {
+        workerData: { control: this.ctrl.buffer, port: port2 },
+        transferList: [port2],
+        // A worker only runs loops over shared arrays and allocates almost nothing: small heaps keep its
+        // memory to a few MB (the defaults let an idle isolate grow young-generation space it never needs).
+        resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+      });
       // Idle workers sleep in Atomics.wait; they must not keep the process alive.
       worker.unref();
+      // A worker that fails to start never claims a block, so the others do its share; say why once.
+      worker.on('error', (error) => {
+        if (!this.failed) console.warn(`plastic kernel: a sweep worker thread stopped (${error.message}); continuing with fewer threads`);
+        this.failed = true;
+      });
       port1.unref();
       this.workers.push(worker);
       this.ports.push(port1);
@@ -93,6 +109,18 @@ let shared: SweepPool | null = null;
 let unavailable = false;
 
 /**
+ * The worker module next to this file: sweep-worker.js in the sources, sweep-worker.mjs where a bundler
+ * emitted it as its own entry beside the bundle; null when neither is there (a bundle without it).
+ */
+function workerUrl(): URL | null {
+  for (const name of ['./sweep-worker.js', './sweep-worker.mjs']) {
+    const url = new URL(name, import.meta.url);
+    if (url.protocol !== 'file:' || existsSync(fileURLToPath(url))) return url;
+  }
+  return null;
+}
+
+/**
  * The process-wide pool with at least `threads` threads, or null when one thread is asked for or worker
  * threads cannot be started here (then everything runs on the caller's thread).
  */
@@ -100,8 +128,10 @@ export function sweepPool(threads: number): SweepPool | null {
   if (threads <= 1 || unavailable) return null;
   if (shared && shared.threads >= threads) return shared;
   try {
+    const url = workerUrl();
+    if (!url) throw new Error('no sweep-worker module beside thread-pool');
     const previous = shared;
-    shared = new SweepPool(Math.min(threads, MAX_THREADS));
+    shared = new SweepPool(Math.min(threads, MAX_THREADS), url);
     if (previous) void previous.close();
   } catch {
     unavailable = true;
