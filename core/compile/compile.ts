@@ -1,6 +1,8 @@
 // Graph document -> runnable program. The program evaluates the graph in sequence mode (see
 // core/nodes/kind.ts): sources are sampled into [T, B, ...] tensors, layers run in topological order,
 // loss heads are summed, metric heads are read. Parameters are tfjs variables named `<nodeId>/<param>`.
+// Environments (the maze) are played step by step when episodes are sampled (rollout.ts), then replayed
+// like sources.
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument } from '../graph/document.ts';
 import { topologicalOrder, validateGraph } from '../graph/index.ts';
@@ -10,6 +12,7 @@ import { plasticKernels } from '../plasticity/index.ts';
 import { taskLibrary } from '../tasks/index.ts';
 import { createRng, type Rng } from '../util/random.ts';
 import { GraphInvalidError } from './errors.ts';
+import { planRollout } from './rollout.ts';
 
 export interface ProgramParameter {
   /** Stable name: `<nodeId>/<param>`, e.g. `memory/w`. */
@@ -22,11 +25,16 @@ export interface EpisodeResult {
   loss: tf.Scalar;
   /** Metric values by metric name (e.g. signError); read synchronously during the forward pass. */
   metrics: Record<string, number>;
+  /** Any output port's value over the episodes, [T, B, ...] (for inspection; freed with the tidy around `run`). */
+  value(node: string, port: string): tf.Tensor | undefined;
 }
 
 export interface CompiledProgram {
   readonly parameters: readonly ProgramParameter[];
-  /** Draws one batch of episodes from every source node. */
+  /**
+   * Draws one batch of episodes from every source node, and plays one against every environment with the
+   * current parameters (no gradients).
+   */
   sampleEpisodes(rng: Rng, batchSize: number): Map<string, EpisodeBatch>;
   /** Runs the graph on sampled episodes; call inside tf.variableGrads to train. */
   run(episodes: Map<string, EpisodeBatch>): EpisodeResult;
@@ -104,6 +112,13 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
 
   const incoming = new Map<string, { node: string; port: string }>();
   for (const edge of doc.edges) incoming.set(portKey(edge.to.node, edge.to.port), edge.from);
+  const rollout = planRollout({
+    order,
+    built,
+    kindOf: (id) => getNodeKind(nodesById.get(id)!.kind)!,
+    feeding: (id, port) => incoming.get(portKey(id, port)),
+    outputShape: (id, port) => shapes.get(id)!.outputs[port],
+  });
 
   return {
     parameters,
@@ -113,6 +128,7 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
         const node = built.get(nodeId)!;
         if (node.role === 'source') episodes.set(nodeId, node.sample(rng.fork(`source/${nodeId}`), batchSize));
       }
+      if (rollout) for (const [nodeId, record] of rollout.play(rng, batchSize, episodes)) episodes.set(nodeId, record);
       return episodes;
     },
     run(episodes) {
@@ -123,7 +139,7 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
         const node = built.get(nodeId)!;
         const kind = getNodeKind(nodesById.get(nodeId)!.kind)!;
         const nodeShapes = shapes.get(nodeId)!;
-        if (node.role === 'source') {
+        if (node.role === 'source' || node.role === 'environment') {
           const batch = episodes.get(nodeId);
           if (!batch) throw new Error(`No episode was sampled for source "${nodeId}".`);
           for (const port of kind.outputs) {
@@ -148,7 +164,7 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
         }
       }
       const loss = (losses.length === 1 ? losses[0] : tf.addN(losses)) as tf.Scalar;
-      return { loss, metrics };
+      return { loss, metrics, value: (node, port) => values.get(portKey(node, port)) };
     },
     dispose() {
       for (const p of parameters) p.variable.dispose();

@@ -11,6 +11,7 @@ import { topologicalOrder, validateGraph } from '../graph/index.ts';
 import { getNodeKind } from '../nodes/catalog.ts';
 import type { BuiltNode, EpisodeBatch, LayerStream, NodeCategory, NodeKind, Shape } from '../nodes/kind.ts';
 import { flatWidth, formatShape, sameShape } from '../nodes/shape-helpers.ts';
+import { planRollout } from '../compile/rollout.ts';
 import { plasticKernels } from '../plasticity/index.ts';
 import type { TaskLibrary } from '../tasks/index.ts';
 import type { Rng } from '../util/random.ts';
@@ -171,6 +172,14 @@ export function buildModelGraph(bundle: Pick<Bundle, 'graph' | 'weights' | 'mani
   }
 
   const layerIds = order.filter((id) => built.get(id)?.role === 'layer');
+  // Environments (built only with the task) are played against the layers, as in training.
+  const rollout = planRollout({
+    order,
+    built,
+    kindOf,
+    feeding: (id, port) => incoming.get(portName(id, port)),
+    outputShape: (id, port) => shapes.get(id)!.outputs[port],
+  });
   const inputsOf = (nodeId: string, values: ReadonlyMap<string, tf.Tensor>) => {
     const given: Record<string, tf.Tensor> = {};
     for (const { name: port } of kindOf(nodeId).inputs) {
@@ -196,6 +205,7 @@ export function buildModelGraph(bundle: Pick<Bundle, 'graph' | 'weights' | 'mani
         if (node?.role === 'source') episodes.set(nodeId, node.sample(rng.fork(`source/${nodeId}`), batchSize));
         else if (skipped.has(nodeId)) throw new Error('This model was built without its task: it cannot sample episodes.');
       }
+      if (rollout) for (const [nodeId, record] of rollout.play(rng, batchSize, episodes)) episodes.set(nodeId, record);
       return episodes;
     },
     episodeTensors(episodes) {
@@ -216,7 +226,7 @@ export function buildModelGraph(bundle: Pick<Bundle, 'graph' | 'weights' | 'mani
       let allLosses = true;
       for (const nodeId of order) {
         const node = built.get(nodeId);
-        if (!node || node.role === 'source') continue;
+        if (!node || node.role === 'source' || node.role === 'environment') continue;
         const given = inputsOf(nodeId, values);
         if (node.role === 'layer') {
           for (const [port, tensor] of Object.entries(node.forward(given))) values.set(portName(nodeId, port), tensor);

@@ -20,6 +20,8 @@ export type ProblemCode =
   | 'several-sources'
   | 'unused-node'
   | 'invalid-training'
+  /** The graph cannot be played step by step against its environment (core/compile/rollout.ts). */
+  | 'rollout'
   | 'internal';
 
 export interface Problem {

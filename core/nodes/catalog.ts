@@ -1,12 +1,15 @@
 // The registry of node kinds: the editor's palette and the compiler's lookup table.
 import type { NodeKind } from './kind.ts';
+import { A2CLoss } from './a2c-loss.ts';
 import { AccuracyMetric } from './accuracy-metric.ts';
 import { BinaryCrossEntropyLoss } from './binary-cross-entropy-loss.ts';
 import { BinaryPatternEpisode } from './binary-pattern-episode.ts';
 import { Conv2d } from './conv2d.ts';
 import { Dense } from './dense.ts';
+import { EpisodeRewardMetric } from './episode-reward-metric.ts';
 import { ImageEpisode } from './image-episode.ts';
 import { LSTM } from './lstm.ts';
+import { MazeEnvironment } from './maze-environment.ts';
 import { OmniglotEpisode } from './omniglot-episode.ts';
 import { Pad } from './pad.ts';
 import { PlasticDense } from './plastic-dense.ts';
@@ -22,6 +25,7 @@ const kinds: NodeKind[] = [
   BinaryPatternEpisode,
   ImageEpisode,
   OmniglotEpisode,
+  MazeEnvironment,
   PlasticRecurrent,
   Recurrent,
   PlasticDense,
@@ -32,8 +36,10 @@ const kinds: NodeKind[] = [
   Pad,
   SquaredErrorLoss,
   BinaryCrossEntropyLoss,
+  A2CLoss,
   SignErrorMetric,
   AccuracyMetric,
+  EpisodeRewardMetric,
 ] as NodeKind[];
 
 export const nodeCatalog: NodeCatalog = new Map(kinds.map((kind) => [kind.kind, kind]));

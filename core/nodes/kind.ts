@@ -67,12 +67,40 @@ export interface EpisodeBatch {
   steps: number;
   batchSize: number;
   outputs: Record<string, Float32Array>;
+  /** Environments only: what reached each delayed input during the rollout (e.g. the policy), [T, B, ...] per port. */
+  delayedInputs?: Record<string, Float32Array>;
 }
 
 /** A source emits the inputs and targets of whole episodes (it is sampled before the forward pass). */
 export interface BuiltSource {
   role: 'source';
   sample(rng: Rng, batchSize: number): EpisodeBatch;
+}
+
+/**
+ * An environment is played step by step against the network (a rollout without gradients, core/compile/rollout.ts);
+ * what it recorded is then replayed like a source's episodes, so training runs in sequence mode as usual.
+ */
+export interface BuiltEnvironment {
+  role: 'environment';
+  /**
+   * Outputs the agent sees before it acts (the maze: observation). The others (the action taken, its reward) are
+   * known only once the step's delayed inputs have arrived, so only loss and metric heads may read them.
+   */
+  observed: string[];
+  /** Starts a batch of episodes; `rng` drives everything random in them (the world and the sampled actions). */
+  start(rng: Rng, batchSize: number): EnvironmentEpisodes;
+}
+
+/** One batch of episodes being played: observe, act, observe, act, … for `steps` steps, then `record`. */
+export interface EnvironmentEpisodes {
+  readonly steps: number;
+  /** The observed outputs at the current step, [B, ...shape] per port. */
+  observe(): Record<string, Float32Array>;
+  /** The delayed inputs at the current step ([B, ...shape] per port): acts on them and moves to the next step. */
+  act(inputs: Record<string, Float32Array>): void;
+  /** After the last step: every output over the episode, [T, B, ...shape] per port. */
+  record(): EpisodeBatch;
 }
 
 /** A layer maps [T, B, ...] tensors to [T, B, ...] tensors, per output port. */
@@ -111,7 +139,7 @@ export interface BuiltMetric {
   measure(inputs: Record<string, tfjs.Tensor>): number;
 }
 
-export type BuiltNode = BuiltSource | BuiltLayer | BuiltLoss | BuiltMetric;
+export type BuiltNode = BuiltSource | BuiltEnvironment | BuiltLayer | BuiltLoss | BuiltMetric;
 
 export interface NodeKind<Params extends Record<string, unknown> = Record<string, any>> {
   kind: string;
