@@ -115,6 +115,21 @@ async function restoreAdam(optimizer: tf.AdamOptimizer, program: CompiledProgram
     ...trainable.map((p) => ({ name: `${p.variable.name}/m`, tensor: tensorOf(`${p.name}/m`, p.variable.shape) })),
     ...trainable.map((p) => ({ name: `${p.variable.name}/v`, tensor: tensorOf(`${p.name}/v`, p.variable.shape) })),
   ]);
+  // setWeights sets Adam's powers β^(t+1) with pow(), but training multiplies them by β once per step, and the
+  // two can differ in float32's last bit: a resumed run would drift from an uninterrupted one. Redo the products.
+  const adam = optimizer as unknown as { beta1: number; beta2: number; accBeta1: tf.Variable; accBeta2: tf.Variable };
+  tf.tidy(() => {
+    adam.accBeta1.assign(tf.scalar(float32Power(adam.beta1, iterations + 1)));
+    adam.accBeta2.assign(tf.scalar(float32Power(adam.beta2, iterations + 1)));
+  });
+}
+
+/** beta^n as n − 1 successive float32 products, the way tfjs's Adam accumulates it. */
+function float32Power(beta: number, n: number): number {
+  const b = Math.fround(beta);
+  let power = b;
+  for (let i = 1; i < n; i++) power = Math.fround(power * b);
+  return power;
 }
 
 export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions): Promise<TrainingResult> {
