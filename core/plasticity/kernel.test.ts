@@ -103,7 +103,7 @@ describe('fused kernel gradients match central finite differences (float64)', ()
 });
 
 describe('trace checkpointing', () => {
-  it('replay is exact: every segment length gives bitwise the same outputs and gradients', () => {
+  it('replay is exact: every segment plan (equal, default, nested) gives bitwise the same outputs and gradients', () => {
     for (const testCase of [
       makeCase({ rule: 'oja', eta: 0.5, traceClip: 0.3, inputMode: 'clamp', steps: 37 }),
       makeCase({ rule: 'hebb', eta: 0.5, mode: 'feedforward', steps: 37 }),
@@ -113,11 +113,12 @@ describe('trace checkpointing', () => {
       const reference = sequenceForward(testCase.spec, shape, inputs, { segmentLength: testCase.steps });
       expect(reference.tape.checkpoints).toHaveLength(0);
       const referenceGrads = sequenceBackward(reference.tape, lossWeights);
-      for (const segmentLength of [1, 2, 5, 6, undefined]) {
-        const run = sequenceForward(testCase.spec, shape, inputs, { segmentLength });
+      for (const options of [{ segmentLength: 1 }, { segmentLength: 2 }, { segmentLength: 5 }, { segmentLength: 6 }, {}, { traceBuffers: 4 }, { traceBuffers: 6 }]) {
+        const label = JSON.stringify(options);
+        const run = sequenceForward(testCase.spec, shape, inputs, options);
         expect(run.post).toEqual(reference.post);
         const grads = sequenceBackward(run.tape, lossWeights);
-        for (const name of ['drive', 'pre', 'w', 'alpha'] as const) expect(grads[name], `${name}, k=${segmentLength}`).toEqual(referenceGrads[name]);
+        for (const name of ['drive', 'pre', 'w', 'alpha'] as const) expect(grads[name], `${name}, ${label}`).toEqual(referenceGrads[name]);
         expect(grads.eta).toBe(referenceGrads.eta);
       }
     }
@@ -152,10 +153,12 @@ describe('trace checkpointing', () => {
     expect(() => sequenceBackward(tape, lossWeights)).toThrow(/already run/);
   });
 
-  it('keeps about √(2T) traces for T = 106, not T', () => {
+  it('keeps 11 traces for T = 106, not 106, replaying at most half of the steps twice', () => {
     const plan = planCheckpoints(106);
-    expect(plan).toMatchObject({ segmentCount: 11, checkpointCount: 10, maxSegmentLength: 14, bufferCount: 15 });
-    expect(plan.segmentStarts).toEqual([0, 14, 28, 41, 53, 64, 74, 83, 91, 98, 104]);
+    expect(plan).toMatchObject({ segmentCount: 11, checkpointCount: 10, bufferCount: 11 });
+    expect(plan.segmentStarts).toEqual([0, 51, 61, 70, 78, 85, 91, 96, 100, 103, 105]);
+    expect(plan.segments[0].children?.map((c) => c.end - c.start)).toEqual([10, 9, 8, 7, 6, 5, 4, 2]);
+    expect(plan.replaySteps).toBeLessThanOrEqual(1.5 * 106);
     const testCase = makeCase({ steps: 106, batch: 2 });
     const { inputs, lossWeights } = makeCaseData(testCase);
     const { tape } = sequenceForward(testCase.spec, { steps: 106, batch: 2 }, inputs);
@@ -164,24 +167,31 @@ describe('trace checkpointing', () => {
     const traceLength = 2 * 8 * 8;
     for (const checkpoint of tape.checkpoints) expect(checkpoint).toHaveLength(traceLength);
     sequenceBackward(tape, lossWeights);
-    // N = 1001, B = 1: 16 trace-sized buffers (with the trace gradient) instead of 106; 4 MB each in float32.
-    expect(traceMemoryBytes(plan, 1, 1001, 1001, 4) / 1e6).toBeLessThan(65);
+    // N = 1001, B = 1: 12 trace-sized buffers (with the trace gradient) instead of 106; 4 MB each in float32.
+    expect(traceMemoryBytes(plan, 1, 1001, 1001, 4) / 1e6).toBeLessThan(50);
   });
 
-  it('stays within √(2T) + 2 trace buffers for every episode length, and the segments tile the episode', () => {
-    for (let steps = 1; steps <= 300; steps++) {
+  it('every episode length runs within its plan, bitwise equal to plain segments, with few buffers', () => {
+    const base = makeCase({ size: 3, batch: 1, rule: 'oja', eta: 0.3 });
+    for (let steps = 1; steps <= 130; steps++) {
       const plan = planCheckpoints(steps);
       expect(plan.bufferCount, `T=${steps}`).toBeLessThanOrEqual(Math.sqrt(2 * steps) + 2);
-      expect(plan.segmentStarts[0]).toBe(0);
-      let covered = 0;
-      plan.segmentStarts.forEach((start, s) => {
-        expect(start, `T=${steps} s=${s}`).toBe(covered);
-        covered = s + 1 < plan.segmentCount ? plan.segmentStarts[s + 1] : steps;
-        expect(covered).toBeGreaterThan(start);
-        // Backward at segment s holds max(s, 1) older buffers plus one per step.
-        expect(Math.max(s, 1) + covered - start).toBeLessThanOrEqual(plan.bufferCount);
-      });
-      expect(plan.segmentCount).toBeLessThanOrEqual(plan.bufferCount);
+      expect(plan.replaySteps, `T=${steps}`).toBeLessThanOrEqual(1.5 * steps);
+      const covered: number[] = [];
+      const walk = (segment: (typeof plan.segments)[number]) => {
+        if (segment.children) segment.children.forEach(walk);
+        else for (let t = segment.start; t < segment.end; t++) covered.push(t);
+      };
+      plan.segments.forEach(walk);
+      expect(covered).toEqual(Array.from({ length: steps }, (_, t) => t));
+      // Running it checks the buffer bookkeeping (the kernel throws if a plan asks for more than it has).
+      const testCase = { ...base, steps, name: `T=${steps}` };
+      const { inputs, lossWeights } = makeCaseData(testCase);
+      const shape = { steps, batch: 1 };
+      const planned = sequenceForward(testCase.spec, shape, inputs);
+      const plain = sequenceForward(testCase.spec, shape, inputs, { segmentLength: steps });
+      expect(planned.post).toEqual(plain.post);
+      expect(sequenceBackward(planned.tape, lossWeights).alpha, `T=${steps}`).toEqual(sequenceBackward(plain.tape, lossWeights).alpha);
     }
   });
 });

@@ -17,7 +17,7 @@
 //   ∂L/∂w = Σ_t pre_t ⊗ gA_t;  ∂L/∂alpha = Σ_t (pre_t ⊗ gA_t) ⊙ H_{t−1};  ∂L/∂eta = Σ_t Σ_ij G_t ⊙ ∂H̃_t/∂eta
 // with G_{T−1} = 0 (the last trace is never read).
 import { activate, activationBackward } from './activation.ts';
-import { planCheckpoints, segmentEnd, type CheckpointPlan } from './checkpoints.ts';
+import { planCheckpoints, type CheckpointPlan, type Segment } from './checkpoints.ts';
 import type { PlasticSpec } from './spec.ts';
 import { ARG, FARG, OP, workspaceLayout, workspaceViews, type WorkspaceDims } from './sweep-commands.js';
 import { defaultThreadCount, forgetWorkspace, runCommand, sweepPool, type SharedWorkspace, type SweepPool } from './thread-pool.ts';
@@ -47,8 +47,10 @@ export interface KernelShape {
 export type Precision = 'float32' | 'float64';
 
 export interface KernelOptions {
-  /** Equal checkpoint segments of this many steps; default: the plan with the fewest buffers. Any value gives bitwise the same results. */
+  /** Equal checkpoint segments of this many steps (instead of the default plan, see checkpoints.ts). Any plan gives bitwise the same results. */
   segmentLength?: number;
+  /** The plan with at most this many trace buffers (more replay when fewer). */
+  traceBuffers?: number;
   /** Trace-sized arrays in float64 (default here; exact enough for finite differences) or float32. */
   precision?: Precision;
   /** Threads for the M×N sweeps; default: the machine's parallelism, capped. Results do not depend on it. */
@@ -249,13 +251,13 @@ export function forwardTape(spec: PlasticSpec, shape: KernelShape, inputs: Kerne
   const recurrent = spec.mode === 'recurrent';
   const m = recurrent ? n : spec.inputSize;
   const bn = batch * n;
-  const plan = planCheckpoints(steps, options.segmentLength);
+  const plan = planCheckpoints(steps, options.segmentLength, options.traceBuffers);
   const precision = options.precision ?? 'float64';
   if (precision !== 'float32' && precision !== 'float64') throw new Error(`plastic kernel: precision must be 'float32' or 'float64', got ${precision}`);
   const plastic = spec.plastic;
   const dims: WorkspaceDims = {
     m, n, batch, steps, recurrent, clamp: spec.inputMode === 'clamp', plastic, precision,
-    bufferCount: plan.bufferCount, maxSegment: plan.maxSegmentLength,
+    bufferCount: plan.bufferCount, maxSegment: steps,
   };
   const ws = acquireWorkspace(dims);
   const v = ws.views;
@@ -352,62 +354,93 @@ export function sequenceBackward(tape: ForwardTape, gradPost: Floats, options: {
   // Which of trPreA/trPreB holds ∂L/∂pre_t through the trace (the sweep writes step t−1's into the other).
   let swap = 0;
 
-  for (let s = plan.segmentCount - 1; s >= 0; s--) {
-    const start = plan.segmentStarts[s];
-    const end = segmentEnd(plan, s);
-    const count = end - start;
-    if (plastic) {
-      // replay[r] = H_{start−2+r}, r = 0 … count; replay[0] is the checkpoint (zeros for segment 0).
-      v.replayIds[0] = s === 0 ? takeBuffer(work) : work.checkpointIds[s];
-      for (let r = 1; r <= count; r++) v.replayIds[r] = takeBuffer(work);
-      v.cmd[ARG.op] = OP.replay;
-      v.cmd[ARG.start] = start;
-      v.cmd[ARG.count] = count;
-      v.cmd[ARG.zeroFirst] = s === 0 ? 1 : 0;
-      runCommand(ws, pool);
-    }
-
-    for (let t = end - 1; t >= start; t--) {
-      const off = t * bn;
-      for (let b = 0; b < batch; b++) {
-        const v0 = b * n;
-        for (let j = 0; j < n; j++) gPost[j] = gradPost[off + v0 + j] + (recurrent ? carry[v0 + j] : 0) + trPost[v0 + j];
-        if (clamp) {
-          // Clamped neurons pass their gradient to the drive and none to the activation.
-          for (let j = 0; j < n; j++) {
-            if (v.drive[off + v0 + j] !== 0) {
-              gDrive[off + v0 + j] = gPost[j];
-              gPost[j] = 0;
-            }
+  /** One step backward; hPrev / hPrev2 are the buffers holding H_{t−1} and H_{t−2} (plastic only). */
+  const backwardStep = (t: number, hPrev: number, hPrev2: number) => {
+    const off = t * bn;
+    for (let b = 0; b < batch; b++) {
+      const v0 = b * n;
+      for (let j = 0; j < n; j++) gPost[j] = gradPost[off + v0 + j] + (recurrent ? carry[v0 + j] : 0) + trPost[v0 + j];
+      if (clamp) {
+        // Clamped neurons pass their gradient to the drive and none to the activation.
+        for (let j = 0; j < n; j++) {
+          if (v.drive[off + v0 + j] !== 0) {
+            gDrive[off + v0 + j] = gPost[j];
+            gPost[j] = 0;
           }
         }
-        activationBackward(spec.activation, v.act, off + v0, gPost, 0, v.gA, off + v0, n);
-        if (!clamp) gDrive.set(v.gA.subarray(off + v0, off + v0 + n), off + v0);
       }
-
-      if (plastic) {
-        if (t >= 1) fillDecayDerivatives(spec.rule, eta, v.post, off - bn, bn, v.decayByPost, v.decayByEta);
-        const r = t - start;
-        v.cmd[ARG.op] = OP.backward;
-        v.cmd[ARG.t] = t;
-        v.cmd[ARG.hPrev] = v.replayIds[r + 1];
-        v.cmd[ARG.hPrev2] = v.replayIds[r];
-        v.cmd[ARG.trPreSwap] = swap;
-        runCommand(ws, pool);
-        trPost.fill(0);
-        for (let block = 0; block < v.blocks; block++) {
-          const partOff = block * bn;
-          for (let k = 0; k < bn; k++) trPost[k] += v.trPostPart[partOff + k];
-          gEta += v.etaPart[block];
-        }
-        swap ^= 1;
-      } else {
-        plainBackwardSweep(m, n, batch, v.w, v.gA, off, v.gPre);
-      }
-      if (recurrent) carry.set(v.gPre);
-      else gPreOut!.set(v.gPre, t * bm);
+      activationBackward(spec.activation, v.act, off + v0, gPost, 0, v.gA, off + v0, n);
+      if (!clamp) gDrive.set(v.gA.subarray(off + v0, off + v0 + n), off + v0);
     }
-    if (plastic) for (let r = 0; r <= count; r++) work.free.push(v.replayIds[r]);
+    if (plastic) {
+      if (t >= 1) fillDecayDerivatives(spec.rule, eta, v.post, off - bn, bn, v.decayByPost, v.decayByEta);
+      v.cmd[ARG.op] = OP.backward;
+      v.cmd[ARG.t] = t;
+      v.cmd[ARG.hPrev] = hPrev;
+      v.cmd[ARG.hPrev2] = hPrev2;
+      v.cmd[ARG.trPreSwap] = swap;
+      runCommand(ws, pool);
+      trPost.fill(0);
+      for (let block = 0; block < v.blocks; block++) {
+        const partOff = block * bn;
+        for (let k = 0; k < bn; k++) trPost[k] += v.trPostPart[partOff + k];
+        gEta += v.etaPart[block];
+      }
+      swap ^= 1;
+    } else {
+      plainBackwardSweep(m, n, batch, v.w, v.gA, off, v.gPre);
+    }
+    if (recurrent) carry.set(v.gPre);
+    else gPreOut!.set(v.gPre, t * bm);
+  };
+
+  /**
+   * Replays `count` trace updates from the buffer holding H_{start−2}: into one buffer each
+   * (ids[r] = H_{start−2+r}), or, when the ids repeat, in place.
+   */
+  const replay = (start: number, ids: number[], zeroFirst: boolean) => {
+    v.replayIds.set(ids);
+    v.cmd[ARG.op] = OP.replay;
+    v.cmd[ARG.start] = start;
+    v.cmd[ARG.count] = ids.length - 1;
+    v.cmd[ARG.zeroFirst] = zeroFirst ? 1 : 0;
+    runCommand(ws, pool);
+  };
+
+  /** Backward through a segment whose base buffer holds H_{start−2} (garbage to be zeroed when zeroBase). */
+  const processSegment = (segment: Segment, base: number, zeroBase: boolean) => {
+    const { start, end, children } = segment;
+    if (!children) {
+      const ids = [base];
+      for (let t = start; t < end; t++) ids.push(takeBuffer(work));
+      replay(start, ids, zeroBase);
+      for (let t = end - 1; t >= start; t--) backwardStep(t, ids[t - start + 1], ids[t - start]);
+      for (let r = 1; r < ids.length; r++) work.free.push(ids[r]);
+      return;
+    }
+    // Walk from the base to each later child's start, leaving its checkpoint H_{childStart−2} in a new buffer.
+    const bases = [base];
+    for (let c = 1; c < children.length; c++) {
+      const from = children[c - 1].start;
+      const id = takeBuffer(work);
+      replay(from, [bases[c - 1], ...Array.from({ length: children[c].start - from }, () => id)], zeroBase && c === 1);
+      bases.push(id);
+    }
+    for (let c = children.length - 1; c >= 0; c--) {
+      processSegment(children[c], bases[c], zeroBase && c === 0);
+      if (c >= 1) work.free.push(bases[c]);
+    }
+  };
+
+  if (plastic) {
+    for (let s = plan.segmentCount - 1; s >= 0; s--) {
+      // Segment 0 starts from zeros (a buffer zeroed by its first replay), the others from their checkpoint.
+      const base = s === 0 ? takeBuffer(work) : work.checkpointIds[s];
+      processSegment(plan.segments[s], base, s === 0);
+      work.free.push(base);
+    }
+  } else {
+    for (let t = steps - 1; t >= 0; t--) backwardStep(t, 0, 0);
   }
 
   // gW shares the first trace buffer, free now that every segment is done.

@@ -10,7 +10,7 @@ const port = workerData.port;
 const workspaces = new Map();
 // Spin this many polls before sleeping: the main thread's work between two steps is short, and waking a
 // sleeping thread costs more than that.
-const SPIN = 20000;
+const SPIN = 2000;
 
 function readMessages() {
   for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {

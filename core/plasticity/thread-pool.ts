@@ -20,7 +20,7 @@ export interface SharedWorkspace {
 /** More threads than this do not pay on the machines we target (the sweeps become memory-bound). */
 export const MAX_THREADS = 8;
 /** Spins on the done counter before sleeping in Atomics.wait. */
-const SPIN = 20000;
+const SPIN = 2000;
 
 /** Default thread count: the machine's parallelism, capped. */
 export function defaultThreadCount(): number {
