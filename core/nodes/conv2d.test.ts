@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conv2d } from './conv2d.ts';
+import { type ConvCase as Case, referenceConv, referenceKernelGradient } from './conv2d-reference.ts';
 import type { BuiltLayer, Shape } from './kind.ts';
 import { testBuildContext } from './test-build-context.ts';
 
@@ -10,48 +11,6 @@ beforeAll(async () => {
 });
 
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
-
-interface Case {
-  channels: number;
-  height: number;
-  width: number;
-  filters: number;
-  kernelSize: number;
-  stride: number;
-  padding: 'valid' | 'same';
-}
-
-/**
- * Reference convolution of one image [C, H, W] → [F, H', W'] with kernel[i][j][c][f] (row-major [k, k, C, F]).
- * "same" pads like TensorFlow: total padding max((H'−1)·s + k − H, 0), the smaller half before.
- */
-function referenceConv(image: number[], kernel: number[], bias: number[], c: Case, act: (x: number) => number): number[] {
-  const { channels, height, width, filters, kernelSize: k, stride: s } = c;
-  const outSide = (n: number) => (c.padding === 'same' ? Math.ceil(n / s) : Math.floor((n - k) / s) + 1);
-  const [outH, outW] = [outSide(height), outSide(width)];
-  const padBefore = (n: number, out: number) => (c.padding === 'same' ? Math.floor(Math.max((out - 1) * s + k - n, 0) / 2) : 0);
-  const [top, left] = [padBefore(height, outH), padBefore(width, outW)];
-  const out: number[] = [];
-  for (let f = 0; f < filters; f++) {
-    for (let y = 0; y < outH; y++) {
-      for (let x = 0; x < outW; x++) {
-        let sum = bias[f] ?? 0;
-        for (let ch = 0; ch < channels; ch++) {
-          for (let i = 0; i < k; i++) {
-            for (let j = 0; j < k; j++) {
-              const row = y * s + i - top;
-              const col = x * s + j - left;
-              if (row < 0 || row >= height || col < 0 || col >= width) continue;
-              sum += kernel[((i * k + j) * channels + ch) * filters + f] * image[(ch * height + row) * width + col];
-            }
-          }
-        }
-        out.push(act(sum));
-      }
-    }
-  }
-  return out;
-}
 
 function run(c: Case, activation: 'tanh' | 'relu' | 'selu' | 'linear', steps: number, batch: number, bias = true) {
   const inputShape: Shape = [c.channels, c.height, c.width];
@@ -76,6 +35,9 @@ describe('Conv2d build', () => {
     ['non-square, stride 1, linear', { channels: 1, height: 4, width: 6, filters: 2, kernelSize: 2, stride: 1, padding: 'valid' }, 'linear'],
     ['same padding, stride 2, relu', { channels: 2, height: 6, width: 5, filters: 2, kernelSize: 3, stride: 2, padding: 'same' }, 'relu'],
     ['same padding, stride 1, selu', { channels: 1, height: 4, width: 4, filters: 2, kernelSize: 3, stride: 1, padding: 'same' }, 'selu'],
+    ['stride larger than the kernel', { channels: 2, height: 8, width: 7, filters: 2, kernelSize: 2, stride: 3, padding: 'valid' }, 'linear'],
+    ['same padding, stride 3, even kernel', { channels: 1, height: 8, width: 7, filters: 2, kernelSize: 4, stride: 3, padding: 'same' }, 'linear'],
+    ['1×1 kernel', { channels: 3, height: 3, width: 2, filters: 2, kernelSize: 1, stride: 1, padding: 'valid' }, 'tanh'],
   ])('matches a direct loop: %s', (_name, c, activation) => {
     const act = { tanh: Math.tanh, relu: (x: number) => Math.max(0, x), selu, linear: (x: number) => x }[activation];
     const steps = 2;
@@ -108,17 +70,20 @@ describe('Conv2d build', () => {
     expect(Math.max(...drawn.map(Math.abs))).toBeGreaterThan(bound / 2);
   });
 
-  it('passes gradients to its kernel, bias and input', () => {
-    const c: Case = { channels: 1, height: 5, width: 5, filters: 2, kernelSize: 3, stride: 2, padding: 'valid' };
-    const params = Conv2d.params.parse({ filters: 2, kernelSize: 3, stride: 2 });
+  it('has the gradient of a direct loop: d Σ out / d kernel[i, j, c, f] = Σ of the pixels under tap (i, j)', () => {
+    const c: Case = { channels: 2, height: 6, width: 5, filters: 2, kernelSize: 3, stride: 2, padding: 'same' };
+    const params = Conv2d.params.parse({ filters: 2, kernelSize: 3, stride: 2, padding: 'same', activation: 'linear' });
     const ctx = testBuildContext(tf, { input: [c.channels, c.height, c.width] });
     const layer = Conv2d.build(params, ctx) as BuiltLayer;
     const kernel = ctx.parameters.get('kernel')!.variable;
     const bias = ctx.parameters.get('bias')!.variable;
-    const input = tf.randomNormal([2, 1, 1, 5, 5], 0, 1, 'float32', 7);
+    const input = tf.randomNormal([2, 1, 2, 6, 5], 0, 1, 'float32', 7);
     const { grads } = tf.variableGrads(() => tf.sum(layer.forward({ input }).output) as tf.Scalar, [kernel, bias]);
-    expect(values(grads[kernel.name]).some((g) => g !== 0)).toBe(true);
-    expect(values(grads[bias.name]).every((g) => g !== 0)).toBe(true);
+    const images = [0, 1].map((n) => values(input).slice(n * 60, (n + 1) * 60));
+    const expected = referenceKernelGradient(images, c);
+    values(grads[kernel.name]).forEach((g, i) => expect(g).toBeCloseTo(expected[i], 4));
+    // Each bias receives one unit of gradient per output position (3×3) per image (2).
+    expect(values(grads[bias.name])).toEqual([18, 18]);
     const inputGrad = tf.grad((x: tf.Tensor) => tf.sum(layer.forward({ input: x }).output))(input);
     expect(inputGrad.shape).toEqual(input.shape);
   });

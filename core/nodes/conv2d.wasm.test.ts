@@ -1,0 +1,54 @@
+// Conv2d, the binary cross-entropy loss and the accuracy metric on the wasm backend, the one `auto` picks
+// here (its own file: the active backend is global to the process). tf.conv2d's kernel gradient is
+// missing on wasm; these tests fail if a kernel the nodes need is not registered there.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AccuracyMetric } from './accuracy-metric.ts';
+import { BinaryCrossEntropyLoss } from './binary-cross-entropy-loss.ts';
+import { Conv2d } from './conv2d.ts';
+import { type ConvCase, referenceConv, referenceKernelGradient } from './conv2d-reference.ts';
+import type { BuiltLayer, BuiltLoss, BuiltMetric } from './kind.ts';
+import { testBuildContext } from './test-build-context.ts';
+
+beforeAll(async () => {
+  const wasmFile = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
+  setWasmPaths(path.dirname(wasmFile) + path.sep);
+  expect(await tf.setBackend('wasm')).toBe(true);
+});
+
+const values = (t: tf.Tensor) => Array.from(t.dataSync());
+
+describe('on the wasm backend', () => {
+  it('Conv2d matches a direct loop, forward and kernel gradient, for both paddings', () => {
+    expect(tf.getBackend()).toBe('wasm');
+    for (const padding of ['valid', 'same'] as const) {
+      const c: ConvCase = { channels: 2, height: 7, width: 6, filters: 3, kernelSize: 3, stride: 2, padding };
+      const params = Conv2d.params.parse({ filters: 3, kernelSize: 3, stride: 2, padding, activation: 'linear' });
+      const ctx = testBuildContext(tf, { input: [2, 7, 6] });
+      const layer = Conv2d.build(params, ctx) as BuiltLayer;
+      const kernel = ctx.parameters.get('kernel')!.variable;
+      const bias = ctx.parameters.get('bias')!.variable;
+      const images = [0, 1, 2].map((n) => Array.from({ length: 84 }, (_, p) => Math.cos(0.9 * p + n)));
+      const input = tf.tensor(images.flat(), [3, 1, 2, 7, 6]);
+      const expected = images.flatMap((image) => referenceConv(image, values(kernel), values(bias), c, (x) => x));
+      values(layer.forward({ input }).output).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 4));
+      const { grads } = tf.variableGrads(() => tf.sum(layer.forward({ input }).output) as tf.Scalar, [kernel, bias]);
+      const expectedGrad = referenceKernelGradient(images, c);
+      values(grads[kernel.name]).forEach((g, i) => expect(g).toBeCloseTo(expectedGrad[i], 4));
+    }
+  });
+
+  it('the binary cross-entropy has its gradient and the accuracy its value', () => {
+    const loss = BinaryCrossEntropyLoss.build({}, testBuildContext(tf, {})) as BuiltLoss;
+    const p = tf.tensor3d([[[0.2, 0.8]]]);
+    const t = tf.tensor3d([[[1, 0]]]);
+    expect(loss.loss({ prediction: p, target: t }).dataSync()[0]).toBeCloseTo(-Math.log(0.2), 5);
+    const grad = values(tf.grad((x: tf.Tensor) => loss.loss({ prediction: x, target: t }))(p));
+    expect(grad[0]).toBeCloseTo((0.2 - 1) / (0.2 * 0.8 * 2), 4);
+    const accuracy = AccuracyMetric.build({}, testBuildContext(tf, {})) as BuiltMetric;
+    expect(accuracy.measure({ prediction: tf.tensor3d([[[0.2, 0.8], [0.9, 0.1]]]), target: tf.tensor3d([[[1, 0], [1, 0]]]) })).toBe(0.5);
+  });
+});
