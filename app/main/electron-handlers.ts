@@ -1,4 +1,4 @@
-// The requests only Electron can answer: native open/save dialogs and the window's unsaved-changes state.
+// The requests only Electron can answer: native open/save/export dialogs and the window's unsaved-changes state.
 import type { BrowserWindow, Dialog } from 'electron';
 import path from 'node:path';
 import type { HandlerTable } from './handlers/index.ts';
@@ -6,6 +6,15 @@ import type { HandlerTable } from './handlers/index.ts';
 const graphFilters = [
   { name: 'Plasticity graph', extensions: ['plastic.json'] },
   { name: 'All files', extensions: ['*'] },
+];
+// A bundle folder is opened through its model.json: Linux and Windows dialogs cannot pick files and folders at once.
+const openFilters = [
+  { name: 'Graphs and trained models', extensions: ['plastic.json', 'zip', 'json'] },
+  ...graphFilters,
+];
+const bundleFilters = [
+  { name: 'Model bundle (.zip)', extensions: ['zip'] },
+  { name: 'Model bundle folder (any other name)', extensions: ['*'] },
 ];
 
 export interface WindowDocumentState {
@@ -23,7 +32,7 @@ export function createElectronHandlers(options: {
   return {
     'dialog:openGraph': async () => {
       const win = options.getWindow();
-      const settings = { title: 'Open a graph', defaultPath: options.documentsDir, filters: graphFilters, properties: ['openFile' as const] };
+      const settings = { title: 'Open a graph or a trained model', defaultPath: options.documentsDir, filters: openFilters, properties: ['openFile' as const] };
       const result = win ? await options.dialog.showOpenDialog(win, settings) : await options.dialog.showOpenDialog(settings);
       return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
     },
@@ -31,6 +40,12 @@ export function createElectronHandlers(options: {
       const win = options.getWindow();
       const name = suggestedName.endsWith('.plastic.json') ? suggestedName : `${suggestedName}.plastic.json`;
       const settings = { title: 'Save the graph', defaultPath: path.join(options.documentsDir, name), filters: graphFilters };
+      const result = win ? await options.dialog.showSaveDialog(win, settings) : await options.dialog.showSaveDialog(settings);
+      return { path: result.canceled || !result.filePath ? null : result.filePath };
+    },
+    'dialog:exportModel': async ({ suggestedName, title }) => {
+      const win = options.getWindow();
+      const settings = { title: title ?? 'Export the trained model', buttonLabel: 'Export', defaultPath: path.join(options.documentsDir, suggestedName), filters: bundleFilters };
       const result = win ? await options.dialog.showSaveDialog(win, settings) : await options.dialog.showSaveDialog(settings);
       return { path: result.canceled || !result.filePath ? null : result.filePath };
     },

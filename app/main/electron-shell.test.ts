@@ -184,6 +184,14 @@ describe('native dialogs', () => {
     dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: '/home/me/b.plastic.json' });
     await dispatch(table, 'dialog:saveGraph', { suggestedName: 'b' });
     expect(dialog.showSaveDialog.mock.calls[0][1].defaultPath).toBe(path.join('/home/me', 'b.plastic.json'));
+    // Open also offers trained models: a .zip, or a bundle folder's model.json.
+    expect(dialog.showOpenDialog.mock.calls[0][1].filters[0].extensions).toEqual(['plastic.json', 'zip', 'json']);
+    dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: '/home/me/run-model.zip' });
+    expect(await dispatch(table, 'dialog:exportModel', { suggestedName: 'run-model.zip', title: 'Export run' })).toEqual({ ok: true, value: { path: '/home/me/run-model.zip' } });
+    expect(dialog.showSaveDialog.mock.calls[1][1]).toMatchObject({ title: 'Export run', defaultPath: path.join('/home/me', 'run-model.zip') });
+    expect(dialog.showSaveDialog.mock.calls[1][1].filters[0].extensions).toEqual(['zip']);
+    dialog.showSaveDialog.mockResolvedValueOnce({ canceled: true, filePath: '' });
+    expect(await dispatch(table, 'dialog:exportModel', { suggestedName: 'x.zip' })).toEqual({ ok: true, value: { path: null } });
     await dispatch(table, 'window:setDocumentState', { name: 'b.plastic.json', filePath: '/home/me/b.plastic.json', dirty: true });
     expect(win.setDocumentEdited).toHaveBeenCalledWith(true);
     expect(states).toEqual([{ name: 'b.plastic.json', filePath: '/home/me/b.plastic.json', dirty: true }]);

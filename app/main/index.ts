@@ -56,7 +56,7 @@ app.whenReady().then(async () => {
     ...createElectronHandlers({ dialog, getWindow: () => win, documentsDir, onDocumentState: (state) => (documentName = state.name) }),
   };
   // Opening or saving changes the recent files, which the menu shows.
-  for (const channel of ['graph:open', 'graph:save'] as const) {
+  for (const channel of ['graph:open', 'graph:save', 'bundle:open'] as const) {
     const handler = table[channel]!;
     table[channel] = (async (request: never) => {
       const answer = await handler(request);

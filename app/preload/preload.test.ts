@@ -57,6 +57,30 @@ describe('preload API', () => {
     await expect(exposed.api.invoke('graph:open', { path: '/x' })).rejects.toThrow();
   });
 
+  it('validates the model-bundle channels\' answers', async () => {
+    ipc.invoke.mockResolvedValue({ ok: true, value: { runId: 'r', path: '/w/m.zip', zip: true, episodesDone: 3, warnings: ['the run is still running'] } });
+    expect(await exposed.api.invoke('run:export', { runId: 'r', path: '/w/m.zip', zip: true })).toMatchObject({ episodesDone: 3, warnings: ['the run is still running'] });
+    ipc.invoke.mockResolvedValue({ ok: true, value: { runId: 'r', path: '/w/m.zip', zip: true, episodesDone: 3 } });
+    await expect(exposed.api.invoke('run:export', { runId: 'r', path: '/w/m.zip', zip: true })).rejects.toThrow(/unexpected value/);
+
+    const model = {
+      path: '/w/m.zip',
+      exportedAt: '2024-01-01T00:00:00Z',
+      training: { runId: 'r', status: 'finished', seed: 0, episodesDone: 3, settings: { batchSize: 1 } },
+      metrics: { lastEpisode: { episode: 3, loss: 1 }, recentMean: null },
+      producedBy: { backend: 'cpu', versions: {} },
+      parameters: [{ name: 'memory/eta', node: 'memory', param: 'eta', shape: [1], count: 1, mean: 0.1, std: 0, min: 0.1, max: 0.1, nonFinite: 0, value: 0.1 }],
+    };
+    const document = { format: 'plasticity-graph', version: 1 };
+    ipc.invoke.mockResolvedValue({ ok: true, value: { path: '/w/m.zip', document, model } });
+    expect((await exposed.api.invoke('bundle:open', { path: '/w/m.zip' })).model.parameters[0].value).toBe(0.1);
+    // A NaN mean arrives as null through JSON; a shape of strings or a missing summary is refused.
+    ipc.invoke.mockResolvedValue({ ok: true, value: { path: '/w/m.zip', document, model: { ...model, parameters: [{ ...model.parameters[0], shape: ['1'] }] } } });
+    await expect(exposed.api.invoke('bundle:open', { path: '/w/m.zip' })).rejects.toThrow(/unexpected value/);
+    ipc.invoke.mockResolvedValue({ ok: true, value: { path: '/w/m.zip', document } });
+    await expect(exposed.api.invoke('bundle:open', { path: '/w/m.zip' })).rejects.toThrow(/unexpected value/);
+  });
+
   it('refuses channels that are not in the table', async () => {
     await expect(exposed.api.invoke('shell:exec', { command: 'rm -rf /' })).rejects.toThrow(/Unknown request/);
     expect(ipc.invoke).not.toHaveBeenCalled();

@@ -40,7 +40,13 @@ export type TemplateSummary = z.infer<typeof TemplateSummary>;
 export const RecentFile = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
 export type RecentFile = z.infer<typeof RecentFile>;
 
-export const DirectoryEntry = z.object({ name: z.string(), path: z.string(), isDirectory: z.boolean() });
+export const DirectoryEntry = z.object({
+  name: z.string(),
+  path: z.string(),
+  isDirectory: z.boolean(),
+  /** A model bundle: a .zip, or a folder holding model.json. Opening it shows the trained model. */
+  bundle: z.boolean().optional(),
+});
 export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
 
 export const AutosaveRecord = z.object({
@@ -91,8 +97,55 @@ export const RunSummary = z.object({
   /** Set while the training host knows the run (queued, running, paused, or ended in this session). */
   live: z.boolean(),
   progress: TrainingProgress.nullable(),
+  /** The metric the run is judged by (the graph's expected result), when it names one. */
+  metric: z.string().nullable().optional(),
+  /** The last points of metrics.jsonl (up to RUN_TAIL_POINTS), so the history can show smoothed values. */
+  tail: z.array(MetricPoint).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
+
+/** Episodes kept in a run summary's `tail`: also the widest smoothing window the dashboard offers. */
+export const RUN_TAIL_POINTS = 500;
+
+/** One trained parameter of a model bundle, summarised (a 1001×1001 matrix is too big to send whole). */
+export const TrainedParameter = z.object({
+  /** `<node id>/<parameter>`, e.g. `memory/alpha`. */
+  name: z.string(),
+  node: z.string(),
+  param: z.string(),
+  shape: z.array(z.number().int()),
+  count: z.number().int(),
+  /** Over the finite values; null when there are none. */
+  mean: z.number().nullable(),
+  std: z.number().nullable(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  /** NaN or infinite values (a diverged run). */
+  nonFinite: z.number().int(),
+  /** The value itself for one-element parameters (`eta`). */
+  value: z.number().nullable().optional(),
+});
+export type TrainedParameter = z.infer<typeof TrainedParameter>;
+
+/** What the app shows of a model bundle besides its graph: how it was trained, how well, and its values. */
+export const TrainedModelInfo = z.object({
+  path: z.string(),
+  exportedAt: z.string(),
+  training: z.object({
+    runId: z.string(),
+    status: z.string(),
+    seed: z.number(),
+    episodesDone: z.number(),
+    settings: z.record(z.string(), z.unknown()),
+  }),
+  metrics: z.object({
+    lastEpisode: z.record(z.string(), z.number()).nullable(),
+    recentMean: z.object({ fromEpisode: z.number(), toEpisode: z.number(), episodes: z.number(), values: z.record(z.string(), z.number()) }).nullable(),
+  }),
+  producedBy: z.object({ backend: z.string(), versions: z.record(z.string(), z.string()) }),
+  parameters: z.array(TrainedParameter),
+});
+export type TrainedModelInfo = z.infer<typeof TrainedModelInfo>;
 
 export const AppInfo = z.object({
   mode: z.enum(['electron', 'browser']),
@@ -148,6 +201,16 @@ export const channels = {
     request: RunRef,
     response: z.object({ runId: z.string(), points: z.array(MetricPoint), metricNames: z.array(z.string()) }),
   },
+  /** Writes a run's trained model as a bundle: a .zip when `zip`, else a folder (README.md, "Model bundles"). */
+  'run:export': {
+    request: z.object({ runId: z.string().min(1), path: FilePath, zip: z.boolean() }),
+    response: z.object({ runId: z.string(), path: z.string(), zip: z.boolean(), episodesDone: z.number(), warnings: z.array(z.string()) }),
+  },
+  /** Reads a bundle (a .zip, or a folder holding model.json), fully checked, for read-only viewing. */
+  'bundle:open': {
+    request: z.object({ path: FilePath }),
+    response: z.object({ path: z.string(), document: GraphDocumentJson, model: TrainedModelInfo }),
+  },
 
   'training:start': {
     request: z.object({
@@ -174,6 +237,11 @@ export const channels = {
     request: z.object({ suggestedName: z.string() }),
     response: z.object({ path: z.string().nullable() }),
   },
+  /** Where to export a model bundle: a name ending in .zip writes one file, any other name a folder. */
+  'dialog:exportModel': {
+    request: z.object({ suggestedName: z.string(), title: z.string().optional() }),
+    response: z.object({ path: z.string().nullable() }),
+  },
 } as const;
 
 export const MenuCommand = z.enum([
@@ -183,6 +251,7 @@ export const MenuCommand = z.enum([
   'save',
   'saveAs',
   'export',
+  'exportModel',
   'undo',
   'redo',
   'cut',

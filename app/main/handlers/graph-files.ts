@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { GRAPH_FILE_EXTENSION, graphDocumentFromJson, parseGraphDocument, serializeGraphDocument } from '../../../core/graph/document.ts';
 import type { GraphDocument } from '../../../core/graph/document.ts';
+import { bundleFiles } from '../../../core/export/bundle-format.ts';
 import type { DirectoryEntry } from '../../shared/channels.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { UserError } from './user-error.ts';
@@ -49,7 +50,18 @@ export async function writeGraphFile(filePath: string, raw: unknown): Promise<st
   return target;
 }
 
-/** Folders and graph files in `dir`, folders first, hidden entries left out. */
+async function holdsModelJson(folder: string): Promise<boolean> {
+  try {
+    return (await fs.stat(path.join(folder, bundleFiles.model))).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Folders, graph files and model bundles (.zip files, folders holding model.json) in `dir`: folders
+ * first, hidden entries left out.
+ */
 export async function listGraphDirectory(dir: string): Promise<{ dir: string; parent: string | null; entries: DirectoryEntry[] }> {
   const absolute = path.resolve(dir);
   let dirents;
@@ -58,11 +70,16 @@ export async function listGraphDirectory(dir: string): Promise<{ dir: string; pa
   } catch (error) {
     throw new UserError(`Could not list ${absolute}: ${(error as Error).message}`);
   }
-  const entries = dirents
-    .filter((d) => !d.name.startsWith('.'))
-    .filter((d) => d.isDirectory() || d.name.endsWith(GRAPH_FILE_EXTENSION))
-    .map((d) => ({ name: d.name, path: path.join(absolute, d.name), isDirectory: d.isDirectory() }))
-    .sort((a, b) => Number(b.isDirectory) - Number(a.isDirectory) || a.name.localeCompare(b.name));
+  const shown = dirents.filter((d) => !d.name.startsWith('.')).filter((d) => d.isDirectory() || d.name.endsWith(GRAPH_FILE_EXTENSION) || /\.zip$/i.test(d.name));
+  const entries = (
+    await Promise.all(
+      shown.map(async (d): Promise<DirectoryEntry> => {
+        const full = path.join(absolute, d.name);
+        const bundle = d.isDirectory() ? await holdsModelJson(full) : /\.zip$/i.test(d.name);
+        return { name: d.name, path: full, isDirectory: d.isDirectory(), ...(bundle && { bundle }) };
+      }),
+    )
+  ).sort((a, b) => Number(b.isDirectory) - Number(a.isDirectory) || a.name.localeCompare(b.name));
   const parent = path.dirname(absolute);
   return { dir: absolute, parent: parent === absolute ? null : parent, entries };
 }

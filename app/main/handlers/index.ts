@@ -6,9 +6,10 @@ import { channels, isChannelName, type ChannelName, type Channels, type Envelope
 import type { z } from 'zod';
 import type { TrainingHost } from '../training/host.ts';
 import { AutosaveStore } from './autosave.ts';
+import { exportRunBundle, openBundle } from './bundles.ts';
 import { checkDocument, listGraphDirectory, readGraphFile, writeGraphFile } from './graph-files.ts';
 import { RecentFiles } from './recent-files.ts';
-import { listRunFolders, readRunMetrics } from './runs.ts';
+import { listRunFolders, readRunMetrics, readRunTail } from './runs.ts';
 import { listTemplates, openTemplate } from './templates.ts';
 import { describeError, UserError } from './user-error.ts';
 
@@ -78,12 +79,22 @@ export function createHandlers(ctx: AppContext): HandlerTable {
     'autosave:recoverable': async ({ sessionId }) => ({ records: await autosave.recoverable(sessionId) }),
 
     'runs:list': async () => {
-      const live = ctx.training.list();
+      const live = ctx.training.list().map((r) => ({ ...r, tail: readRunTail(r.dir) }));
       const liveIds = new Set(live.map((r) => r.runId));
       const onDisk = (await listRunFolders(ctx.runsDir)).filter((r) => !liveIds.has(r.runId));
       return { runs: [...live, ...onDisk] };
     },
     'runs:metrics': async ({ runId }) => ({ runId, ...(await readRunMetrics(runDir(runId))) }),
+    'run:export': async ({ runId, path: outPath, zip }) => {
+      const live = ctx.training.list().find((r) => r.runId === runId);
+      if (live && (live.status === 'queued' || (live.episodesDone ?? 0) === 0)) throw new UserError(`The run ${runId} has not trained an episode yet, so there is no model to export.`);
+      return { runId, ...(await exportRunBundle(runDir(runId), outPath, zip)) };
+    },
+    'bundle:open': async ({ path: bundlePath }) => {
+      const opened = await openBundle(bundlePath);
+      await recent.add(opened.path, `${opened.document.meta.name} (trained)`);
+      return opened;
+    },
 
     'training:start': async ({ document, episodes, seed, backend }) => {
       const checked = checkDocument(document);

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { readMetrics, runFiles, runInfoSchema, type MetricsRecord } from '../../../core/train/run-folder.ts';
-import type { MetricPoint, RunSummary } from '../../shared/channels.ts';
+import { RUN_TAIL_POINTS, type MetricPoint, type RunSummary } from '../../shared/channels.ts';
 import { readJsonIfPresent } from './atomic-write.ts';
 import { UserError } from './user-error.ts';
 
@@ -20,8 +20,9 @@ export function toMetricPoint(record: MetricsRecord): MetricPoint {
 export async function readRunSummary(dir: string): Promise<RunSummary | null> {
   const info = runInfoSchema.safeParse(await readJsonIfPresent(path.join(dir, runFiles.info)));
   if (!info.success) return null;
-  const graph = (await readJsonIfPresent(path.join(dir, runFiles.graph))) as { meta?: { name?: unknown } } | undefined;
+  const graph = (await readJsonIfPresent(path.join(dir, runFiles.graph))) as { meta?: { name?: unknown; expected?: { metric?: unknown } } } | undefined;
   const points = readMetrics(dir);
+  const metric = graph?.meta?.expected?.metric;
   const last = points.at(-1);
   return {
     runId: info.data.runId,
@@ -38,7 +39,14 @@ export async function readRunSummary(dir: string): Promise<RunSummary | null> {
     error: info.data.error ?? null,
     live: false,
     progress: null,
+    metric: typeof metric === 'string' ? metric : null,
+    tail: points.slice(-RUN_TAIL_POINTS).map(toMetricPoint),
   };
+}
+
+/** The last points of a run folder's metrics (a live run's too: a torn last line is skipped). */
+export function readRunTail(dir: string): MetricPoint[] {
+  return readMetrics(dir).slice(-RUN_TAIL_POINTS).map(toMetricPoint);
 }
 
 /** Every run folder directly under `runsDir`, newest first. */

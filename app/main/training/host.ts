@@ -50,8 +50,9 @@ export class TrainingHost {
 
   /** Queues a run; it starts at once when nothing else is training. */
   async start(request: RunRequest): Promise<{ runId: string; dir: string }> {
-    const meta = request.document.meta as { name?: unknown } | undefined;
+    const meta = request.document.meta as { name?: unknown; expected?: { metric?: unknown } } | undefined;
     const name = typeof meta?.name === 'string' ? meta.name : 'graph';
+    const metric = meta?.expected?.metric;
     const { runId, dir } = await this.reserveRunFolder(name);
     const run: HostRun = {
       request,
@@ -72,6 +73,7 @@ export class TrainingHost {
         error: null,
         live: true,
         progress: null,
+        metric: typeof metric === 'string' ? metric : null,
       },
     };
     this.runs.push(run);
