@@ -41,6 +41,12 @@ describe('templates', () => {
     expect(load('maze-homogeneous.plastic.json').nodes.find((n) => n.id === 'memory')!.params).toMatchObject({ rule: 'oja', alpha: 'shared' });
   });
 
+  it('include the natural-image task with its shared-alpha comparison, and Omniglot', () => {
+    expect(files).toEqual(
+      expect.arrayContaining(['natural-images.plastic.json', 'natural-images-shared-alpha.plastic.json', 'omniglot.plastic.json']),
+    );
+  });
+
   it.each(files)('%s is valid and says what it should reach', (file) => {
     const doc = load(file);
     expect(validateGraph(doc).problems.filter((p) => p.severity === 'error')).toEqual([]);
@@ -59,7 +65,50 @@ describe('templates', () => {
     ['maze-plastic.plastic.json', 22_306],
     ['maze-homogeneous.plastic.json', 12_307],
     ['maze-rnn.plastic.json', 12_305],
+    // PAPER.md §2(b): 2·1025² plus eta; with one shared alpha, 1025² + alpha + eta.
+    ['natural-images.plastic.json', 2_101_251],
+    ['natural-images-shared-alpha.plastic.json', 1_050_627],
+    // PAPER.md §2(c): convolutions 111,424 + w 320 + alpha 320 + eta 1 (free alpha).
+    ['omniglot.plastic.json', 112_065],
   ])('%s has the paper’s parameter count', (file, count) => {
     expect(countGraphParameters(load(file)).total.trainable).toBe(count);
+  });
+
+  it('natural-image templates use the settings of the authors’ images.py and differ only in alpha', () => {
+    const perConnection = load('natural-images.plastic.json');
+    const shared = load('natural-images-shared-alpha.plastic.json');
+    const params = (doc: ReturnType<typeof load>, id: string) => doc.nodes.find((n) => n.id === id)!.params;
+    expect(params(perConnection, 'images')).toMatchObject({ imageCount: 3, presentationSteps: 20, gapSteps: 2, cycles: 3, testSteps: 3, biasNeuron: true });
+    expect(params(perConnection, 'memory')).toMatchObject({ size: 1025, rule: 'hebb', alpha: 'perConnection', inputMode: 'clamp', learnEta: true });
+    expect(params(perConnection, 'pixels')).toEqual({ start: 0, size: 1024 });
+    expect(params(perConnection, 'loss')).toEqual({ at: 'lastStep', reduction: 'sum' });
+    expect(perConnection.training.optimizer.learningRate).toBe(1e-4);
+    expect(params(shared, 'memory')).toEqual({ ...params(perConnection, 'memory'), alpha: 'shared' });
+    expect(shared.edges).toEqual(perConnection.edges);
+    expect(shared.training).toEqual(perConnection.training);
+  });
+
+  it('omniglot.plastic.json follows the authors’ README command', () => {
+    const doc = load('omniglot.plastic.json');
+    const convs = doc.nodes.filter((n) => n.kind === 'Conv2d');
+    expect(convs).toHaveLength(4);
+    for (const conv of convs) expect(conv.params).toEqual({ filters: 64, kernelSize: 3, stride: 2, padding: 'valid', activation: 'tanh', bias: true });
+    expect(doc.nodes.find((n) => n.kind === 'PlasticDense')!.params).toMatchObject({
+      units: 5,
+      rule: 'oja',
+      alpha: 'perConnection',
+      alphaInit: 'uniform',
+      activation: 'softmax',
+      teachGain: 1000,
+    });
+    expect(doc.nodes.find((n) => n.kind === 'OmniglotEpisode')!.params).toMatchObject({ classCount: 5, shots: 1, rotate: true, split: 'train' });
+    expect(doc.edges.some((e) => e.from.port === 'label' && e.to.node === 'classifier' && e.to.port === 'teach')).toBe(true);
+    expect(doc.training).toMatchObject({
+      episodes: 5_000_000,
+      batchSize: 1,
+      optimizer: { kind: 'adam', learningRate: 3e-5 },
+      schedule: { kind: 'step', everyEpisodes: 1_000_000, gamma: 0.666 },
+    });
+    expect(doc.meta.expected).toMatchObject({ metric: 'accuracy', above: 0.983 });
   });
 });
