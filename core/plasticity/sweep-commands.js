@@ -18,11 +18,11 @@ export const FARG = { eta: 0, clip: 1 };
 const ELEMENTS_PER_BLOCK = 1 << 16;
 const MAX_BLOCKS = 32;
 
-/** Rows per block (even, so two-row loops stay paired) and the number of blocks for an M×N×B sweep. */
+/** Rows per block (a multiple of four, so the multi-row loops stay full) and the number of blocks for an M×N×B sweep. */
 export function planBlocks(m, n, batch) {
   const wanted = Math.max(1, Math.min(MAX_BLOCKS, Math.floor((m * n * batch) / ELEMENTS_PER_BLOCK)));
   let rows = Math.ceil(m / wanted);
-  rows += rows % 2;
+  rows += (4 - (rows % 4)) % 4;
   return { blockRows: rows, blocks: Math.ceil(m / rows) };
 }
 
