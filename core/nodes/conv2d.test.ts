@@ -116,5 +116,6 @@ describe('Conv2d.countParameters', () => {
     const params = Conv2d.params.parse({ filters: 4, kernelSize: 2, bias: false });
     expect(Conv2d.countParameters(params, { input: [3, 8, 8] })).toEqual({ trainable: 2 * 2 * 3 * 4, plastic: 0 });
     expect(Conv2d.countParameters(Conv2d.params.parse({}), {})).toEqual({ trainable: 0, plastic: 0 });
+    expect(Conv2d.countParameters(Conv2d.params.parse({}), { input: [961] })).toEqual({ trainable: 0, plastic: 0 });
   });
 });

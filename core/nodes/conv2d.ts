@@ -73,10 +73,11 @@ export const Conv2d = defineNodeKind<Conv2dParams>({
   stateful: false,
   inferShapes: inferConvShapes,
   countParameters(params, inputs) {
+    // Nothing to count until an image [C, H, W] arrives (the shape rule reports any other input).
     const input = inputs.input;
-    const channels = input && input.length === 3 ? input[0] : 0;
-    const kernel = params.kernelSize * params.kernelSize * channels * params.filters;
-    return { trainable: kernel + (params.bias && input ? params.filters : 0), plastic: 0 };
+    if (!input || input.length !== 3) return { trainable: 0, plastic: 0 };
+    const kernel = params.kernelSize * params.kernelSize * input[0] * params.filters;
+    return { trainable: kernel + (params.bias ? params.filters : 0), plastic: 0 };
   },
   build(params, ctx) {
     const { tf } = ctx;
