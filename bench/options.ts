@@ -16,6 +16,8 @@ export interface RunOptions {
   torchThreads: number | null;
   /** null keeps our kernels' default thread count. */
   oursThreads: number | null;
+  /** How our child runs: through tsx (as the CLI does) or as a Vite bundle under plain Node (as the app ships). */
+  oursRunner: 'tsx' | 'bundle';
   /** Python interpreter with Debian's python3-torch. */
   python: string;
   /** Skip the PyTorch reference. */
@@ -43,6 +45,11 @@ export function buildCommand(): Command {
     .option('--steps <n>', "override every selected case's time steps T (both sides)", integer(1))
     .option('--torch-threads <n>', "PyTorch threads (default: PyTorch's own default)", integer(1))
     .option('--ours-threads <n>', "our kernels' threads (default: their own default)", integer(1))
+    .addOption(
+      new Option('--ours-runner <how>', 'our side through tsx (as the CLI runs) or bundled under plain Node (as the app ships, ~35 MB less)')
+        .choices(['tsx', 'bundle'])
+        .default('tsx'),
+    )
     .option('--python <path>', 'python interpreter with torch', '/usr/bin/python3')
     .option('--ours-only', 'skip the PyTorch reference', false)
     .addOption(new Option('--backend <name>', 'tfjs backend for our side').choices(['wasm', 'cpu']).default('wasm'))
@@ -61,6 +68,7 @@ export function parseRunOptions(argv: readonly string[], command: Command = buil
     steps?: number;
     torchThreads?: number;
     oursThreads?: number;
+    oursRunner: 'tsx' | 'bundle';
     python: string;
     oursOnly: boolean;
     backend: 'wasm' | 'cpu';
@@ -81,6 +89,7 @@ export function parseRunOptions(argv: readonly string[], command: Command = buil
     warmup: o.warmup,
     torchThreads: o.torchThreads ?? null,
     oursThreads: o.oursThreads ?? null,
+    oursRunner: o.oursRunner,
     python: o.python,
     oursOnly: o.oursOnly,
     backend: o.backend,

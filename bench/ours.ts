@@ -11,7 +11,9 @@ import { findCase, withSteps } from './cases.ts';
 import { createEpisodeRunner } from './episode.ts';
 import { createPlasticKernels, defaultThreadCount } from '../core/plasticity/index.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The repo root: two levels up from this file, or from its bundle in node_modules/.cache/plasticity-bench.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = here.includes(`${path.sep}node_modules${path.sep}`) ? here.slice(0, here.indexOf(`${path.sep}node_modules${path.sep}`)) : path.resolve(here, '..');
 
 async function useBackend(name: string): Promise<string> {
   if (name === 'wasm') setWasmPaths(path.join(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');

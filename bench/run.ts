@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { estimateReferencePeakMiB, referenceArgs, type BenchCase } from './cases.ts';
+import { buildOursBundle, oursBundle } from './bundle.ts';
 import { runChild, type ChildReport } from './child.ts';
 import { parseRunOptions, type RunOptions } from './options.ts';
 import { formatTable, goalVerdicts, GOAL, maxLossDisagreement, summarize, type TableRow } from './stats.ts';
@@ -74,8 +75,7 @@ function childCommand(side: Side, c: BenchCase, o: RunOptions): [string, string[
     return [
       process.execPath,
       [
-        'bin/run-ts.js',
-        'bench/ours.ts',
+        ...(o.oursRunner === 'bundle' ? [oursBundle] : ['bin/run-ts.js', 'bench/ours.ts']),
         `--case=${c.id}`,
         `--steps=${c.steps}`,
         `--episodes=${o.episodes}`,
@@ -128,6 +128,12 @@ console.log(
 );
 if ('missing' in torch) console.log(`PyTorch reference skipped: ${torch.missing}. Running ours only.`);
 else console.log(`PyTorch ${torch.version} via ${options.python}, threads: ${options.torchThreads ?? 'default'}`);
+if (options.oursRunner === 'bundle') {
+  await buildOursBundle();
+  console.log(`ours: bundled (${path.relative(repoRoot, oursBundle)}) under plain Node, as the app ships the engine`);
+} else {
+  console.log('ours: through tsx, as the CLI runs the engine (--ours-runner bundle: as the app ships it)');
+}
 
 const perChild = options.warmup + options.episodes;
 const bar = new cliProgress.SingleBar(
@@ -246,6 +252,7 @@ const report = {
     backend: options.backend,
     torchThreads: options.torchThreads,
     oursThreads: options.oursThreads,
+    oursRunner: options.oursRunner,
     python: options.python,
     torch,
     lossTolerance: LOSS_TOLERANCE,

@@ -13,8 +13,8 @@
 // k free buffers child j may use k − j of them (child 0 uses the segment's base): leaves of lengths k, k−1,
 // k−2, … ("triangular"). One level of leaves covers k + k(k−1)/2 steps; nesting covers far more, at the
 // cost of one more replay of the nested steps (a replay is the cheapest sweep, about a quarter of a step).
-// The default plan takes the fewest buffers for which at most half of the steps are replayed twice:
-// T = 106 needs 10 trace buffers (plus the trace gradient) where equal segments of ⌈√T⌉ steps need 20.
+// The default plan takes the fewest buffers for which the backward replays at most 1.75 trace updates per
+// step: T = 106 needs 9 trace buffers (plus the trace gradient) where equal segments of ⌈√T⌉ steps need 20.
 
 export interface Segment {
   start: number;
@@ -138,6 +138,9 @@ function planFromSegments(
   };
 }
 
+/** The default plan's bound on replayed trace updates per step (a replay costs about a fifth of a step). */
+const MAX_REPLAY_PER_STEP = 1.75;
+
 /**
  * The default plan (see the file comment), or equal leaf segments of `segmentLength` steps, or the plan
  * with at most `traceBuffers` buffers. Every plan gives bitwise the same results.
@@ -163,11 +166,11 @@ export function planCheckpoints(steps: number, segmentLength?: number, traceBuff
     throw new Error(`plastic kernel: ${steps} steps do not fit in ${traceBuffers} trace buffers`);
   }
   for (let budget = 2; ; budget++) {
-    // Plain leaves when they fit; else one level of nesting, with at most half the steps replayed twice.
+    // Plain leaves when they fit; else one level of nesting, within the replay bound.
     const leaves = planWithBudget(steps, budget, 0);
     if (leaves) return leaves;
     const nested = planWithBudget(steps, budget, 1);
-    if (nested && nested.replaySteps <= 1.5 * steps) return nested;
+    if (nested && nested.replaySteps <= MAX_REPLAY_PER_STEP * steps) return nested;
   }
 }
 
