@@ -1,5 +1,6 @@
-// The app shell: the open document with its history, files (open, save, autosave, recovery), the menu
-// commands and shortcuts, and the two views (editor and training dashboard).
+// The app shell: the open document with its history, files (open, save, autosave, recovery), trained models
+// (export a run as a bundle, open a bundle read-only), the menu commands and shortcuts, and the two views
+// (editor and training dashboard).
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import {
@@ -18,29 +19,31 @@ import {
   type Problem,
 } from '../../core/graph/index.ts';
 import { getNodeKind } from '../../core/nodes/index.ts';
-import type { AppInfo, AutosaveRecord, MenuCommand, PlasticityApi, RecentFile, TemplateSummary } from '../shared/channels.ts';
+import type { AppInfo, AutosaveRecord, MenuCommand, PlasticityApi, RecentFile, RunSummary, TemplateSummary, TrainedModelInfo } from '../shared/channels.ts';
+import { isZipPath, opensAsBundle } from '../shared/file-kinds.ts';
 import { commandForKey } from '../shared/menu.ts';
 import { GraphCanvas } from './canvas/GraphCanvas.tsx';
-import { Dashboard } from './dashboard/Dashboard.tsx';
+import { canExport, Dashboard } from './dashboard/Dashboard.tsx';
 import { useTraining } from './dashboard/use-training.ts';
 import { ConfirmDiscard, type DiscardChoice } from './dialogs/ConfirmDiscard.tsx';
-import { FileDialog } from './dialogs/FileDialog.tsx';
+import { FileDialog, type FileDialogMode } from './dialogs/FileDialog.tsx';
 import { Modal } from './dialogs/Modal.tsx';
 import { TemplateGallery } from './dialogs/TemplateGallery.tsx';
 import { layeredPositions } from './editor/auto-layout.ts';
-import { documentTitle, editorReducer, initialEditorState, isDirty } from './editor/editor-state.ts';
+import { documentTitle, editorReducer, initialEditorState, isDirty, isReadOnly } from './editor/editor-state.ts';
 import { undoLabel, redoLabel } from './editor/history.ts';
 import { MenuBar } from './MenuBar.tsx';
 import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
 import { ProblemsPanel } from './panels/ProblemsPanel.tsx';
+import { READ_ONLY_MESSAGE, ReadOnlyBanner } from './panels/ReadOnlyBanner.tsx';
 
 const AUTOSAVE_DELAY_MS = 1500;
 const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 
 type Dialog =
   | { kind: 'gallery' }
-  | { kind: 'file'; mode: 'open' | 'save'; suggestedName?: string; resolve(path: string | null): void }
+  | { kind: 'file'; mode: FileDialogMode; suggestedName?: string; title?: string; startDir?: string; resolve(path: string | null): void }
   | { kind: 'discard'; resolve(choice: DiscardChoice): void }
   | { kind: 'about' }
   | null;
@@ -48,7 +51,15 @@ type Dialog =
 interface Notice {
   id: number;
   text: string;
-  tone: 'info' | 'error';
+  tone: 'info' | 'warning' | 'error';
+}
+
+/** Editing commands: refused while a trained model is open. */
+const EDITING_COMMANDS: ReadonlySet<MenuCommand> = new Set(['undo', 'redo', 'cut', 'paste', 'duplicate', 'delete', 'autoLayout']);
+const ENDED_RUN = new Set(['finished', 'stopped', 'failed']);
+
+function fileSafe(name: string): string {
+  return name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'graph';
 }
 
 function sessionIdForTab(): string {
@@ -84,20 +95,37 @@ export function App({ api }: { api: PlasticityApi }) {
   const [recovered, setRecovered] = useState<AutosaveRecord[]>([]);
   const [recent, setRecent] = useState<RecentFile[]>([]);
   const [shownRunId, setShownRunId] = useState<string | null>(null);
+  const [smoothing, setSmoothing] = useState<number | null>(null);
   const clipboard = useRef<GraphFragment | null>(null);
   const sessionId = useMemo(sessionIdForTab, []);
   const training = useTraining(api);
   const stateRef = useRef(state);
   stateRef.current = state;
+  const trainingRef = useRef(training);
+  trainingRef.current = training;
+  const shownRunIdRef = useRef(shownRunId);
+  shownRunIdRef.current = shownRunId;
 
   const notify = useCallback((text: string, tone: Notice['tone'] = 'info', ms = tone === 'error' ? 9000 : 5000) => {
     const id = Date.now() + Math.random();
-    setNotices((all) => [...all.slice(-3), { id, text, tone }]);
+    // The same message again (a refused edit tried twice) replaces the earlier one instead of stacking.
+    setNotices((all) => [...all.filter((n) => n.text !== text).slice(-3), { id, text, tone }]);
     setTimeout(() => setNotices((all) => all.filter((n) => n.id !== id)), ms);
   }, []);
   const fail = useCallback((error: unknown) => notify((error as Error).message ?? String(error), 'error'), [notify]);
 
-  const edit = useCallback((document: GraphDocument, label: string, select?: readonly string[]) => dispatch({ type: 'edit', document, label, select }), []);
+  /** True (and says why) when the open document is a trained model, which cannot be changed. */
+  const refuseReadOnly = useCallback(() => {
+    if (!isReadOnly(stateRef.current)) return false;
+    notify(READ_ONLY_MESSAGE, 'warning', 4000);
+    return true;
+  }, [notify]);
+  const edit = useCallback(
+    (document: GraphDocument, label: string, select?: readonly string[]) => {
+      if (!refuseReadOnly()) dispatch({ type: 'edit', document, label, select });
+    },
+    [refuseReadOnly],
+  );
   const select = useCallback((nodes: readonly string[], edges: readonly string[]) => dispatch({ type: 'select', nodes, edges }), []);
 
   // ---- files -------------------------------------------------------------------------------------------
@@ -130,16 +158,18 @@ export function App({ api }: { api: PlasticityApi }) {
   );
 
   const saveAs = useCallback(async (): Promise<boolean> => {
+    if (refuseReadOnly()) return false;
     const path = await pickPath('save', `${stateRef.current.history.present.meta.name.replace(/[^\w.-]+/g, '-') || 'graph'}.plastic.json`);
     if (!path) return false;
     return writeTo(path).catch((e) => (fail(e), false));
-  }, [pickPath, writeTo, fail]);
+  }, [pickPath, writeTo, fail, refuseReadOnly]);
 
   const save = useCallback(async (): Promise<boolean> => {
+    if (refuseReadOnly()) return false;
     const path = stateRef.current.filePath;
     if (!path) return saveAs();
     return writeTo(path).catch((e) => (fail(e), false));
-  }, [saveAs, writeTo, fail]);
+  }, [saveAs, writeTo, fail, refuseReadOnly]);
 
   /** Asks before unsaved work is replaced; true when it is fine to go on. */
   const confirmDiscard = useCallback(async (): Promise<boolean> => {
@@ -153,8 +183,8 @@ export function App({ api }: { api: PlasticityApi }) {
   }, [api, save, sessionId]);
 
   const load = useCallback(
-    (document: GraphDocument, filePath: string | null, label: string, unsaved = false) => {
-      dispatch({ type: 'load', document, filePath, label, unsaved });
+    (document: GraphDocument, filePath: string | null, label: string, unsaved = false, trained?: TrainedModelInfo) => {
+      dispatch({ type: 'load', document, filePath, label, unsaved, trained });
       setView('editor');
       setTimeout(() => flow.fitView({ padding: 0.15, maxZoom: 1.2, duration: 200 }), 50);
     },
@@ -164,8 +194,13 @@ export function App({ api }: { api: PlasticityApi }) {
   const openPath = useCallback(
     async (path: string) => {
       try {
-        const opened = await api.invoke('graph:open', { path });
-        load(checked(opened.document, path), opened.path, 'Open');
+        if (opensAsBundle(path)) {
+          const opened = await api.invoke('bundle:open', { path });
+          load(checked(opened.document, path), null, 'Open trained model', false, opened.model);
+        } else {
+          const opened = await api.invoke('graph:open', { path });
+          load(checked(opened.document, path), opened.path, 'Open');
+        }
         setDialog(null);
         void refreshRecent();
       } catch (error) {
@@ -187,6 +222,31 @@ export function App({ api }: { api: PlasticityApi }) {
     const path = await pickPath('open');
     if (path) await openPath(path);
   }, [confirmDiscard, pickPath, openPath]);
+
+  /** Writes a run's trained model as a bundle where the user says: a .zip, or a folder for any other name. */
+  const exportRun = useCallback(
+    async (run: RunSummary) => {
+      const suggestedName = `${fileSafe(run.runId)}-model.zip`;
+      const title = `Export the model trained by ${run.name} (episode ${run.episodesDone ?? 0})`;
+      const path = info?.nativeDialogs
+        ? (await api.invoke('dialog:exportModel', { suggestedName, title }).catch((e) => (fail(e), { path: null }))).path
+        : await new Promise<string | null>((resolve) => setDialog({ kind: 'file', mode: 'export', suggestedName, title, startDir: info?.documentsDir, resolve }));
+      if (!path) return;
+      try {
+        const result = await api.invoke('run:export', { runId: run.runId, path, zip: isZipPath(path) });
+        notify(`Exported the model of ${run.name} (episode ${result.episodesDone}) to ${result.path}`);
+        for (const warning of result.warnings) notify(`Note: ${warning}`, 'warning', 12000);
+      } catch (error) {
+        fail(error);
+      }
+    },
+    [api, info, notify, fail],
+  );
+
+  const makeCopy = useCallback(() => {
+    dispatch({ type: 'makeCopy' });
+    notify('This copy is an ordinary graph: edit it, train it, save it. The trained model is unchanged.');
+  }, [notify]);
 
   const openTemplate = useCallback(
     async (template: TemplateSummary) => {
@@ -214,6 +274,7 @@ export function App({ api }: { api: PlasticityApi }) {
         document.execCommand(native);
         return;
       }
+      if (EDITING_COMMANDS.has(command) && refuseReadOnly()) return;
       switch (command) {
         case 'new':
           if (await confirmDiscard()) load(createGraphDocument('Untitled'), null, 'New graph');
@@ -232,6 +293,19 @@ export function App({ api }: { api: PlasticityApi }) {
         case 'export': {
           const path = await pickPath('save', `${d.meta.name.replace(/[^\w.-]+/g, '-') || 'graph'}-copy.plastic.json`);
           if (path) await writeTo(path, { copy: true }).catch(fail);
+          return;
+        }
+        case 'exportModel': {
+          // The run the dashboard shows; choosing another is one click in its run history.
+          const runs = trainingRef.current.runs;
+          const shown = runs.find((r) => r.runId === shownRunIdRef.current) ?? runs.find((r) => r.live);
+          if (shown && canExport(shown)) return exportRun(shown);
+          setView('training');
+          notify(
+            shown && !ENDED_RUN.has(shown.status)
+              ? `The run ${shown.name} is still ${shown.status}: export it when it has finished or been stopped.`
+              : 'Pick a finished run in the run history and choose “Export model…”.',
+          );
           return;
         }
         case 'undo':
@@ -284,7 +358,7 @@ export function App({ api }: { api: PlasticityApi }) {
           return;
       }
     },
-    [confirmDiscard, load, open, save, saveAs, pickPath, writeTo, fail, notify, edit, select, flow],
+    [confirmDiscard, load, open, save, saveAs, pickPath, writeTo, fail, notify, edit, select, flow, refuseReadOnly, exportRun],
   );
 
   const addAtCenter = useCallback(
@@ -398,8 +472,8 @@ export function App({ api }: { api: PlasticityApi }) {
           <button onClick={() => runCommand('redo')} disabled={!redoLabel(state.history)} title={redoLabel(state.history) ? `Redo ${redoLabel(state.history)}` : 'Nothing to redo'} data-testid="redo">
             ↷ Redo
           </button>
-          <button onClick={() => runCommand('autoLayout')} title="Auto-layout">⇶ Layout</button>
-          <button onClick={() => runCommand('save')} title="Save" data-testid="save">Save</button>
+          <button onClick={() => runCommand('autoLayout')} title="Auto-layout" disabled={state.trained !== null}>⇶ Layout</button>
+          <button onClick={() => runCommand('save')} title={state.trained ? READ_ONLY_MESSAGE : 'Save'} data-testid="save" disabled={state.trained !== null}>Save</button>
         </span>
         <span className="tabs" role="tablist">
           <button role="tab" aria-selected={view === 'editor'} className={view === 'editor' ? 'active' : ''} onClick={() => setView('editor')}>
@@ -412,20 +486,41 @@ export function App({ api }: { api: PlasticityApi }) {
       </header>
 
       <main className={`workspace${view === 'editor' ? '' : ' hidden'}`} aria-hidden={view !== 'editor'}>
-        <Palette onAdd={addAtCenter} />
-        <div className="center">
-          <GraphCanvas document={doc} validation={validation} selectedNodes={state.selectedNodes} selectedEdges={state.selectedEdges} onEdit={edit} onSelect={select} onNotice={(m) => notify(m, 'error')} />
+        <Palette onAdd={addAtCenter} disabled={state.trained !== null} />
+        <div className={`center${state.trained ? ' center-read-only' : ''}`}>
+          {state.trained && <ReadOnlyBanner model={state.trained} onMakeCopy={makeCopy} />}
+          <GraphCanvas
+            document={doc}
+            validation={validation}
+            selectedNodes={state.selectedNodes}
+            selectedEdges={state.selectedEdges}
+            onEdit={edit}
+            onSelect={select}
+            onNotice={(m) => notify(m, state.trained ? 'warning' : 'error')}
+            readOnly={state.trained ? READ_ONLY_MESSAGE : null}
+          />
           <ProblemsPanel problems={validation.problems} onPick={pickProblem} />
         </div>
-        <Inspector document={doc} validation={validation} selectedNodes={state.selectedNodes} onEdit={edit} onNotice={(m) => notify(m, 'error')} />
+        <Inspector document={doc} validation={validation} selectedNodes={state.selectedNodes} onEdit={edit} onNotice={(m) => notify(m, 'error')} trained={state.trained} />
       </main>
       {view === 'training' && (
         <main className="workspace-training">
-          <Dashboard api={api} document={doc} errorCount={errorCount} training={training} shownRunId={shownRunId} onShowRun={setShownRunId} onNotice={(m) => notify(m, 'error')} />
+          <Dashboard
+            api={api}
+            document={doc}
+            errorCount={errorCount}
+            training={training}
+            shownRunId={shownRunId}
+            onShowRun={setShownRunId}
+            onNotice={(m) => notify(m, 'error')}
+            onExport={(run) => void exportRun(run)}
+            smoothing={smoothing}
+            onSmoothing={setSmoothing}
+          />
         </main>
       )}
 
-      <div className="notices" aria-live="polite">
+      <div className={`notices${state.trained && view === 'editor' ? ' notices-below-banner' : ''}`} aria-live="polite">
         {notices.map((n) => (
           <div key={n.id} className={`notice notice-${n.tone}`} data-testid="notice">
             {n.text}
@@ -467,8 +562,9 @@ export function App({ api }: { api: PlasticityApi }) {
         <FileDialog
           api={api}
           mode={dialog.mode}
-          startDir={state.filePath ? state.filePath.replace(/[\\/][^\\/]*$/, '') : info?.documentsDir ?? '.'}
+          startDir={dialog.startDir ?? (state.filePath ? state.filePath.replace(/[\\/][^\\/]*$/, '') : info?.documentsDir ?? '.')}
           suggestedName={dialog.suggestedName}
+          title={dialog.title}
           onPick={(path) => {
             dialog.resolve(path);
             setDialog(null);

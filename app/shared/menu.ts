@@ -24,6 +24,7 @@ export const menuModel: { label: string; items: MenuEntry[] }[] = [
       { command: 'save', label: 'Save', accelerator: 'CmdOrCtrl+S' },
       { command: 'saveAs', label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S' },
       { command: 'export', label: 'Export a Copy…', accelerator: 'CmdOrCtrl+E' },
+      { command: 'exportModel', label: 'Export Trained Model…', accelerator: 'CmdOrCtrl+Shift+E' },
     ],
   },
   {

@@ -1,6 +1,7 @@
 // The node editor: React Flow showing the document. Every change the user makes is turned into one named
 // edit (core/graph/edits) reported through `onEdit`, so it lands in the undo history. Connections are
-// checked with the core's canConnect while dragging, and a refused one shows the reason.
+// checked with the core's canConnect while dragging, and a refused one shows the reason. A read-only graph
+// (a trained model) can be panned, zoomed and selected in, and says so when a node is dragged.
 import {
   Background,
   BackgroundVariant,
@@ -35,6 +36,11 @@ export interface GraphCanvasProps {
   onEdit(document: GraphDocument, label: string, select?: readonly string[]): void;
   onSelect(nodes: readonly string[], edges: readonly string[]): void;
   onNotice(message: string): void;
+  /**
+   * Why the graph cannot be changed (shown when the user tries), or null. Read-only, nodes stay put,
+   * ports do not connect and nothing is added.
+   */
+  readOnly?: string | null;
 }
 
 function toPorts(c: Connection | Edge) {
@@ -57,7 +63,7 @@ function ConnectionHint({ document }: { document: GraphDocument }) {
 }
 
 export function GraphCanvas(props: GraphCanvasProps) {
-  const { document, validation, onEdit, onSelect, onNotice } = props;
+  const { document, validation, onEdit, onSelect, onNotice, readOnly } = props;
   const flow = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const [nodes, setNodes] = useState<CanvasNode[]>([]);
@@ -82,12 +88,13 @@ export function GraphCanvas(props: GraphCanvasProps) {
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {
       // Positions change locally while dragging; the document changes once, when the drag ends.
-      const kept = changes.filter((c) => c.type !== 'remove');
+      // Read-only, a dragged node stays where it is.
+      const kept = changes.filter((c) => c.type !== 'remove' && !(readOnly && c.type === 'position'));
       const next = applyNodeChanges(kept, nodes);
       setNodes(next);
       if (kept.some((c) => c.type === 'select')) reportSelection(next, edges);
     },
-    [nodes, edges, reportSelection],
+    [nodes, edges, reportSelection, readOnly],
   );
 
   const onEdgesChange = useCallback(
@@ -100,8 +107,13 @@ export function GraphCanvas(props: GraphCanvasProps) {
     [nodes, edges, reportSelection],
   );
 
+  const onNodeDragStart = useCallback(() => {
+    if (readOnly) onNotice(readOnly);
+  }, [readOnly, onNotice]);
+
   const onNodeDragStop = useCallback(
     (_event: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
+      if (readOnly) return;
       const moves = dragged
         .map((n) => ({ id: n.id, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } }))
         .filter((m) => {
@@ -110,7 +122,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
         });
       if (moves.length) onEdit(moveNodes(document, moves), moves.length === 1 ? `Move ${moves[0].id}` : `Move ${moves.length} nodes`);
     },
-    [document, onEdit],
+    [document, onEdit, readOnly],
   );
 
   const isValidConnection = useCallback((c: Connection | Edge) => {
@@ -151,31 +163,36 @@ export function GraphCanvas(props: GraphCanvasProps) {
       const kind = event.dataTransfer.getData(KIND_DRAG_TYPE);
       if (!kind) return;
       event.preventDefault();
+      if (readOnly) return onNotice(readOnly);
       add(kind, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
     },
-    [add, flow],
+    [add, flow, readOnly, onNotice],
   );
 
   const onDoubleClick = useCallback(
     (event: MouseEvent) => {
       // Only the empty canvas: a double-click on a node or a control means something else.
       if (!(event.target as HTMLElement).classList.contains('react-flow__pane')) return;
+      if (readOnly) return onNotice(readOnly);
       const bounds = wrapper.current!.getBoundingClientRect();
       setQuickAdd({ screen: { x: event.clientX - bounds.left, y: event.clientY - bounds.top }, flow: flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }) });
     },
-    [flow],
+    [flow, readOnly, onNotice],
   );
 
   return (
-    <div className="canvas" ref={wrapper} onDragOver={(e) => e.dataTransfer.types.includes(KIND_DRAG_TYPE) && e.preventDefault()} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
+    <div className={`canvas${readOnly ? ' canvas-read-only' : ''}`} ref={wrapper} onDragOver={(e) => e.dataTransfer.types.includes(KIND_DRAG_TYPE) && e.preventDefault()} onDrop={onDrop} onDoubleClick={onDoubleClick} data-testid="canvas">
       <ReactFlow
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
+        onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
+        onSelectionDragStart={onNodeDragStart}
         onSelectionDragStop={(e, dragged) => onNodeDragStop(e, dragged[0], dragged as CanvasNode[])}
+        nodesConnectable={!readOnly}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}

@@ -1,26 +1,21 @@
 // The training dashboard: start, pause, resume and stop a run of the open graph; live loss and metric
-// charts; speed, ETA and backend; and the run history, whose earlier curves can be overlaid.
+// charts, smoothed or raw; speed, ETA and backend; and the run history, whose earlier curves can be
+// overlaid and whose trained models can be exported as bundles.
 import { useEffect, useMemo, useState } from 'react';
 import type { GraphDocument } from '../../../core/graph/index.ts';
-import type { Backend, PlasticityApi, RunSummary } from '../../shared/channels.ts';
+import type { Backend, MetricPoint, PlasticityApi, RunSummary } from '../../shared/channels.ts';
+import { formatDuration, formatNumber } from '../format.ts';
 import { LineChart, type ChartSeries } from './LineChart.tsx';
+import { automaticSmoothing, lastSmoothed, MAX_SMOOTHING, movingAverage, pickValue, primaryMetric, type PointValue } from './smoothing.ts';
 import type { TrainingState } from './use-training.ts';
 
 const COLORS = ['#4cc9f0', '#f72585', '#b5e48c', '#ffd166', '#c77dff', '#ff9f1c', '#90e0ef', '#e76f51'];
 const ACTIVE = new Set(['queued', 'running', 'paused', 'stopping']);
+const ENDED = new Set(['finished', 'stopped', 'failed']);
 
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
-  return h ? `${h}h ${String(m).padStart(2, '0')}m` : m ? `${m}m ${String(rest).padStart(2, '0')}s` : `${rest}s`;
-}
-
-function formatNumber(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
-  return Math.abs(x) >= 1000 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(3) : x.toPrecision(3);
+/** A run whose checkpoint holds trained weights: it can be exported. */
+export function canExport(run: RunSummary): boolean {
+  return ENDED.has(run.status) && (run.episodesDone ?? 0) > 0;
 }
 
 export interface DashboardProps {
@@ -31,9 +26,60 @@ export interface DashboardProps {
   shownRunId: string | null;
   onShowRun(runId: string): void;
   onNotice(message: string): void;
+  onExport(run: RunSummary): void;
+  /** Episodes in the charts' moving average; null: automatic (smoothed for runs over 100 episodes). */
+  smoothing: number | null;
+  onSmoothing(episodes: number | null): void;
 }
 
-export function Dashboard({ api, document, errorCount, training, shownRunId, onShowRun, onNotice }: DashboardProps) {
+/** The smoothing field: any whole number from 1 to MAX_SMOOTHING; "auto" follows the run's length. */
+function SmoothingControl({ value, automatic, onChange }: { value: number; automatic: boolean; onChange(episodes: number | null): void }) {
+  const [draft, setDraft] = useState(String(value));
+  useEffect(() => setDraft(String(value)), [value]);
+  const n = Number(draft);
+  const valid = Number.isInteger(n) && n >= 1 && n <= MAX_SMOOTHING;
+  return (
+    <span className="smoothing" data-testid="smoothing">
+      <label title={`Each point of the bold line is the mean of the last N episodes; the raw values stay as a faint line. 1 shows the raw values only.`}>
+        Smoothing{' '}
+        <input
+          className="tiny"
+          type="number"
+          min={1}
+          max={MAX_SMOOTHING}
+          value={draft}
+          aria-label="Smoothing (episodes)"
+          aria-invalid={!valid || undefined}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            const next = Number(e.target.value);
+            if (Number.isInteger(next) && next >= 1 && next <= MAX_SMOOTHING) onChange(next);
+          }}
+          onBlur={() => setDraft(String(value))}
+        />{' '}
+        episodes
+      </label>
+      {automatic ? <span className="muted"> (auto)</span> : (
+        <button className="link" onClick={() => onChange(null)} title="Smooth runs longer than 100 episodes over 10 episodes">
+          auto
+        </button>
+      )}
+      {!valid && <span className="error"> 1 to {MAX_SMOOTHING}</span>}
+    </span>
+  );
+}
+
+/** A run's smoothed figures in the history: the metric it is judged by, and the loss below it. */
+function SmoothedMetricCell({ metric, value, loss }: { metric: string; value: number | null; loss: number | null }) {
+  return (
+    <td className="smoothed-metric" data-testid="smoothed-metric" data-metric={metric} data-value={value ?? ''}>
+      <span className="muted">{metric}</span> {formatNumber(value)}
+      {metric !== 'loss' && <div className="run-meta muted">loss {formatNumber(loss)}</div>}
+    </td>
+  );
+}
+
+export function Dashboard({ api, document, errorCount, training, shownRunId, onShowRun, onNotice, onExport, smoothing, onSmoothing }: DashboardProps) {
   const [episodes, setEpisodes] = useState(String(document.training.episodes));
   const [backend, setBackend] = useState<Backend>('auto');
   const [overlay, setOverlay] = useState<ReadonlySet<string>>(new Set());
@@ -48,12 +94,29 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
     const started = run.startedAt ? new Date(run.startedAt).toLocaleTimeString() : 'queued';
     return `${run.name.length > 32 ? run.name.slice(0, 31) + '…' : run.name} (${started})`;
   };
-  const seriesFor = (pick: (p: { loss: number | null; metrics: Record<string, number | null> }) => number | null): ChartSeries[] =>
-    drawn.map((runId, i) => {
+  const shownPoints = shown ? (training.points[shown.runId]?.length ?? shown.tail?.length ?? 0) : 0;
+  const smoothWindow = smoothing ?? automaticSmoothing(Math.max(shownPoints, shown?.episodesDone ?? 0));
+  // Smoothed: a faint raw line and a bold moving average per run, the same colour; raw: one line per run.
+  const seriesFor = (pick: PointValue): ChartSeries[] =>
+    drawn.flatMap((runId, i): ChartSeries[] => {
       const run = training.runs.find((r) => r.runId === runId);
       const pts = training.points[runId] ?? [];
-      return { label: run ? runLabel(run) : runId, color: COLORS[i % COLORS.length], x: pts.map((p) => p.episode), y: pts.map(pick), dashed: i > 0 };
+      const label = run ? runLabel(run) : runId;
+      const x = pts.map((p) => p.episode);
+      const y = pts.map(pick);
+      const color = COLORS[i % COLORS.length];
+      if (smoothWindow === 1) return [{ label, color, x, y, dashed: i > 0 }];
+      return [
+        { label: `${label} · raw`, color, x, y, faint: true },
+        { label: `${label} · mean of ${smoothWindow}`, color, x, y: movingAverage(y, smoothWindow), dashed: i > 0, derived: true },
+      ];
     });
+  /** A run's last smoothed value of the metric it is judged by, from all its points when loaded, else its tail. */
+  const historyValue = (run: RunSummary) => {
+    const pts: readonly MetricPoint[] = training.points[run.runId] ?? run.tail ?? [];
+    const metric = primaryMetric(run, pts);
+    return { metric, value: lastSmoothed(pts, pickValue(metric), smoothWindow), loss: lastSmoothed(pts, pickValue('loss'), smoothWindow) };
+  };
   const metricNames = useMemo(() => {
     const names = new Set<string>();
     for (const id of drawn) for (const p of (training.points[id] ?? []).slice(-1)) Object.keys(p.metrics).forEach((n) => names.add(n));
@@ -134,10 +197,13 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
         )}
       </section>
 
-      <section className="charts">
-        <label className="log-toggle">
-          <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> log scale
-        </label>
+      <section className="charts" data-smoothing={smoothWindow}>
+        <div className="chart-options">
+          <SmoothingControl value={smoothWindow} automatic={smoothing === null} onChange={onSmoothing} />
+          <label>
+            <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> log scale
+          </label>
+        </div>
         <LineChart title="Loss" series={seriesFor((p) => p.loss)} logScale={logScale} testId="loss-chart" />
         {metricNames.map((name) => (
           <LineChart key={name} title={name} series={seriesFor((p) => p.metrics[name] ?? null)} logScale={logScale} testId={`metric-chart-${name}`} />
@@ -153,12 +219,13 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
           <thead>
             <tr>
               <th title="Overlay this run's curves on the charts">Show</th>
-              <th>Graph</th>
+              <th>Run</th>
               <th>Status</th>
               <th>Episodes</th>
-              <th>Last loss</th>
-              <th>Backend</th>
-              <th>Started</th>
+              <th title="The metric each run is judged by (the graph's expected result, else its first metric) and the loss, averaged over the last episodes as the charts are smoothed">
+                {smoothWindow === 1 ? 'Last episode' : `Mean of last ${smoothWindow}`}
+              </th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -177,17 +244,28 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
                     }}
                   />
                 </td>
-                <td title={`${run.runId}\n${run.dir}`}>{run.name}</td>
+                <td className="run-name" title={`${run.name}\n${run.runId}\n${run.dir}${run.startedAt ? `\nstarted ${new Date(run.startedAt).toLocaleString()}` : ''}`}>
+                  {run.name}
+                  <div className="run-meta muted">
+                    {run.startedAt ? new Date(run.startedAt).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : 'queued'}
+                    {run.backend && ` · ${run.backend}`}
+                  </div>
+                </td>
                 <td className={`status status-${run.status}`}>{run.status}</td>
-                <td>{run.episodesDone ?? 0} / {run.episodes ?? '?'}</td>
-                <td>{formatNumber(run.lastLoss)}</td>
-                <td>{run.backend ?? '—'}</td>
-                <td>{run.startedAt ? new Date(run.startedAt).toLocaleString() : 'queued'}</td>
+                <td className="nowrap">{run.episodesDone ?? 0} / {run.episodes ?? '?'}</td>
+                <SmoothedMetricCell {...historyValue(run)} />
+                <td onClick={(e) => e.stopPropagation()}>
+                  {canExport(run) && (
+                    <button className="small" onClick={() => onExport(run)} title={`Write the model trained by this run (episode ${run.episodesDone}) as a bundle: a .zip or a folder with model.json and weights.bin`}>
+                      Export model…
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
             {training.runs.length === 0 && (
               <tr>
-                <td colSpan={7} className="muted">No runs yet. Runs started here or with `plasticity train` appear in this list.</td>
+                <td colSpan={6} className="muted">No runs yet. Runs started here or with `plasticity train` appear in this list.</td>
               </tr>
             )}
           </tbody>

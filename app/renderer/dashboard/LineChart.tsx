@@ -11,13 +11,22 @@ export interface ChartSeries {
   x: number[];
   y: (number | null)[];
   dashed?: boolean;
+  /** Drawn thin and translucent: the raw values behind a smoothed line. */
+  faint?: boolean;
+  /** Computed from another series (a moving average), so not counted as data points. */
+  derived?: boolean;
+}
+
+/** `#rrggbb` with an alpha channel. */
+function translucent(color: string, alpha: number): string {
+  return /^#[0-9a-f]{6}$/i.test(color) ? color + Math.round(alpha * 255).toString(16).padStart(2, '0') : color;
 }
 
 export function LineChart({ title, series, logScale, height = 220, testId }: { title: string; series: ChartSeries[]; logScale?: boolean; height?: number; testId?: string }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   /** The chart is rebuilt only when its series change (not when they grow). */
-  const shapeKey = JSON.stringify([series.map((s) => [s.label, s.color, s.dashed]), logScale]);
+  const shapeKey = JSON.stringify([series.map((s) => [s.label, s.color, s.dashed, s.faint]), logScale]);
 
   useEffect(() => {
     const el = container.current!;
@@ -33,7 +42,14 @@ export function LineChart({ title, series, logScale, height = 220, testId }: { t
       ],
       series: [
         { label: 'episode' },
-        ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, dash: s.dashed ? [6, 4] : undefined, spanGaps: true, points: { show: false } })),
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.faint ? translucent(s.color, 0.35) : s.color,
+          width: s.faint ? 1 : s.derived ? 2 : 1.5,
+          dash: s.dashed ? [6, 4] : undefined,
+          spanGaps: true,
+          points: { show: false },
+        })),
       ],
     };
     plot.current = new uPlot(options, alignedData(series, logScale), el);
@@ -51,9 +67,9 @@ export function LineChart({ title, series, logScale, height = 220, testId }: { t
     plot.current?.setData(alignedData(series, logScale));
   }, [series, logScale]);
 
-  const points = series.reduce((n, s) => n + s.x.length, 0);
+  const points = series.reduce((n, s) => n + (s.derived ? 0 : s.x.length), 0);
   return (
-    <figure className="chart" data-testid={testId} data-points={points}>
+    <figure className="chart" data-testid={testId} data-points={points} data-series={series.length}>
       <figcaption>{title}</figcaption>
       <div ref={container} className="chart-area" />
       {points === 0 && <p className="chart-empty muted">No data yet.</p>}

@@ -13,6 +13,16 @@ export function mergePoints(a: readonly MetricPoint[], b: readonly MetricPoint[]
   return [...byEpisode.values()].sort((x, y) => x.episode - y.episode);
 }
 
+/**
+ * The host's live runs replace their earlier entries, keeping what only the run list reads from disk
+ * (the metrics' tail, for the history's smoothed values).
+ */
+export function mergeLiveRuns(current: readonly RunSummary[], live: readonly RunSummary[]): RunSummary[] {
+  const before = new Map(current.map((r) => [r.runId, r]));
+  const liveIds = new Set(live.map((r) => r.runId));
+  return [...live.map((r) => ({ ...r, tail: r.tail ?? before.get(r.runId)?.tail })), ...current.filter((r) => !liveIds.has(r.runId))];
+}
+
 export interface TrainingState {
   runs: RunSummary[];
   points: Record<string, MetricPoint[]>;
@@ -53,10 +63,7 @@ export function useTraining(api: PlasticityApi): TrainingState {
   useEffect(() => {
     refresh();
     const offRuns = api.on('training:runs', ({ runs: live }) => {
-      setRuns((current) => {
-        const liveIds = new Set(live.map((r) => r.runId));
-        return [...live, ...current.filter((r) => !liveIds.has(r.runId))];
-      });
+      setRuns((current) => mergeLiveRuns(current, live));
       // A run that just ended: reread its folder, which now has the final numbers.
       let ended = false;
       for (const run of live) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addNode, createGraphDocument, removeNodes } from '../../../core/graph/index.ts';
-import { documentTitle, editorReducer, initialEditorState, isDirty } from './editor-state.ts';
+import { copyName, documentTitle, editorReducer, initialEditorState, isDirty, isReadOnly } from './editor-state.ts';
 
 describe('editor state', () => {
   const blank = createGraphDocument('My graph');
@@ -27,5 +27,45 @@ describe('editor state', () => {
     const s = editorReducer(initialEditorState(blank), { type: 'load', document: blank, filePath: null, unsaved: true });
     expect(isDirty(s)).toBe(true);
     expect(documentTitle(s)).toBe('My graph');
+  });
+});
+
+describe('a trained model', () => {
+  const trained = {
+    path: '/w/run-model.zip',
+    exportedAt: '2024-01-01T00:00:00Z',
+    training: { runId: 'run', status: 'finished', seed: 0, episodesDone: 3, settings: {} },
+    metrics: { lastEpisode: null, recentMean: null },
+    producedBy: { backend: 'cpu', versions: {} },
+    parameters: [],
+  };
+  const model = addNode(createGraphDocument('Trained net'), { kind: 'Dense', position: { x: 0, y: 0 } });
+  const open = () => editorReducer(initialEditorState(createGraphDocument()), { type: 'load', document: model, filePath: null, trained });
+
+  it('is read-only: edits, undo and redo change nothing, selection still works', () => {
+    let s = open();
+    expect(isReadOnly(s)).toBe(true);
+    expect(documentTitle(s)).toBe('run-model.zip');
+    const edited = editorReducer(s, { type: 'edit', document: removeNodes(model, [model.nodes[0].id]), label: 'Delete' });
+    expect(edited).toBe(s);
+    expect(editorReducer(s, { type: 'undo' })).toBe(s);
+    expect(editorReducer(s, { type: 'redo' })).toBe(s);
+    s = editorReducer(s, { type: 'select', nodes: [model.nodes[0].id] });
+    expect(s.selectedNodes).toEqual([model.nodes[0].id]);
+    expect(isDirty(s)).toBe(false);
+  });
+
+  it('becomes an ordinary unsaved document when copied, with no way back by undo', () => {
+    let s = editorReducer(open(), { type: 'select', nodes: [model.nodes[0].id] });
+    s = editorReducer(s, { type: 'makeCopy' });
+    expect(isReadOnly(s)).toBe(false);
+    expect(isDirty(s)).toBe(true);
+    expect(s.filePath).toBeNull();
+    expect(s.history.present.meta.name).toBe(copyName('Trained net'));
+    expect(s.history.present.nodes).toEqual(model.nodes);
+    expect(s.selectedNodes).toEqual([model.nodes[0].id]);
+    expect(editorReducer(s, { type: 'undo' }).history.present).toBe(s.history.present);
+    s = editorReducer(s, { type: 'edit', document: removeNodes(s.history.present, [model.nodes[0].id]), label: 'Delete' });
+    expect(s.history.present.nodes).toEqual([]);
   });
 });

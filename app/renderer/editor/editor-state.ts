@@ -1,28 +1,38 @@
 // The editor's state: the document with its undo history, the file it belongs to, and the selection.
 // Changes only through these named actions, so every edit is undoable and "unsaved" is always right.
-import type { GraphDocument } from '../../../core/graph/index.ts';
+// A trained model (a bundle) is shown read-only: edits, undo and redo are refused until it is copied.
+import { setMeta, type GraphDocument } from '../../../core/graph/index.ts';
+import type { TrainedModelInfo } from '../../shared/channels.ts';
 import { commit, createHistory, redo, undo, type History } from './history.ts';
 
 export interface EditorState {
   history: History<GraphDocument>;
-  /** The file on disk, or null for a document never saved. */
+  /** The file on disk, or null for a document never saved (and for a trained model: see `trained`). */
   filePath: string | null;
   /** The document as last opened or saved: unsaved changes are any difference from it. */
   saved: GraphDocument | null;
   selectedNodes: readonly string[];
   selectedEdges: readonly string[];
+  /** Set while a trained model is open: its bundle's story and values. The document is then read-only. */
+  trained: TrainedModelInfo | null;
 }
 
 export type EditorAction =
-  | { type: 'load'; document: GraphDocument; filePath: string | null; label?: string; unsaved?: boolean }
+  | { type: 'load'; document: GraphDocument; filePath: string | null; label?: string; unsaved?: boolean; trained?: TrainedModelInfo }
   | { type: 'edit'; document: GraphDocument; label: string; select?: readonly string[] }
   | { type: 'undo' }
   | { type: 'redo' }
   | { type: 'select'; nodes: readonly string[]; edges?: readonly string[] }
-  | { type: 'saved'; filePath: string; document: GraphDocument };
+  | { type: 'saved'; filePath: string; document: GraphDocument }
+  /** The trained model's graph becomes an ordinary unsaved document. */
+  | { type: 'makeCopy' };
 
 export function initialEditorState(document: GraphDocument): EditorState {
-  return { history: createHistory(document, 'New graph'), filePath: null, saved: document, selectedNodes: [], selectedEdges: [] };
+  return { history: createHistory(document, 'New graph'), filePath: null, saved: document, selectedNodes: [], selectedEdges: [], trained: null };
+}
+
+export function isReadOnly(state: EditorState): boolean {
+  return state.trained !== null;
 }
 
 /** Drops selected ids that no longer exist (after an undo, a delete). */
@@ -34,6 +44,11 @@ function keepExisting(state: EditorState): EditorState {
   return { ...state, selectedNodes: nodes, selectedEdges: edges };
 }
 
+/** The copy's name says where it came from, so it is not mistaken for the trained model. */
+export function copyName(name: string): string {
+  return `${name || 'Untitled'} (copy)`;
+}
+
 export function editorReducer(state: EditorState, action: EditorAction): EditorState {
   switch (action.type) {
     case 'load':
@@ -43,22 +58,30 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         saved: action.unsaved ? null : action.document,
         selectedNodes: [],
         selectedEdges: [],
+        trained: action.trained ?? null,
       };
     case 'edit': {
+      if (isReadOnly(state)) return state;
       const history = commit(state.history, action.document, action.label);
       if (history === state.history) return state;
       const next = { ...state, history, ...(action.select && { selectedNodes: action.select, selectedEdges: [] }) };
       return keepExisting(next);
     }
     case 'undo':
-      return keepExisting({ ...state, history: undo(state.history) });
+      return isReadOnly(state) ? state : keepExisting({ ...state, history: undo(state.history) });
     case 'redo':
-      return keepExisting({ ...state, history: redo(state.history) });
+      return isReadOnly(state) ? state : keepExisting({ ...state, history: redo(state.history) });
     case 'select':
       return { ...state, selectedNodes: action.nodes, selectedEdges: action.edges ?? [] };
     case 'saved':
       // The file now holds `action.document`; if the user edited meanwhile, those edits remain unsaved.
       return { ...state, filePath: action.filePath, saved: action.document };
+    case 'makeCopy': {
+      if (!isReadOnly(state)) return state;
+      const document = setMeta(state.history.present, { name: copyName(state.history.present.meta.name) });
+      // A fresh history: undo must not lead back into the read-only model.
+      return { ...state, history: createHistory(document, 'Make a copy'), filePath: null, saved: null, trained: null };
+    }
   }
 }
 
@@ -68,6 +91,7 @@ export function isDirty(state: EditorState): boolean {
 
 /** The name the window title and tabs show: the file's name, or the graph's name before it is saved. */
 export function documentTitle(state: EditorState): string {
-  if (state.filePath) return state.filePath.split(/[\\/]/).pop()!;
+  const file = state.trained?.path ?? state.filePath;
+  if (file) return file.split(/[\\/]/).filter(Boolean).pop()!;
   return state.history.present.meta.name || 'Untitled';
 }

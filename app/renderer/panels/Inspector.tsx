@@ -1,6 +1,7 @@
 // The inspector: every parameter of the selected node with its description, default, range and inline
 // errors; with nothing selected, the graph's own settings (name, training). A text field commits on Enter
 // or when it loses focus, so typing a number is one undoable action, not one per keystroke.
+// For a trained model the fields are disabled and the trained values and training story are shown.
 import { useEffect, useState } from 'react';
 import {
   renameNode,
@@ -15,6 +16,8 @@ import {
   type ValidationResult,
 } from '../../../core/graph/index.ts';
 import { describeParams, describeRange, getNodeKind, type ParamDescription } from '../../../core/nodes/index.ts';
+import type { TrainedModelInfo } from '../../shared/channels.ts';
+import { NodeTrainedValues, TrainedModelSummary } from './TrainedValues.tsx';
 
 type Edit = (document: GraphDocument, label: string) => void;
 
@@ -107,50 +110,63 @@ function ParamField({ node, param, problem, onEdit, document }: { node: GraphNod
   );
 }
 
-function NodeInspector({ node, document, validation, onEdit, onNotice }: { node: GraphNode; document: GraphDocument; validation: ValidationResult; onEdit: Edit; onNotice(m: string): void }) {
+interface NodeInspectorProps {
+  node: GraphNode;
+  document: GraphDocument;
+  validation: ValidationResult;
+  onEdit: Edit;
+  onNotice(m: string): void;
+  trained: TrainedModelInfo | null;
+}
+
+function NodeInspector({ node, document, validation, onEdit, onNotice, trained }: NodeInspectorProps) {
   const kind = getNodeKind(node.kind);
   const problems = validation.problems.filter((p) => p.nodeId === node.id);
   const shapes = validation.shapes.get(node.id);
   return (
-    <div className="inspector-body" data-testid="inspector" data-node={node.id}>
+    <div className="inspector-body" data-testid="inspector" data-node={node.id} data-read-only={Boolean(trained) || undefined}>
       <h2>{kind?.title ?? node.kind}</h2>
       <p className="muted">{kind?.description ?? `Unknown node kind "${node.kind}".`}</p>
-      <div className="field">
-        <label htmlFor="node-label">Label</label>
-        <TextField id="node-label" value={node.label ?? ''} placeholder={node.id} onCommit={(t) => onEdit(setLabel(document, node.id, t), `Rename ${node.id}`)} />
-      </div>
-      <div className="field">
-        <label htmlFor="node-id">Id</label>
-        <TextField
-          id="node-id"
-          value={node.id}
-          onCommit={(t) => {
-            const result = renameNode(document, node.id, t);
-            if (result.ok) onEdit(result.document, `Change id of ${node.id}`);
-            else onNotice(result.reason);
-          }}
-        />
-      </div>
-      {shapes && (
-        <p className="field-meta">
-          {Object.entries(shapes.outputs).map(([port, shape]) => (
-            <span key={port}>
-              {port}: <code>[{shape.join(', ')}]</code>{' '}
-            </span>
-          ))}
-        </p>
-      )}
-      {problems.filter((p) => !p.param).map((p, i) => (
-        <p key={i} className={`field-problem problem-${p.severity}`}>
-          {p.message}
-        </p>
-      ))}
-      <h3>Parameters</h3>
-      {kind && describeParams(node.kind).length === 0 && <p className="muted">This node has no parameters.</p>}
-      {kind &&
-        describeParams(node.kind).map((param) => (
-          <ParamField key={param.name} node={node} param={param} problem={problems.find((p) => p.param === param.name)} onEdit={onEdit} document={document} />
+      {trained && <NodeTrainedValues nodeId={node.id} model={trained} />}
+      {/* A disabled fieldset disables every field inside: a trained model's settings are what it was trained with. */}
+      <fieldset className="plain-fieldset" disabled={Boolean(trained)}>
+        <div className="field">
+          <label htmlFor="node-label">Label</label>
+          <TextField id="node-label" value={node.label ?? ''} placeholder={node.id} onCommit={(t) => onEdit(setLabel(document, node.id, t), `Rename ${node.id}`)} />
+        </div>
+        <div className="field">
+          <label htmlFor="node-id">Id</label>
+          <TextField
+            id="node-id"
+            value={node.id}
+            onCommit={(t) => {
+              const result = renameNode(document, node.id, t);
+              if (result.ok) onEdit(result.document, `Change id of ${node.id}`);
+              else onNotice(result.reason);
+            }}
+          />
+        </div>
+        {shapes && (
+          <p className="field-meta">
+            {Object.entries(shapes.outputs).map(([port, shape]) => (
+              <span key={port}>
+                {port}: <code>[{shape.join(', ')}]</code>{' '}
+              </span>
+            ))}
+          </p>
+        )}
+        {problems.filter((p) => !p.param).map((p, i) => (
+          <p key={i} className={`field-problem problem-${p.severity}`}>
+            {p.message}
+          </p>
         ))}
+        <h3>Parameters</h3>
+        {kind && describeParams(node.kind).length === 0 && <p className="muted">This node has no parameters.</p>}
+        {kind &&
+          describeParams(node.kind).map((param) => (
+            <ParamField key={param.name} node={node} param={param} problem={problems.find((p) => p.param === param.name)} onEdit={onEdit} document={document} />
+          ))}
+      </fieldset>
     </div>
   );
 }
@@ -204,8 +220,16 @@ function GraphSettings({ document, validation, onEdit }: { document: GraphDocume
   );
 }
 
-export function Inspector(props: { document: GraphDocument; validation: ValidationResult; selectedNodes: readonly string[]; onEdit: Edit; onNotice(m: string): void }) {
-  const { document, selectedNodes } = props;
+export function Inspector(props: {
+  document: GraphDocument;
+  validation: ValidationResult;
+  selectedNodes: readonly string[];
+  onEdit: Edit;
+  onNotice(m: string): void;
+  /** The open trained model, or null: its values are shown and nothing can be edited. */
+  trained: TrainedModelInfo | null;
+}) {
+  const { document, selectedNodes, trained } = props;
   const node = selectedNodes.length === 1 ? document.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
   return (
     <aside className="inspector" aria-label="Inspector">
@@ -214,8 +238,10 @@ export function Inspector(props: { document: GraphDocument; validation: Validati
       ) : selectedNodes.length > 1 ? (
         <div className="inspector-body">
           <h2>{selectedNodes.length} nodes selected</h2>
-          <p className="muted">Copy, duplicate or delete them together; select one to edit its parameters.</p>
+          <p className="muted">{trained ? 'Select one to see its trained values.' : 'Copy, duplicate or delete them together; select one to edit its parameters.'}</p>
         </div>
+      ) : trained ? (
+        <TrainedModelSummary model={trained} document={document} />
       ) : (
         <GraphSettings {...props} />
       )}

@@ -5,7 +5,8 @@ import { categoryLabels, searchKinds } from './kind-search.ts';
 
 export const KIND_DRAG_TYPE = 'application/x-plasticity-kind';
 
-export function Palette({ onAdd }: { onAdd(kind: string): void }) {
+/** `disabled`: the open graph is read-only (a trained model); the palette is dimmed and adds nothing. */
+export function Palette({ onAdd, disabled }: { onAdd(kind: string): void; disabled?: boolean }) {
   const [query, setQuery] = useState('');
   const found = useMemo(() => searchKinds(query), [query]);
   const groups = useMemo(() => {
@@ -14,7 +15,7 @@ export function Palette({ onAdd }: { onAdd(kind: string): void }) {
     return [...byCategory.entries()];
   }, [found]);
   return (
-    <aside className="palette" aria-label="Node palette" data-testid="palette">
+    <aside className={`palette${disabled ? ' palette-disabled' : ''}`} aria-label="Node palette" data-testid="palette" title={disabled ? 'A trained model is read-only: make a copy to add nodes.' : undefined}>
       <input
         className="search"
         type="search"
@@ -34,7 +35,7 @@ export function Palette({ onAdd }: { onAdd(kind: string): void }) {
             <div
               key={kind.kind}
               className={`palette-item category-${kind.category}`}
-              draggable
+              draggable={!disabled}
               onDragStart={(e) => {
                 e.dataTransfer.setData(KIND_DRAG_TYPE, kind.kind);
                 e.dataTransfer.effectAllowed = 'copy';

@@ -1,0 +1,25 @@
+// The strip above the canvas while a trained model is open: it says the graph cannot be edited and offers
+// the way out, a copy that is an ordinary unsaved document.
+import type { TrainedModelInfo } from '../../shared/channels.ts';
+
+export const READ_ONLY_MESSAGE = 'Trained model — read-only. Make a copy to edit.';
+
+export function ReadOnlyBanner({ model, onMakeCopy }: { model: TrainedModelInfo; onMakeCopy(): void }) {
+  return (
+    <div className="read-only-banner" role="status" data-testid="read-only-banner">
+      <span className="read-only-badge" aria-hidden>
+        read-only
+      </span>
+      <span className="read-only-text">
+        <b>{READ_ONLY_MESSAGE}</b>
+        <span className="muted" title={model.path}>
+          {' '}
+          {model.training.episodesDone.toLocaleString()} episodes of run {model.training.runId}
+        </span>
+      </span>
+      <button className="primary" onClick={onMakeCopy} data-testid="make-copy">
+        Make a copy
+      </button>
+    </div>
+  );
+}
