@@ -2,8 +2,8 @@
 // The steps share one browser session and run in order, like one sitting at the app.
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { center, drag, handle, nodeOnCanvas, screenshot, startSession, type E2eSession } from './harness.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { center, drag, handle, nodeOnCanvas, screenshot, screenshotIfFailed, startSession, type E2eSession } from './harness.ts';
 
 let s: E2eSession;
 /** expect.poll with room for a busy machine (its default gives up after one second). */
@@ -13,6 +13,9 @@ const mod = process.platform === 'darwin' ? 'Meta' : 'Control';
 beforeAll(async () => {
   s = await startSession();
 }, 240_000);
+afterEach(async ({ task }) => {
+  await screenshotIfFailed(s?.page, task);
+});
 afterAll(async () => {
   await s?.close();
 });
@@ -21,6 +24,15 @@ const nodes = () => s.page.locator('.react-flow__node');
 const edges = () => s.page.locator('.react-flow__edge');
 const memoryProblems = () => nodeOnCanvas(s.page, 'memory').getByTestId('node-problems');
 const sizeInput = () => s.page.locator('[data-testid="inspector"][data-node="memory"] [data-param="size"] input');
+
+async function allNodesOnCanvas(): Promise<boolean> {
+  const canvas = (await s.page.locator('.react-flow').boundingBox())!;
+  for (const node of await nodes().all()) {
+    const box = await node.boundingBox();
+    if (!box || box.x < canvas.x || box.y < canvas.y || box.x + box.width > canvas.x + canvas.width || box.y + box.height > canvas.y + canvas.height) return false;
+  }
+  return true;
+}
 
 async function clickEmptyCanvas() {
   const box = (await s.page.locator('.react-flow__pane').boundingBox())!;
@@ -112,6 +124,12 @@ describe('editor', () => {
     await sizeInput().press('Enter');
     await poll(() => memoryProblems().count()).toBe(0);
     await poll(() => s.page.locator('[data-testid="problems"] .problem-error').count()).toBe(0);
+
+    // Picking the problem zoomed in on its node; Fit View (Shift+1) brings every node back on screen, so later
+    // clicks land on the canvas as they are, without the browser scrolling the canvas to reach a node.
+    await clickEmptyCanvas();
+    await s.page.keyboard.press('Shift+Digit1');
+    await poll(allNodesOnCanvas).toBe(true);
   });
 
   it('undoes and redoes each action', async () => {

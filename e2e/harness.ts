@@ -54,6 +54,12 @@ export async function startSession(options: { viewport?: { width: number; height
   };
 }
 
+/** For afterEach: a failed step leaves a picture of the page (`failed-<test name>.png`) to see why. */
+export async function screenshotIfFailed(page: Page | undefined, task: { name: string; result?: { state?: string } }): Promise<void> {
+  if (!page || task.result?.state !== 'fail') return;
+  await screenshot(page, `failed-${task.name.replace(/[^\w-]+/g, '-').slice(0, 60)}`).catch(() => {});
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(screenshotsDir, `${name}.png`);
   await page.screenshot({ path: file });

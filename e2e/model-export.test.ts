@@ -3,7 +3,7 @@
 // copy is made. The run is real: the 50-bit template trained on the cpu backend before the page looks.
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../core/compile/backend.ts';
 import { readBundle } from '../core/export/bundle-files.ts';
 import { parseGraphDocument } from '../core/graph/document.ts';
@@ -11,7 +11,7 @@ import { readMetrics } from '../core/train/run-folder.ts';
 import { trainGraph } from '../core/train/trainer.ts';
 import { repoRoot } from '../app/main/app-paths.ts';
 import { formatNumber } from '../app/renderer/format.ts';
-import { center, drag, nodeOnCanvas, screenshot, startSession, type E2eSession } from './harness.ts';
+import { center, drag, nodeOnCanvas, screenshot, screenshotIfFailed, startSession, type E2eSession } from './harness.ts';
 
 let s: E2eSession;
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
@@ -32,6 +32,9 @@ beforeAll(async () => {
   const result = await trainGraph(parsed.document, { outDir: runDir, episodes: EPISODES, seed: 3, backend: 'cpu' });
   expect(result.status).toBe('finished');
 }, 240_000);
+afterEach(async ({ task }) => {
+  await screenshotIfFailed(s?.page, task);
+});
 afterAll(async () => {
   await s?.close();
 });
