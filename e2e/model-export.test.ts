@@ -126,13 +126,35 @@ describe('export', () => {
   });
 });
 
+describe('export from the menu', () => {
+  it('File → Export Trained Model… exports the run the dashboard shows, as a folder for a name without .zip', async () => {
+    await s.page.locator('.menu-title', { hasText: 'File' }).click();
+    await s.page.locator('[data-command="exportModel"]').click();
+    const dialog = s.page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('aria-label')).toMatch(/Export the model trained by .* \(episode 150\)/);
+    await s.page.getByLabel('File name').fill('menu-model');
+    expect(await s.page.getByTestId('export-format').textContent()).toMatch(/Writes a folder/);
+    await dialog.getByRole('button', { name: 'Export' }).click();
+    const folder = path.join(s.dirs.documents, 'menu-model');
+    await poll(() => existsSync(path.join(folder, 'weights.bin'))).toBe(true);
+    expect((await fs.readdir(folder)).sort()).toEqual(['model.json', 'weights.bin']);
+    expect((await readBundle(folder)).manifest.training.episodesDone).toBe(EPISODES);
+  });
+});
+
 describe('a trained model, opened', () => {
   const nodePosition = () => nodeOnCanvas(s.page, 'memory').evaluate((el) => (el as HTMLElement).style.transform);
   const sizeInput = () => s.page.locator('[data-testid="inspector"][data-node="memory"] [data-param="size"] input');
 
   it('opens the bundle from File → Open with its graph, a read-only banner and its training story', async () => {
     await s.page.keyboard.press(`${mod}+o`);
-    await s.page.locator('[data-testid="file-list"] button', { hasText: `${RUN}-model.zip` }).click();
+    const zipEntry = s.page.locator('[data-testid="file-list"] button', { hasText: `${RUN}-model.zip` });
+    await zipEntry.waitFor();
+    expect(await zipEntry.textContent()).toContain('trained model');
+    expect(await s.page.locator('[data-testid="file-list"] button.file-bundle', { hasText: 'menu-model' }).count()).toBe(1);
+    await screenshot(s.page, 'open-dialog');
+    await zipEntry.click();
     await banner().waitFor();
     expect(await banner().textContent()).toContain('Trained model — read-only. Make a copy to edit.');
     await poll(() => nodes().count()).toBe(5);
