@@ -13,7 +13,8 @@
 // k free buffers child j may use k − j of them (child 0 uses the segment's base): leaves of lengths k, k−1,
 // k−2, … ("triangular"). One level of leaves covers k + k(k−1)/2 steps; nesting covers far more, at the
 // cost of one more replay of the nested steps (a replay is the cheapest sweep, about a quarter of a step).
-// The default plan takes the fewest buffers for which the backward replays at most 1.75 trace updates per
+// The default plan uses plain leaves while they fit in 10 buffers (T ≤ 54: every step replayed once);
+// longer episodes take the fewest buffers for which the backward replays at most 1.75 trace updates per
 // step: T = 106 needs 9 trace buffers (plus the trace gradient) where equal segments of ⌈√T⌉ steps need 20.
 
 export interface Segment {
@@ -140,6 +141,8 @@ function planFromSegments(
 
 /** The default plan's bound on replayed trace updates per step (a replay costs about a fifth of a step). */
 const MAX_REPLAY_PER_STEP = 1.75;
+/** Short episodes whose plain leaves fit in this many buffers are not nested (no replay twice). */
+const MAX_LEAF_BUFFERS = 10;
 
 /**
  * The default plan (see the file comment), or equal leaf segments of `segmentLength` steps, or the plan
@@ -165,10 +168,12 @@ export function planCheckpoints(steps: number, segmentLength?: number, traceBuff
     }
     throw new Error(`plastic kernel: ${steps} steps do not fit in ${traceBuffers} trace buffers`);
   }
-  for (let budget = 2; ; budget++) {
-    // Plain leaves when they fit; else one level of nesting, within the replay bound.
+  // Plain leaves when they fit in few buffers; else one level of nesting, within the replay bound.
+  for (let budget = 2; budget <= MAX_LEAF_BUFFERS; budget++) {
     const leaves = planWithBudget(steps, budget, 0);
     if (leaves) return leaves;
+  }
+  for (let budget = 2; ; budget++) {
     const nested = planWithBudget(steps, budget, 1);
     if (nested && nested.replaySteps <= MAX_REPLAY_PER_STEP * steps) return nested;
   }

@@ -422,16 +422,21 @@ export function accumulateOuterProducts(m, n, rows, i0, i1, pre, preOff, gA, gAO
     const row = i * n;
     scratch.fill(0, 0, n);
     let r = 0;
-    // Two time rows per j loop: gA[r] and gA[r+1] against the same scratch row.
-    for (; r + 1 < rows; r += 2) {
-      const x0 = pre[preOff + r * m + i];
-      const x1 = pre[preOff + (r + 1) * m + i];
-      if (x0 === 0 && x1 === 0) continue;
+    // Four time rows per j loop: gA[r … r+3] against the same scratch row.
+    for (; r + 3 < rows; r += 4) {
+      const p = preOff + r * m + i;
+      const x0 = pre[p];
+      const x1 = pre[p + m];
+      const x2 = pre[p + 2 * m];
+      const x3 = pre[p + 3 * m];
+      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0) continue;
       const g0 = gAOff + r * n;
       const g1 = g0 + n;
-      for (let j = 0; j < n; j++) scratch[j] += x0 * gA[g0 + j] + x1 * gA[g1 + j];
+      const g2 = g1 + n;
+      const g3 = g2 + n;
+      for (let j = 0; j < n; j++) scratch[j] += x0 * gA[g0 + j] + x1 * gA[g1 + j] + x2 * gA[g2 + j] + x3 * gA[g3 + j];
     }
-    if (r < rows) {
+    for (; r < rows; r++) {
       const x = pre[preOff + r * m + i];
       const g0 = gAOff + r * n;
       if (x !== 0) for (let j = 0; j < n; j++) scratch[j] += x * gA[g0 + j];
