@@ -7,6 +7,7 @@ import { selectBackend, type BackendChoice } from '../compile/backend.ts';
 import { compileGraph, type CompiledProgram } from '../compile/compile.ts';
 import type { GraphDocument } from '../graph/document.ts';
 import { serializeGraphDocument } from '../graph/document.ts';
+import { leanAdam } from '../plasticity/lean-adam.ts';
 import { createRng } from '../util/random.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type WeightSpec } from './checkpoint.ts';
 import { appendMetrics, readRunInfo, runFiles, truncateMetrics, writeRunInfo, type RunInfo } from './run-folder.ts';
@@ -149,7 +150,8 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
 
   const program = compileGraph(doc, { seed, initialValues: checkpoint?.parameters.values });
   const optimizerSettings = doc.training.optimizer;
-  const optimizer = tf.train.adam(learningRateAt(doc, startEpisode + 1), optimizerSettings.beta1, optimizerSettings.beta2, optimizerSettings.epsilon);
+  // tf.train.adam's arithmetic with a smaller memory peak (core/plasticity/lean-adam.ts); checkpoints are interchangeable.
+  const optimizer = leanAdam(learningRateAt(doc, startEpisode + 1), optimizerSettings.beta1, optimizerSettings.beta2, optimizerSettings.epsilon);
   if (checkpoint) await restoreAdam(optimizer, program, checkpoint);
 
   fs.mkdirSync(runDir, { recursive: true });
