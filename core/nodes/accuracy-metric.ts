@@ -2,7 +2,7 @@
 // whose largest prediction is at the same index as the target's largest value (the paper's Omniglot
 // criterion: a trial is correct when argmax(output) = the query's class, PAPER.md §2(c)).
 import { z } from 'zod';
-import type * as tfjs from '@tensorflow/tfjs';
+import { lastStep, readScalar } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';
 import { inferPairShapes, pairInputs } from './squared-error-loss.ts';
 
@@ -26,15 +26,10 @@ export const AccuracyMetric = defineNodeKind<AccuracyMetricParams>({
       role: 'metric',
       metricName: 'accuracy',
       measure({ prediction, target }) {
-        const rate = tf.tidy(() => {
-          const [steps, batch] = prediction.shape;
-          const lastStep = (x: tfjs.Tensor) => tf.slice(x.reshape([steps, batch, -1]), [steps - 1, 0, 0], [1, batch, -1]).reshape([batch, -1]);
-          const correct = tf.equal(tf.argMax(lastStep(prediction), 1), tf.argMax(lastStep(target), 1));
+        return readScalar(tf, () => {
+          const correct = tf.equal(tf.argMax(lastStep(tf, prediction), 1), tf.argMax(lastStep(tf, target), 1));
           return tf.mean(tf.cast(correct, 'float32'));
         });
-        const value = rate.dataSync()[0];
-        rate.dispose();
-        return value;
       },
     };
   },

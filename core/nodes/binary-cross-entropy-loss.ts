@@ -5,6 +5,7 @@
 // infinity (PyTorch instead floors each log at −100; the two agree for every p inside the clip range).
 import { z } from 'zod';
 import type * as tfjs from '@tensorflow/tfjs';
+import { lastStep } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';
 import { inferPairShapes, pairInputs } from './squared-error-loss.ts';
 
@@ -31,10 +32,8 @@ export const BinaryCrossEntropyLoss = defineNodeKind<BinaryCrossEntropyLossParam
       role: 'loss',
       loss({ prediction, target }) {
         return tf.tidy(() => {
-          const [steps, batch] = prediction.shape;
-          const last = (x: tfjs.Tensor) => tf.slice(x.reshape([steps, batch, -1]), [steps - 1, 0, 0], [1, batch, -1]);
-          const p = tf.clipByValue(last(prediction), probabilityClip, 1 - probabilityClip);
-          const t = last(target);
+          const p = tf.clipByValue(lastStep(tf, prediction), probabilityClip, 1 - probabilityClip);
+          const t = lastStep(tf, target);
           const perValue = tf.neg(tf.add(tf.mul(t, tf.log(p)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, p)))));
           return tf.mean(perValue) as tfjs.Scalar;
         });

@@ -1,6 +1,7 @@
 // Metric: the total reward of each episode, averaged over the batch: the reinforcement-learning curve the paper
 // plots (PAPER.md §2(d), Fig. 6; the authors log every 10th episode's total).
 import { z } from 'zod';
+import { readScalar } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';
 import { flatWidth, formatShape } from './shape-helpers.ts';
 
@@ -30,10 +31,7 @@ export const EpisodeRewardMetric = defineNodeKind<EpisodeRewardMetricParams>({
       metricName: 'reward',
       measure({ reward }) {
         // Summed over the steps of each episode, then averaged over the episodes.
-        const total = tf.tidy(() => tf.mean(tf.sum(reward.reshape([reward.shape[0]!, reward.shape[1]!]), 0)));
-        const value = total.dataSync()[0];
-        total.dispose();
-        return value;
+        return readScalar(tf, () => tf.mean(tf.sum(reward.reshape([reward.shape[0]!, reward.shape[1]!]), 0)));
       },
     };
   },

@@ -1,7 +1,7 @@
 // Metric: the fraction of values whose sign is wrong at the episode's last step, over all values and all
 // episodes of the batch: the paper's "error rate" for pattern completion (PAPER.md §2(a); chance ≈ 0.25).
 import { z } from 'zod';
-import type * as tfjs from '@tensorflow/tfjs';
+import { lastStep, readScalar } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';
 import { inferPairShapes, pairInputs } from './squared-error-loss.ts';
 
@@ -24,16 +24,11 @@ export const SignErrorMetric = defineNodeKind<SignErrorMetricParams>({
       role: 'metric',
       metricName: 'signError',
       measure({ prediction, target }) {
-        const rate = tf.tidy(() => {
-          const steps = prediction.shape[0];
-          const last = (x: tfjs.Tensor) => tf.gather(x, [steps - 1], 0);
+        return readScalar(tf, () => {
           // A prediction of exactly 0 has no sign, so it counts as wrong against a ±1 target.
-          const wrong = tf.notEqual(tf.sign(last(prediction)), tf.sign(last(target)));
+          const wrong = tf.notEqual(tf.sign(lastStep(tf, prediction)), tf.sign(lastStep(tf, target)));
           return tf.mean(tf.cast(wrong, 'float32'));
         });
-        const value = rate.dataSync()[0];
-        rate.dispose();
-        return value;
       },
     };
   },
