@@ -4,10 +4,9 @@
 //   out[f, y, x] = act( bias[f] + Σ_c Σ_i Σ_j kernel[i, j, c, f] · in[c, s·y + i − padTop, s·x + j − padLeft] )
 //
 // Images are channels-first per step ([C, H, W], as PyTorch); the time and batch axes are folded into one
-// image axis. The convolution is computed as one matrix product ("im2col"): for each kernel tap (i, j)
-// the pixels under that tap at every output position are cut out with slices and reshapes, the k·k cuts
-// are concatenated into [positions, k·k·C] and multiplied by the kernel viewed as [k·k·C, filters].
-// Only slice, reshape, concat, pad and matMul are used, whose gradients are right on every backend.
+// image axis, so all images of all episodes go through the layer in one call. The convolution is one
+// matrix product: every kernel window is laid out as a row ("im2col", our own op in image-columns.ts,
+// whose gradient adds the rows back onto the pixels) and multiplied by the kernel viewed as [k·k·C, filters].
 // (tfjs's own convolutions are not usable here: on the wasm backend, which `auto` picks, tf.conv2d has no
 // kernel gradient and tf.conv3d's gradients are wrong for strides above 1 — checked on tfjs 4.22.)
 // The kernel is stored in TensorFlow's layout [kernelSize, kernelSize, C, filters]; PyTorch's default
@@ -17,6 +16,8 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { defineNodeKind, type NodeIssue, type Shape, type ShapeResult } from './kind.ts';
 import { pytorchDefaultInit } from './initializers.ts';
 import { formatShape } from './shape-helpers.ts';
+import { type ColumnGeometry, imageColumnsOp } from './image-columns.ts';
+import { matMulOp } from './matmul.ts';
 
 export const Conv2dParams = z.object({
   filters: z.number().int().min(1).max(4096).default(64).describe('Output channels (feature maps); the paper’s Omniglot network uses 64.'),
@@ -87,15 +88,15 @@ export const Conv2d = defineNodeKind<Conv2dParams>({
     const fanIn = channels * k * k;
     const kernel = ctx.parameter('kernel', [k, k, channels, filters], pytorchDefaultInit(fanIn)) as tfjs.Variable<tfjs.Rank.R4>;
     const bias = params.bias ? ctx.parameter('bias', [filters], pytorchDefaultInit(fanIn)) : undefined;
-    const geometry = convGeometry(params, height, width, outHeight, outWidth);
+    const columnsOf = imageColumnsOp(tf, convGeometry(params, channels, height, width, outHeight, outWidth));
+    const matMul = matMulOp(tf);
     return {
       role: 'layer',
       forward({ input }) {
         const [steps, batch] = input.shape;
         const images = steps * batch;
-        const nhwc = tf.transpose(input.reshape([images, channels, height, width]) as tfjs.Tensor4D, [0, 2, 3, 1]);
-        const columns = imageColumns(tf, nhwc, geometry);
-        const linear = tf.matMul(columns, kernel.reshape([k * k * channels, filters]) as tfjs.Tensor2D) as tfjs.Tensor2D;
+        const columns = columnsOf(input.reshape([images, channels, height, width]) as tfjs.Tensor4D);
+        const linear = matMul(columns, kernel.reshape([k * k * channels, filters]) as tfjs.Tensor2D);
         const out = bias ? (tf.add(linear, bias) as tfjs.Tensor2D) : linear;
         const activated = activate(tf, out, params.activation).reshape([images, outHeight, outWidth, filters]);
         return { output: tf.transpose(activated, [0, 3, 1, 2]).reshape([steps, batch, filters, outHeight, outWidth]) };
@@ -104,48 +105,11 @@ export const Conv2d = defineNodeKind<Conv2dParams>({
   },
 });
 
-interface ConvGeometry {
-  kernelSize: number;
-  stride: number;
-  outHeight: number;
-  outWidth: number;
-  /** Zero rows/columns added before and after the image ("same" padding, plus room for the last cut). */
-  pad: [[number, number], [number, number]];
-}
-
-/** TensorFlow's "same" padding: the total is split with the smaller half first; "valid" adds none. */
-function convGeometry(params: Conv2dParams, height: number, width: number, outHeight: number, outWidth: number): ConvGeometry {
+/** Where each kernel window sits: TensorFlow's "same" padding puts the smaller half of the total first; "valid" adds none. */
+function convGeometry(params: Conv2dParams, channels: number, height: number, width: number, outHeight: number, outWidth: number): ColumnGeometry {
   const { kernelSize: k, stride: s } = params;
-  const along = (size: number, out: number): [number, number] => {
-    const total = params.padding === 'same' ? Math.max((out - 1) * s + k - size, 0) : 0;
-    const before = Math.floor(total / 2);
-    // Each cut below takes s·out rows from its tap's offset; up to s − 1 of them may lie past the last
-    // row the convolution reads, so zeros are added there (they are never used).
-    const after = Math.max(total - before, (k - 1) + s * out - (size + before));
-    return [before, after];
-  };
-  return { kernelSize: k, stride: s, outHeight, outWidth, pad: [along(height, outHeight), along(width, outWidth)] };
-}
-
-/**
- * [N, H, W, C] → [N·H'·W', k·k·C]: row (n, y, x) holds, for each tap (i, j) in order and each channel c,
- * the padded pixel at (s·y + i, s·x + j), so that row · kernel[k·k·C, F] is the convolution at (y, x).
- */
-function imageColumns(tf: typeof tfjs, nhwc: tfjs.Tensor4D, g: ConvGeometry): tfjs.Tensor2D {
-  const { kernelSize: k, stride: s, outHeight: oh, outWidth: ow } = g;
-  const [n, , , c] = nhwc.shape;
-  const padded = g.pad.flat().some((p) => p > 0) ? tf.pad(nhwc, [[0, 0], g.pad[0], g.pad[1], [0, 0]]) : nhwc;
-  const cuts: tfjs.Tensor2D[] = [];
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      // Rows i, i + s, …, i + s·(oh − 1): take s·oh rows from i, group them by s and keep the first of each group.
-      const window = tf.slice(padded, [0, i, j, 0], [n, s * oh, s * ow, c]);
-      const rows = tf.slice(window.reshape([n * oh, s, s * ow, c]), [0, 0, 0, 0], [n * oh, 1, s * ow, c]);
-      const pixels = tf.slice(rows.reshape([n * oh * ow, s, c]), [0, 0, 0], [n * oh * ow, 1, c]);
-      cuts.push(pixels.reshape([n * oh * ow, c]));
-    }
-  }
-  return cuts.length === 1 ? cuts[0] : tf.concat(cuts, 1);
+  const before = (size: number, out: number) => (params.padding === 'same' ? Math.floor(Math.max((out - 1) * s + k - size, 0) / 2) : 0);
+  return { channels, height, width, kernelSize: k, stride: s, outHeight, outWidth, padTop: before(height, outHeight), padLeft: before(width, outWidth) };
 }
 
 /** The output shape at build time (validation has already run the shape rule on the same input). */

@@ -5,6 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { defineNodeKind } from './kind.ts';
 import { pytorchDefaultInit } from './initializers.ts';
 import { flatWidth } from './shape-helpers.ts';
+import { matMulOp } from './matmul.ts';
 
 export const DenseParams = z.object({
   units: z.number().int().min(1).max(100_000).default(64).describe('Number of outputs.'),
@@ -50,12 +51,14 @@ export const Dense = defineNodeKind<DenseParams>({
     const fanIn = flatWidth(ctx.inputShapes.input);
     const weight = ctx.parameter('weight', [fanIn, params.units], pytorchDefaultInit(fanIn));
     const bias = params.bias ? ctx.parameter('bias', [params.units], pytorchDefaultInit(fanIn)) : undefined;
+    const matMul = matMulOp(tf);
     return {
       role: 'layer',
       forward({ input }) {
         const [steps, batch] = input.shape;
         const folded = input.reshape([steps * batch, fanIn]) as tfjs.Tensor2D;
-        const linear = bias ? tf.add(tf.matMul(folded, weight as tfjs.Tensor2D), bias) : tf.matMul(folded, weight as tfjs.Tensor2D);
+        const product = matMul(folded, weight as tfjs.Tensor2D);
+        const linear = bias ? tf.add(product, bias) : product;
         return { output: applyActivation(tf, linear, params.activation).reshape([steps, batch, params.units]) };
       },
     };

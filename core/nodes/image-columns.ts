@@ -1,0 +1,94 @@
+// The data movement of a convolution, done in plain loops: "im2col" lays every kernel window of a batch of
+// channels-first images out as one row, so that the convolution is a single matrix product with the
+// kernel (which the backend runs at its full speed, e.g. XNNPACK on wasm); its gradient "col2im" adds each
+// row's gradient back onto the pixels the window covered. Built as one tfjs op with its own gradient,
+// because the same movement written with tfjs slices and concats costs dozens of ops per layer and was the
+// bulk of an Omniglot episode (45 ms of ~50 at batch 1, and growing with the batch).
+//
+//   columns[(n, y, x), (i·k + j)·C + c] = image[n, c, s·y + i − padTop, s·x + j − padLeft]   (0 outside)
+//
+// The column order (tap, then channel) matches a kernel stored as [k, k, C, filters].
+import type * as tfjs from '@tensorflow/tfjs';
+
+export interface ColumnGeometry {
+  channels: number;
+  height: number;
+  width: number;
+  kernelSize: number;
+  stride: number;
+  outHeight: number;
+  outWidth: number;
+  /** Zero rows above and columns left of the image ("same" padding); rows/columns past the end are implied. */
+  padTop: number;
+  padLeft: number;
+}
+
+/** Width of one row of columns: k·k·C. */
+export const columnWidth = (g: ColumnGeometry) => g.kernelSize * g.kernelSize * g.channels;
+
+/** images [N, C, H, W] (flat) → columns [N·OH·OW, k·k·C] (flat). */
+export function imageToColumns(images: Float32Array, count: number, g: ColumnGeometry): Float32Array {
+  const { channels: C, height: H, width: W, kernelSize: k, stride: s, outHeight: OH, outWidth: OW } = g;
+  const width = columnWidth(g);
+  const columns = new Float32Array(count * OH * OW * width);
+  let row = 0;
+  for (let n = 0; n < count; n++) {
+    const image = n * C * H * W;
+    for (let y = 0; y < OH; y++) {
+      for (let x = 0; x < OW; x++, row += width) {
+        for (let i = 0; i < k; i++) {
+          const py = s * y + i - g.padTop;
+          if (py < 0 || py >= H) continue;
+          for (let j = 0; j < k; j++) {
+            const px = s * x + j - g.padLeft;
+            if (px < 0 || px >= W) continue;
+            const to = row + (i * k + j) * C;
+            let from = image + py * W + px;
+            for (let c = 0; c < C; c++, from += H * W) columns[to + c] = images[from];
+          }
+        }
+      }
+    }
+  }
+  return columns;
+}
+
+/** The adjoint of imageToColumns: columns [N·OH·OW, k·k·C] → images [N, C, H, W], overlapping windows summed. */
+export function columnsToImage(columns: Float32Array, count: number, g: ColumnGeometry): Float32Array {
+  const { channels: C, height: H, width: W, kernelSize: k, stride: s, outHeight: OH, outWidth: OW } = g;
+  const width = columnWidth(g);
+  const images = new Float32Array(count * C * H * W);
+  let row = 0;
+  for (let n = 0; n < count; n++) {
+    const image = n * C * H * W;
+    for (let y = 0; y < OH; y++) {
+      for (let x = 0; x < OW; x++, row += width) {
+        for (let i = 0; i < k; i++) {
+          const py = s * y + i - g.padTop;
+          if (py < 0 || py >= H) continue;
+          for (let j = 0; j < k; j++) {
+            const px = s * x + j - g.padLeft;
+            if (px < 0 || px >= W) continue;
+            const from = row + (i * k + j) * C;
+            let to = image + py * W + px;
+            for (let c = 0; c < C; c++, to += H * W) images[to] += columns[from + c];
+          }
+        }
+      }
+    }
+  }
+  return images;
+}
+
+/** The tfjs op: images [N, C, H, W] → columns [N·OH·OW, k·k·C], differentiable with respect to the images. */
+export function imageColumnsOp(tf: typeof tfjs, g: ColumnGeometry): (images: tfjs.Tensor4D) => tfjs.Tensor2D {
+  return tf.customGrad((...args: (tfjs.Tensor | tfjs.GradSaveFunc)[]) => {
+    const images = args[0] as tfjs.Tensor;
+    const count = images.shape[0];
+    const columns = imageToColumns(images.dataSync() as Float32Array, count, g);
+    return {
+      value: tf.tensor2d(columns, [count * g.outHeight * g.outWidth, columnWidth(g)]),
+      gradFunc: (dy: tfjs.Tensor) => tf.tensor4d(columnsToImage(dy.dataSync() as Float32Array, count, g), [count, g.channels, g.height, g.width]),
+    };
+  }) as (images: tfjs.Tensor4D) => tfjs.Tensor2D;
+}
