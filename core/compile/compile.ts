@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument } from '../graph/document.ts';
 import { topologicalOrder, validateGraph } from '../graph/index.ts';
 import { getNodeKind } from '../nodes/catalog.ts';
+import { meanOf } from '../nodes/episode-steps.ts';
 import type { BuiltNode, EpisodeBatch, Initializer, Shape } from '../nodes/kind.ts';
 import { plasticKernels } from '../plasticity/index.ts';
 import { taskLibrary } from '../tasks/index.ts';
@@ -23,8 +24,10 @@ export interface ProgramParameter {
 
 export interface EpisodeResult {
   loss: tf.Scalar;
-  /** Metric values by metric name (e.g. signError); read synchronously during the forward pass. */
+  /** Metric values by metric name (e.g. signError), the batch's mean; read synchronously during the forward pass. */
   metrics: Record<string, number>;
+  /** The same metrics, one value per episode of the batch (evaluation pools them). */
+  episodeMetrics: Record<string, Float32Array>;
   /** Any output port's value over the episodes, [T, B, ...] (for inspection; freed with the tidy around `run`). */
   value(node: string, port: string): tf.Tensor | undefined;
 }
@@ -135,6 +138,7 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
       const values = new Map<string, tf.Tensor>();
       const losses: tf.Scalar[] = [];
       const metrics: Record<string, number> = {};
+      const episodeMetrics: Record<string, Float32Array> = {};
       for (const nodeId of order) {
         const node = built.get(nodeId)!;
         const kind = getNodeKind(nodesById.get(nodeId)!.kind)!;
@@ -160,11 +164,12 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
         } else if (node.role === 'loss') {
           losses.push(node.loss(inputs));
         } else {
-          metrics[node.metricName] = node.measure(inputs);
+          episodeMetrics[node.metricName] = node.measure(inputs);
+          metrics[node.metricName] = meanOf(episodeMetrics[node.metricName]);
         }
       }
       const loss = (losses.length === 1 ? losses[0] : tf.addN(losses)) as tf.Scalar;
-      return { loss, metrics, value: (node, port) => values.get(portKey(node, port)) };
+      return { loss, metrics, episodeMetrics, value: (node, port) => values.get(portKey(node, port)) };
     },
     dispose() {
       for (const p of parameters) p.variable.dispose();

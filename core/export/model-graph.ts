@@ -11,6 +11,7 @@ import { topologicalOrder, validateGraph } from '../graph/index.ts';
 import { getNodeKind } from '../nodes/catalog.ts';
 import type { BuiltNode, EpisodeBatch, LayerStream, NodeCategory, NodeKind, Shape } from '../nodes/kind.ts';
 import { flatWidth, formatShape, sameShape } from '../nodes/shape-helpers.ts';
+import { meanOf } from '../nodes/episode-steps.ts';
 import { planRollout } from '../compile/rollout.ts';
 import { plasticKernels } from '../plasticity/index.ts';
 import type { TaskLibrary } from '../tasks/index.ts';
@@ -235,7 +236,7 @@ export function buildModelGraph(bundle: Pick<Bundle, 'graph' | 'weights' | 'mani
         } else if (node.role === 'loss') {
           losses.push(node.loss(given));
         } else {
-          metrics[node.metricName] = node.measure(given);
+          metrics[node.metricName] = meanOf(node.measure(given));
         }
       }
       // Summed as the compiler sums them, so the loss matches training's to the last bit.

@@ -8,11 +8,15 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-function measure(prediction: tf.Tensor, target: tf.Tensor): number {
+/** The batch's mean, as progress shows it; `each` gives the per-episode values evaluation pools. */
+function measure(prediction: tf.Tensor, target: tf.Tensor, each?: (values: number[]) => void): number {
   const built = AccuracyMetric.build({}, testBuildContext(tf, {})) as BuiltMetric;
   expect(built.role).toBe('metric');
   expect(built.metricName).toBe('accuracy');
-  return built.measure({ prediction, target });
+  expect(built.proportion).toBe(true);
+  const values = Array.from(built.measure({ prediction, target }));
+  each?.(values);
+  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 describe('AccuracyMetric.measure', () => {
@@ -26,7 +30,7 @@ describe('AccuracyMetric.measure', () => {
       [[0.9, 0, 0.1], [0, 1, 0], [0, 0, 1], [1, 0, 0]],
       [[0.5, 0.3, 0.2], [0.6, 0.3, 0.1], [0.1, 0.2, 0.7], [0.4, 0.35, 0.25]], // right, wrong, right, wrong
     ]);
-    expect(measure(prediction, target)).toBeCloseTo(2 / 4, 7);
+    expect(measure(prediction, target, (each) => expect(each).toEqual([1, 0, 1, 0]))).toBeCloseTo(2 / 4, 7);
   });
 
   it('is 1 for a perfect batch and 0 for an all-wrong one; ties go to the first index', () => {

@@ -2,7 +2,7 @@
 // whose largest prediction is at the same index as the target's largest value (the paper's Omniglot
 // criterion: a trial is correct when argmax(output) = the query's class, PAPER.md §2(c)).
 import { z } from 'zod';
-import { lastStep, readScalar } from './episode-steps.ts';
+import { lastStep, readValues } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';
 import { inferPairShapes, pairInputs } from './squared-error-loss.ts';
 
@@ -25,11 +25,9 @@ export const AccuracyMetric = defineNodeKind<AccuracyMetricParams>({
     return {
       role: 'metric',
       metricName: 'accuracy',
+      proportion: true,
       measure({ prediction, target }) {
-        return readScalar(tf, () => {
-          const correct = tf.equal(tf.argMax(lastStep(tf, prediction), 1), tf.argMax(lastStep(tf, target), 1));
-          return tf.mean(tf.cast(correct, 'float32'));
-        });
+        return readValues(tf, () => tf.cast(tf.equal(tf.argMax(lastStep(tf, prediction), 1), tf.argMax(lastStep(tf, target), 1)), 'float32'));
       },
     };
   },

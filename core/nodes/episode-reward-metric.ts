@@ -1,7 +1,7 @@
 // Metric: the total reward of each episode, averaged over the batch: the reinforcement-learning curve the paper
 // plots (PAPER.md §2(d), Fig. 6; the authors log every 10th episode's total).
 import { z } from 'zod';
-import { readScalar } from './episode-steps.ts';
+import { readValues } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';
 import { flatWidth, formatShape } from './shape-helpers.ts';
 
@@ -30,8 +30,8 @@ export const EpisodeRewardMetric = defineNodeKind<EpisodeRewardMetricParams>({
       role: 'metric',
       metricName: 'reward',
       measure({ reward }) {
-        // Summed over the steps of each episode, then averaged over the episodes.
-        return readScalar(tf, () => tf.mean(tf.sum(reward.reshape([reward.shape[0]!, reward.shape[1]!]), 0)));
+        // Summed over the steps of each episode.
+        return readValues(tf, () => tf.sum(reward.reshape([reward.shape[0]!, reward.shape[1]!]), 0));
       },
     };
   },

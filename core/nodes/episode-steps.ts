@@ -7,10 +7,17 @@ export function lastStep(tf: typeof tfjs, x: tfjs.Tensor): tfjs.Tensor2D {
   return tf.slice(x.reshape([steps, batch, -1]), [steps - 1, 0, 0], [1, batch, -1]).reshape([batch, -1]) as tfjs.Tensor2D;
 }
 
-/** Computes a scalar inside tf.tidy and returns it as a number, freeing every tensor on the way. */
-export function readScalar(tf: typeof tfjs, compute: () => tfjs.Tensor): number {
-  const scalar = tf.tidy(compute);
-  const value = scalar.dataSync()[0];
-  scalar.dispose();
-  return value;
+/** Computes a tensor inside tf.tidy and returns its values, freeing every tensor on the way. */
+export function readValues(tf: typeof tfjs, compute: () => tfjs.Tensor): Float32Array {
+  const tensor = tf.tidy(compute);
+  const values = Float32Array.from(tensor.dataSync());
+  tensor.dispose();
+  return values;
+}
+
+/** The mean of one value per episode (what progress and metrics.jsonl show for a batch). */
+export function meanOf(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum / values.length;
 }

@@ -131,12 +131,15 @@ export interface BuiltLoss {
   loss(inputs: Record<string, tfjs.Tensor>): tfjs.Scalar;
 }
 
-/** A metric reports a number per batch of episodes; it never affects training. */
+/** A metric reports a number per episode; it never affects training. Progress shows the batch's mean. */
 export interface BuiltMetric {
   role: 'metric';
   /** Name shown in progress output and metrics.jsonl, e.g. `signError`. */
   metricName: string;
-  measure(inputs: Record<string, tfjs.Tensor>): number;
+  /** Each episode's value, [B]; evaluation pools them across batches for its confidence interval. */
+  measure(inputs: Record<string, tfjs.Tensor>): Float32Array;
+  /** Every episode scores 0 or 1 (a trial is right or wrong), so the mean is a proportion (Wilson interval). */
+  proportion?: boolean;
 }
 
 export type BuiltNode = BuiltSource | BuiltEnvironment | BuiltLayer | BuiltLoss | BuiltMetric;

@@ -8,11 +8,15 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-function measure(prediction: tf.Tensor, target: tf.Tensor): number {
+/** The batch's mean, as progress shows it; `each` gives the per-episode values evaluation pools. */
+function measure(prediction: tf.Tensor, target: tf.Tensor, each?: (values: number[]) => void): number {
   const built = SignErrorMetric.build({}, testBuildContext(tf, {})) as BuiltMetric;
   expect(built.role).toBe('metric');
   expect(built.metricName).toBe('signError');
-  return built.measure({ prediction, target });
+  expect(built.proportion).toBeFalsy();
+  const values = Array.from(built.measure({ prediction, target }));
+  each?.(values);
+  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 describe('SignErrorMetric.measure', () => {
@@ -25,7 +29,7 @@ describe('SignErrorMetric.measure', () => {
       [[-1, -1, -1, -1], [-1, -1, -1, -1]], // step 0 is all wrong, but only the last step counts
       [[0.9, -0.2, -0.5, 0.1], [0.3, -0.7, 0.2, 0.4]], // wrong: 2 in episode 0, 1 in episode 1
     ]);
-    expect(measure(prediction, target)).toBeCloseTo(3 / 8, 7);
+    expect(measure(prediction, target, (each) => expect(each).toEqual([2 / 4, 1 / 4]))).toBeCloseTo(3 / 8, 7);
   });
 
   it('counts an output of exactly 0 as wrong, and is 0 for a perfect prediction', () => {

@@ -1,7 +1,7 @@
 // Metric: the fraction of values whose sign is wrong at the episode's last step, over all values and all
 // episodes of the batch: the paper's "error rate" for pattern completion (PAPER.md §2(a); chance ≈ 0.25).
 import { z } from 'zod';
-import { lastStep, readScalar } from './episode-steps.ts';
+import { lastStep, readValues } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';
 import { inferPairShapes, pairInputs } from './squared-error-loss.ts';
 
@@ -24,10 +24,10 @@ export const SignErrorMetric = defineNodeKind<SignErrorMetricParams>({
       role: 'metric',
       metricName: 'signError',
       measure({ prediction, target }) {
-        return readScalar(tf, () => {
+        return readValues(tf, () => {
           // A prediction of exactly 0 has no sign, so it counts as wrong against a ±1 target.
           const wrong = tf.notEqual(tf.sign(lastStep(tf, prediction)), tf.sign(lastStep(tf, target)));
-          return tf.mean(tf.cast(wrong, 'float32'));
+          return tf.mean(tf.cast(wrong, 'float32'), 1);
         });
       },
     };
