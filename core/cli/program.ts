@@ -1,6 +1,7 @@
 // The `plasticity` command line: validate, inspect, train, export and run graphs headless.
 // The app adds its own commands (serve) in app/cli.ts, the entry point of bin/plasticity.js.
 import { Command } from 'commander';
+import { registerEvaluateCommand } from './evaluate-command.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerInfoCommand } from './info-command.ts';
 import { CliError } from './load-graph.ts';
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerTrainCommand(program);
   registerExportCommand(program);
   registerRunCommand(program);
+  registerEvaluateCommand(program);
   return program;
 }
 

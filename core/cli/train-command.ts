@@ -6,6 +6,7 @@ import path from 'node:path';
 import { backendChoices, type BackendChoice } from '../compile/backend.ts';
 import { runFiles, defaultRunDir } from '../train/run-folder.ts';
 import { trainGraph, type TrainingProgress } from '../train/trainer.ts';
+import { formatEvaluation } from './evaluate-command.ts';
 import { CliError, loadValidGraph } from './load-graph.ts';
 
 interface TrainCommandOptions {
@@ -103,6 +104,10 @@ export function registerTrainCommand(program: Command): void {
           resume: Boolean(options.resume),
           signal: controller.signal,
           onProgress: (p) => reporter.update(p),
+          onEvaluation: (record) => {
+            if (options.json) console.log(JSON.stringify({ evaluation: record }));
+            else process.stderr.write(`\nevaluation after ${record.episode} episodes: ${formatEvaluation(record)}\n`);
+          },
         });
         reporter.stop();
         const metrics = Object.entries(result.lastMetrics).map(([k, v]) => `, ${k} ${formatNumber(v)}`).join('');

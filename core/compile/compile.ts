@@ -8,7 +8,7 @@ import type { GraphDocument } from '../graph/document.ts';
 import { topologicalOrder, validateGraph } from '../graph/index.ts';
 import { getNodeKind } from '../nodes/catalog.ts';
 import { meanOf } from '../nodes/episode-steps.ts';
-import type { BuiltNode, EpisodeBatch, Initializer, Shape } from '../nodes/kind.ts';
+import type { BuiltNode, EpisodeBatch, HeldOutSplit, Initializer, Shape } from '../nodes/kind.ts';
 import { plasticKernels } from '../plasticity/index.ts';
 import { taskLibrary } from '../tasks/index.ts';
 import { createRng, type Rng } from '../util/random.ts';
@@ -34,11 +34,13 @@ export interface EpisodeResult {
 
 export interface CompiledProgram {
   readonly parameters: readonly ProgramParameter[];
+  /** Metrics whose per-episode values are 0 or 1 (accuracy): their mean is a proportion. */
+  readonly proportionMetrics: readonly string[];
   /**
    * Draws one batch of episodes from every source node, and plays one against every environment with the
-   * current parameters (no gradients).
+   * current parameters (no gradients). With `heldOut`, data sources draw from that held-out part (evaluation).
    */
-  sampleEpisodes(rng: Rng, batchSize: number): Map<string, EpisodeBatch>;
+  sampleEpisodes(rng: Rng, batchSize: number, heldOut?: HeldOutSplit): Map<string, EpisodeBatch>;
   /** Runs the graph on sampled episodes; call inside tf.variableGrads to train. */
   run(episodes: Map<string, EpisodeBatch>): EpisodeResult;
   /** Frees the parameters. */
@@ -123,13 +125,16 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
     outputShape: (id, port) => shapes.get(id)!.outputs[port],
   });
 
+  const proportionMetrics = [...built.values()].flatMap((node) => (node.role === 'metric' && node.proportion ? [node.metricName] : []));
+
   return {
     parameters,
-    sampleEpisodes(rng, batchSize) {
+    proportionMetrics,
+    sampleEpisodes(rng, batchSize, heldOut) {
       const episodes = new Map<string, EpisodeBatch>();
       for (const nodeId of order) {
         const node = built.get(nodeId)!;
-        if (node.role === 'source') episodes.set(nodeId, node.sample(rng.fork(`source/${nodeId}`), batchSize));
+        if (node.role === 'source') episodes.set(nodeId, node.sample(rng.fork(`source/${nodeId}`), batchSize, heldOut));
       }
       if (rollout) for (const [nodeId, record] of rollout.play(rng, batchSize, episodes)) episodes.set(nodeId, record);
       return episodes;

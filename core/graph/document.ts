@@ -80,6 +80,21 @@ export const ScheduleSchema = z.discriminatedUnion('kind', [
     .loose(),
 ]);
 
+/**
+ * Held-out evaluation during training: every `everyEpisodes` training episodes and at the end, `episodes`
+ * episodes that training never sees are run without gradient steps (data sources draw them from `split`;
+ * generated tasks from a seed stream of their own), and their mean with a 95% interval is recorded.
+ */
+export const EvaluationSettingsSchema = z
+  .object({
+    split: z.enum(['validation', 'test']).default('test'),
+    episodes: z.number().int().positive().max(1_000_000).default(1000),
+    everyEpisodes: z.number().int().positive().default(1000),
+    /** Episodes run at once; default: the training batch size. Only speed depends on it. */
+    batchSize: z.number().int().positive().max(4096).optional(),
+  })
+  .loose();
+
 export const TrainingSettingsSchema = z
   .object({
     episodes: z.number().int().positive().default(2000),
@@ -87,6 +102,7 @@ export const TrainingSettingsSchema = z
     seed: z.number().int().default(0),
     optimizer: OptimizerSchema.default({ kind: 'adam', learningRate: 3e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }),
     schedule: ScheduleSchema.default({ kind: 'constant' }),
+    evaluation: EvaluationSettingsSchema.optional(),
   })
   .loose();
 
@@ -109,6 +125,7 @@ export type GraphMeta = z.infer<typeof GraphMetaSchema>;
 export type OptimizerSettings = z.infer<typeof OptimizerSchema>;
 export type ScheduleSettings = z.infer<typeof ScheduleSchema>;
 export type TrainingSettings = z.infer<typeof TrainingSettingsSchema>;
+export type EvaluationSettings = z.infer<typeof EvaluationSettingsSchema>;
 export type GraphDocument = z.infer<typeof GraphDocumentSchema>;
 
 /** A problem with the file itself (syntax, schema, version), located by JSON path and, for syntax, line/column. */

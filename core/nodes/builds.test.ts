@@ -119,13 +119,18 @@ describe('OmniglotEpisode build', () => {
     expect(() => OmniglotEpisode.build(OmniglotEpisode.params.parse({}), ctx2)).toThrow(/cannot load Omniglot from the default data folder: missing/);
   });
 
-  it('refuses more classes than its split has', () => {
-    const dataset = { side: 31, split: { train: new Int32Array(50), test: new Int32Array(4) }, source: 'tiny' };
-    const ctx = { ...testBuildContext(tf, {}, {}, 'omniglot'), tasks: fakeTasks([], dataset) };
-    expect(() => OmniglotEpisode.build(OmniglotEpisode.params.parse({ split: 'test' }), ctx)).toThrow(
-      /"classCount" is 5 but the test split of tiny has only 4 classes/,
-    );
+  it('refuses more classes than its split has, or than a held-out part evaluation draws from', () => {
+    const split = { train: new Int32Array(50), trainWithoutValidation: new Int32Array(40), validation: new Int32Array(10), test: new Int32Array(6) };
+    const ctx = { ...testBuildContext(tf, {}, {}, 'omniglot'), tasks: fakeTasks([], { side: 31, split, source: 'tiny' }) };
     expect(() => OmniglotEpisode.build(OmniglotEpisode.params.parse({ split: 'train' }), ctx)).not.toThrow();
+    expect(() => OmniglotEpisode.build(OmniglotEpisode.params.parse({ split: 'train', classCount: 8 }), ctx)).toThrow(
+      /"classCount" is 8 but the test split of tiny has only 6 classes/,
+    );
+    const small = { ...split, validation: new Int32Array(4) };
+    const ctx2 = { ...testBuildContext(tf, {}, {}, 'omniglot'), tasks: fakeTasks([], { side: 31, split: small, source: 'tiny' }) };
+    expect(() => OmniglotEpisode.build(OmniglotEpisode.params.parse({ split: 'trainWithoutValidation' }), ctx2)).toThrow(
+      /"classCount" is 5 but the validation split of tiny has only 4 classes/,
+    );
   });
 });
 

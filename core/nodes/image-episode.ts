@@ -8,7 +8,7 @@
 // mean, over its max |value|, as the authors' code), so sampling an episode only copies pixels.
 import { z } from 'zod';
 import { type GrayImageSet, generateImageEpisodes } from '../tasks/image-episodes.ts';
-import { defineNodeKind } from './kind.ts';
+import { type HeldOutSplit, defineNodeKind } from './kind.ts';
 
 /** CIFAR-10 images are 32×32: 1,024 pixels, one neuron each. */
 export const cifarImageSide = 32;
@@ -71,6 +71,22 @@ export const ImageEpisode = defineNodeKind<ImageEpisodeParams>({
     }
     const { imageCount, presentationSteps, gapSteps, cycles, testSteps, biasNeuron } = params;
     const settings = { imageCount, presentationSteps, gapSteps, cycles, testSteps, biasNeuron };
-    return { role: 'source', sample: (rng, batchSize) => generateImageEpisodes(settings, images, rng, batchSize) };
+    // Held-out episodes show CIFAR-10's test images, loaded on first use (training never needs them).
+    let testImages: GrayImageSet | undefined;
+    const heldOutImages = (split: HeldOutSplit): GrayImageSet => {
+      if (split === 'validation') {
+        throw new Error(`ImageEpisode "${ctx.nodeId}": CIFAR-10 has no validation images here; evaluate on the "test" split.`);
+      }
+      try {
+        testImages ??= ctx.tasks.loadCifarTest(params.dataFolder);
+      } catch (error) {
+        throw new Error(`ImageEpisode "${ctx.nodeId}": cannot load the CIFAR-10 test images: ${(error as Error).message}`);
+      }
+      return testImages;
+    };
+    return {
+      role: 'source',
+      sample: (rng, batchSize, heldOut) => generateImageEpisodes(settings, heldOut ? heldOutImages(heldOut) : images, rng, batchSize),
+    };
   },
 });

@@ -71,10 +71,18 @@ export interface EpisodeBatch {
   delayedInputs?: Record<string, Float32Array>;
 }
 
+/**
+ * Which data an evaluation draws its episodes from: `test` is only for reported results, `validation` for
+ * choosing settings. Sources that read a dataset draw from the matching held-out part; sources that generate
+ * their episodes (patterns, the maze) ignore it, since evaluation's own seed stream already makes them new.
+ */
+export type HeldOutSplit = 'validation' | 'test';
+
 /** A source emits the inputs and targets of whole episodes (it is sampled before the forward pass). */
 export interface BuiltSource {
   role: 'source';
-  sample(rng: Rng, batchSize: number): EpisodeBatch;
+  /** Training episodes, or with `heldOut` episodes that training never sees. */
+  sample(rng: Rng, batchSize: number, heldOut?: HeldOutSplit): EpisodeBatch;
 }
 
 /**

@@ -24,10 +24,10 @@ export const OmniglotEpisodeParams = z.object({
     .describe('K: labelled drawings of each class before the question (1-shot in the paper). Each character has 20 drawings.'),
   rotate: z.boolean().default(true).describe('Turn each class by a random multiple of 90° per episode (the paper’s augmentation).'),
   split: z
-    .enum(['train', 'test'])
+    .enum(['train', 'trainWithoutValidation', 'validation', 'test'])
     .default('train')
     .describe(
-      'Which classes episodes are drawn from: "train" = the 1,523 training characters; "test" = the 100 held-out ones. Training learns from whatever this node emits, so keep "train" to train; to measure held-out accuracy, set "test" in a copy of the trained graph and run it without training.',
+      'Which characters training episodes come from: "train" = the 1,523 training characters (the paper); "trainWithoutValidation" = 1,423 of them, leaving 100 validation characters unseen for choosing settings. Evaluation (training settings) draws from the "validation" or the 100 held-out "test" characters by itself.',
     ),
   resampling: z
     .enum(['skimage', 'area'])
@@ -76,13 +76,19 @@ export const OmniglotEpisode = defineNodeKind<OmniglotEpisodeParams>({
         `OmniglotEpisode "${ctx.nodeId}": the drawings from ${dataset.source} are ${dataset.side}×${dataset.side}, but this node emits ${omniglotImageSide}×${omniglotImageSide} images.`,
       );
     }
-    const classes = dataset.split[params.split].length;
-    if (classes < params.classCount) {
-      throw new Error(
-        `OmniglotEpisode "${ctx.nodeId}": "classCount" is ${params.classCount} but the ${params.split} split of ${dataset.source} has only ${classes} classes.`,
-      );
-    }
     const settings = { classCount: params.classCount, shots: params.shots, rotate: params.rotate };
-    return { role: 'source', sample: (rng, batchSize) => generateOmniglotEpisodes(settings, dataset, params.split, rng, batchSize) };
+    // Training draws from params.split, evaluation from the held-out parts: each must hold a whole episode's classes.
+    for (const split of new Set([params.split, 'validation', 'test'] as const)) {
+      const classes = dataset.split[split].length;
+      if (classes < params.classCount) {
+        throw new Error(
+          `OmniglotEpisode "${ctx.nodeId}": "classCount" is ${params.classCount} but the ${split} split of ${dataset.source} has only ${classes} classes.`,
+        );
+      }
+    }
+    return {
+      role: 'source',
+      sample: (rng, batchSize, heldOut) => generateOmniglotEpisodes(settings, dataset, heldOut ?? params.split, rng, batchSize),
+    };
   },
 });

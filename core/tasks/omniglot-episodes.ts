@@ -24,10 +24,17 @@ export interface OmniglotCharacter {
 
 export interface OmniglotSplit {
   seed: string;
-  /** Character indices (into `characters`) of each part. */
+  /** Character indices (into `characters`) of each part: `train` (the paper's 1,523) = `trainWithoutValidation` + `validation`. */
   train: Int32Array;
+  /** Carved from `train`, for choosing training settings without touching `test`. */
+  validation: Int32Array;
+  trainWithoutValidation: Int32Array;
+  /** Held out: only ever used to report results. */
   test: Int32Array;
 }
+
+export type OmniglotSplitName = 'train' | 'trainWithoutValidation' | 'validation' | 'test';
+export const omniglotSplitNames: readonly OmniglotSplitName[] = ['train', 'trainWithoutValidation', 'validation', 'test'];
 
 export interface OmniglotDataset {
   /** Image side after resizing (31). */
@@ -46,6 +53,7 @@ export interface OmniglotDataset {
 /** The split seed used unless the user picks another; independent of every training seed. */
 export const omniglotSplitSeed = 'omniglot-class-split-v1';
 export const omniglotTestClassCount = 100;
+export const omniglotValidationClassCount = 100;
 
 /** Canonical order of characters (so every source of the same data gives the same split). */
 export function compareOmniglotCharacters(a: OmniglotCharacter, b: OmniglotCharacter): number {
@@ -60,10 +68,14 @@ export function splitOmniglotClasses(characterCount: number, seed = omniglotSpli
     throw new Error(`Omniglot split: testClassCount must be between 1 and ${characterCount - 1}, got ${String(testCount)}`);
   }
   const order = createRng(seed).permutation(characterCount);
+  const trainCount = characterCount - testCount;
+  const validationCount = Math.min(omniglotValidationClassCount, Math.floor(trainCount / 2));
   return {
     seed,
-    train: Int32Array.from(order.slice(0, characterCount - testCount)),
-    test: Int32Array.from(order.slice(characterCount - testCount)),
+    train: Int32Array.from(order.slice(0, trainCount)),
+    trainWithoutValidation: Int32Array.from(order.slice(0, trainCount - validationCount)),
+    validation: Int32Array.from(order.slice(trainCount - validationCount, trainCount)),
+    test: Int32Array.from(order.slice(trainCount)),
   };
 }
 
@@ -125,7 +137,7 @@ function sampleDistinct(n: number, k: number, rng: Rng): number[] {
 export function generateOmniglotEpisodes(
   settings: OmniglotEpisodeSettings,
   dataset: OmniglotDataset,
-  split: 'train' | 'test',
+  split: OmniglotSplitName,
   rng: Rng,
   batchSize: number,
 ): EpisodeBatch {
@@ -134,7 +146,7 @@ export function generateOmniglotEpisodes(
   if (!Number.isInteger(shots) || shots < 1) throw new Error(`Omniglot episodes: shots must be a whole number ≥ 1, got ${String(shots)}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`Omniglot episodes: batchSize must be a whole number ≥ 1, got ${String(batchSize)}`);
   const classes = dataset.split[split];
-  if (!classes) throw new Error(`Omniglot episodes: split must be 'train' or 'test', got ${String(split)}`);
+  if (!classes) throw new Error(`Omniglot episodes: split must be one of ${omniglotSplitNames.join(', ')}, got ${String(split)}`);
   if (classes.length < classCount) {
     throw new Error(`Omniglot episodes: the ${split} split of ${dataset.source} has ${classes.length} classes, fewer than classCount ${classCount}`);
   }

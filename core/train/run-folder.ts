@@ -3,11 +3,13 @@
 //   graph.plastic.json  the graph exactly as trained
 //   run.json            what ran: id, status, seed, episodes, backend, versions, times
 //   metrics.jsonl       one JSON object per episode: { episode, loss, <metric>: value, …, seconds }
+//   evaluation.jsonl    held-out evaluations, one JSON object each: { episode, split, episodes, loss, metrics, … } (evaluation.ts)
 //   checkpoint/         parameters and optimizer state (see checkpoint.ts)
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.ts';
+import type { EvaluationRecord } from './evaluation.ts';
 
 export const runStatuses = ['running', 'paused', 'finished', 'stopped', 'failed'] as const;
 
@@ -33,6 +35,7 @@ export const runFiles = {
   graph: 'graph.plastic.json',
   info: 'run.json',
   metrics: 'metrics.jsonl',
+  evaluation: 'evaluation.jsonl',
   checkpoint: 'checkpoint',
 } as const;
 
@@ -48,16 +51,27 @@ export function readRunInfo(runDir: string): RunInfo {
   return parsed.data;
 }
 
-/** Reads metrics.jsonl, ignoring a torn last line (a crash mid-append). */
-export function readMetrics(runDir: string): MetricsRecord[] {
-  const file = path.join(runDir, runFiles.metrics);
+const intervalSchema = z.looseObject({ mean: z.number(), low: z.number().nullable(), high: z.number().nullable(), count: z.number(), method: z.enum(['wilson', 't']) });
+export const evaluationRecordSchema = z.looseObject({
+  episode: z.number().int(),
+  split: z.enum(['validation', 'test']),
+  episodes: z.number().int(),
+  seed: z.number(),
+  loss: intervalSchema,
+  metrics: z.record(z.string(), intervalSchema),
+  seconds: z.number(),
+});
+
+/** Reads a JSON-lines file of the run folder, keeping the lines the schema accepts and skipping a torn last line (a crash mid-append). */
+function readJsonLines<T>(runDir: string, name: string, schema: z.ZodType<T>): T[] {
+  const file = path.join(runDir, name);
   if (!fs.existsSync(file)) return [];
-  const records: MetricsRecord[] = [];
+  const records: T[] = [];
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      const parsed = metricsRecordSchema.safeParse(JSON.parse(line));
-      if (parsed.success) records.push(parsed.data as MetricsRecord);
+      const parsed = schema.safeParse(JSON.parse(line));
+      if (parsed.success) records.push(parsed.data);
     } catch {
       // a torn line from an interrupted write: skip it
     }
@@ -65,14 +79,35 @@ export function readMetrics(runDir: string): MetricsRecord[] {
   return records;
 }
 
-/** Keeps the metrics of episodes up to `episode` (a resumed run continues from its checkpoint). */
+/** Keeps the lines of episodes up to `episode` (a resumed run continues from its checkpoint). */
+function truncateJsonLines(runDir: string, name: string, records: { episode: number }[], episode: number): void {
+  const kept = records.filter((r) => r.episode <= episode);
+  writeFileAtomic(path.join(runDir, name), kept.map((r) => JSON.stringify(r) + '\n').join(''));
+}
+
+export function readMetrics(runDir: string): MetricsRecord[] {
+  return readJsonLines(runDir, runFiles.metrics, metricsRecordSchema) as MetricsRecord[];
+}
+
 export function truncateMetrics(runDir: string, episode: number): void {
-  const kept = readMetrics(runDir).filter((r) => r.episode <= episode);
-  writeFileAtomic(path.join(runDir, runFiles.metrics), kept.map((r) => JSON.stringify(r) + '\n').join(''));
+  truncateJsonLines(runDir, runFiles.metrics, readMetrics(runDir), episode);
 }
 
 export function appendMetrics(runDir: string, record: MetricsRecord): void {
   fs.appendFileSync(path.join(runDir, runFiles.metrics), JSON.stringify(record) + '\n');
+}
+
+/** Held-out evaluations of the run, in order. */
+export function readEvaluations(runDir: string): EvaluationRecord[] {
+  return readJsonLines(runDir, runFiles.evaluation, evaluationRecordSchema) as EvaluationRecord[];
+}
+
+export function truncateEvaluations(runDir: string, episode: number): void {
+  if (fs.existsSync(path.join(runDir, runFiles.evaluation))) truncateJsonLines(runDir, runFiles.evaluation, readEvaluations(runDir), episode);
+}
+
+export function appendEvaluation(runDir: string, record: EvaluationRecord): void {
+  fs.appendFileSync(path.join(runDir, runFiles.evaluation), JSON.stringify(record) + '\n');
 }
 
 /** A default folder name for a new run: runs/<graph name>-<UTC timestamp>. */

@@ -10,7 +10,17 @@ import { serializeGraphDocument } from '../graph/document.ts';
 import { leanAdam } from '../plasticity/lean-adam.ts';
 import { createRng } from '../util/random.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type WeightSpec } from './checkpoint.ts';
-import { appendMetrics, readRunInfo, runFiles, truncateMetrics, writeRunInfo, type RunInfo } from './run-folder.ts';
+import { type EvaluationRecord, evaluateProgram } from './evaluation.ts';
+import {
+  appendEvaluation,
+  appendMetrics,
+  readRunInfo,
+  runFiles,
+  truncateEvaluations,
+  truncateMetrics,
+  writeRunInfo,
+  type RunInfo,
+} from './run-folder.ts';
 import { softwareVersions } from './versions.ts';
 
 export interface TrainingProgress {
@@ -40,6 +50,8 @@ export interface TrainOptions {
   /** Awaited between episodes; a host implements pause by not resolving it until resumed. */
   between?: () => Promise<void>;
   onProgress?: (progress: TrainingProgress) => void;
+  /** After each held-out evaluation (the graph's training.evaluation), also written to the run's evaluation.jsonl. */
+  onEvaluation?: (record: EvaluationRecord) => void;
   /** Checkpoint at least every this many episodes (default 100) and every `checkpointSeconds` (default 30). */
   checkpointEvery?: number;
   checkpointSeconds?: number;
@@ -51,6 +63,8 @@ export interface TrainingResult {
   episodesDone: number;
   lastLoss: number | null;
   lastMetrics: Record<string, number>;
+  /** The last held-out evaluation, when the graph asks for them. */
+  lastEvaluation?: EvaluationRecord;
   backend: string;
   error?: string;
 }
@@ -160,6 +174,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
     fs.writeFileSync(path.join(runDir, runFiles.metrics), '');
   } else {
     truncateMetrics(runDir, startEpisode);
+    truncateEvaluations(runDir, startEpisode);
   }
   const info: RunInfo = {
     runId: previous?.runId ?? path.basename(path.resolve(runDir)),
@@ -187,6 +202,16 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
   let lastMetrics: Record<string, number> = {};
   let status: TrainingResult['status'] = 'finished';
   let error: string | undefined;
+
+  const evaluation = doc.training.evaluation;
+  let lastEvaluation: EvaluationRecord | undefined;
+  const evaluate = () => {
+    if (!evaluation) return;
+    const summary = evaluateProgram(program, { split: evaluation.split, episodes: evaluation.episodes, batchSize: evaluation.batchSize ?? batchSize, seed });
+    lastEvaluation = { episode, ...summary };
+    appendEvaluation(runDir, lastEvaluation);
+    options.onEvaluation?.(lastEvaluation);
+  };
 
   const writeCheckpoint = async () => {
     saveCheckpoint(path.join(runDir, runFiles.checkpoint), snapshot(program, optimizer, episode, await adamMoments(optimizer, program)));
@@ -246,11 +271,14 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
         elapsedSeconds: (performance.now() - started) / 1000,
         backend,
       });
+      if (evaluation && episode % evaluation.everyEpisodes === 0) evaluate();
       if (episode - lastCheckpointEpisode >= checkpointEvery || performance.now() - lastCheckpointAt >= checkpointMs) {
         await writeCheckpoint();
         writeRunInfo(runDir, { ...info, episodesDone: episode });
       }
     }
+    // A finished run always ends with an evaluation of its final parameters.
+    if (status === 'finished' && evaluation && lastEvaluation?.episode !== episode) evaluate();
     if (episode !== lastCheckpointEpisode && status !== 'failed') await writeCheckpoint();
     else if (startEpisode === 0 && episode === 0) await writeCheckpoint();
   } catch (caught) {
@@ -264,5 +292,5 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
     optimizer.dispose();
     program.dispose();
   }
-  return { runDir, status, episodesDone: lastCheckpointEpisode, lastLoss, lastMetrics, backend, error };
+  return { runDir, status, episodesDone: lastCheckpointEpisode, lastLoss, lastMetrics, lastEvaluation, backend, error };
 }
