@@ -16,6 +16,7 @@ interface TrainCommandOptions {
   out?: string;
   json?: boolean;
   resume?: string;
+  minutes?: number;
 }
 
 function positiveInteger(name: string) {
@@ -75,6 +76,11 @@ export function registerTrainCommand(program: Command): void {
     .option('--out <dir>', 'run folder (default: runs/<graph name>-<time>)')
     .option('--json', 'print one JSON object per episode on stdout')
     .option('--resume <dir>', 'continue the run in this folder from its checkpoint')
+    .option('--minutes <m>', 'train for at most this many minutes of wall time, then finish as if at the last episode (evaluation, checkpoint)', (value: string) => {
+      const n = Number(value);
+      if (!(n > 0)) throw new InvalidArgumentError(`--minutes must be a number > 0, got "${value}".`);
+      return n;
+    })
     .action(async (file: string | undefined, options: TrainCommandOptions) => {
       let graphFile = file;
       let outDir = options.out;
@@ -102,6 +108,7 @@ export function registerTrainCommand(program: Command): void {
           seed: options.seed,
           backend: options.backend,
           resume: Boolean(options.resume),
+          budgetSeconds: options.minutes === undefined ? undefined : options.minutes * 60,
           signal: controller.signal,
           onProgress: (p) => reporter.update(p),
           onEvaluation: (record) => {

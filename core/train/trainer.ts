@@ -47,6 +47,11 @@ export interface TrainOptions {
   resume?: boolean;
   /** Stop after the current episode; the checkpoint is written. */
   signal?: AbortSignal;
+  /**
+   * A wall-clock budget for this session of the run: once it is spent, training ends after the current
+   * episode as if it had reached its last one (final evaluation, checkpoint, status "finished").
+   */
+  budgetSeconds?: number;
   /** Awaited between episodes; a host implements pause by not resolving it until resumed. */
   between?: () => Promise<void>;
   onProgress?: (progress: TrainingProgress) => void;
@@ -228,6 +233,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
         status = 'stopped';
         break;
       }
+      if (options.budgetSeconds !== undefined && performance.now() - started >= options.budgetSeconds * 1000) break;
       const next = episode + 1;
       const t0 = performance.now();
       setLearningRate(optimizer, learningRateAt(doc, next));
