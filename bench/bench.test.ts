@@ -101,7 +101,7 @@ describe('cases and options', () => {
 
   it('defaults to every issue case, 3 rounds, 1 warm-up and 3 timed episodes, PyTorch default threads', () => {
     const o = parseRunOptions([]);
-    expect(o.cases.map((c) => c.id)).toEqual(['a', 'b', 'c', 'd1', 'd30']);
+    expect(o.cases.map((c) => c.id)).toEqual(['a', 'b', 'c', 'd1', 'd30', 'o1', 'o8']);
     expect(o).toMatchObject({ rounds: 3, warmup: 1, episodes: 3, torchThreads: null, oursThreads: null, oursOnly: false, backend: 'wasm' });
   });
 
@@ -144,6 +144,9 @@ describe('cases and options', () => {
     expect(args.some((a) => a.startsWith('--threads'))).toBe(false);
     const maze = referenceArgs(findCase('d30'), { episodes: 1, warmup: 0, threads: 2 });
     expect(maze).toEqual(expect.arrayContaining(['--shape=maze', '--batch=30', '--rule=oja', '--in-features=17', '--out-features=5', '--threads=2']));
+    // Omniglot at batch 1 is measured against the authors' structure (convolutions step by step), at batch 8 against all images at once.
+    expect(referenceArgs(findCase('o1'), { episodes: 1, warmup: 0 })).toEqual(expect.arrayContaining(['--shape=omniglot', '--batch=1', '--conv-per-step']));
+    expect(referenceArgs(findCase('o8'), { episodes: 1, warmup: 0 })).not.toContain('--conv-per-step');
   });
 });
 

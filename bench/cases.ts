@@ -5,8 +5,13 @@ import type { PlasticityRule } from '../core/plasticity/spec.ts';
 export interface BenchCase {
   id: string;
   title: string;
-  /** 'recurrent': drive = gain·input, loss on the last step; 'maze': Linear(17→N) → plastic → Linear(N→5), loss on every step. */
-  shape: 'recurrent' | 'maze';
+  /**
+   * 'recurrent': drive = gain·input, loss on the last step; 'maze': Linear(17→N) → plastic → Linear(N→5), loss on
+   * every step; 'omniglot': the Omniglot template's network (4 convolutions + plastic softmax head, 6 steps).
+   */
+  shape: 'recurrent' | 'maze' | 'omniglot';
+  /** Omniglot: the reference runs its convolutions step by step on one step's images, as the authors' code does. */
+  referenceConvPerStep?: boolean;
   /** Plastic neurons N. */
   size: number;
   steps: number;
@@ -46,6 +51,19 @@ const mazeLike = {
   learningRate: 1e-4,
 } as const;
 
+const omniglotLike = {
+  shape: 'omniglot',
+  size: 5,
+  steps: 6,
+  rule: 'oja',
+  inputMode: 'add',
+  gain: 1,
+  patternSize: 0,
+  inFeatures: 0,
+  outFeatures: 0,
+  learningRate: 3e-4,
+} as const;
+
 export const BENCH_CASES: readonly BenchCase[] = [
   { ...binaryLike, id: 'a', title: '1,000-bit binary template (N=1001, T=106, B=1)', size: 1001, steps: 106, batch: 1, patternSize: 1000 },
   {
@@ -63,6 +81,14 @@ export const BENCH_CASES: readonly BenchCase[] = [
   { ...binaryLike, id: 'c', title: 'batch 8 at 1,000 neurons (N=1000, T=106, B=8)', size: 1000, steps: 106, batch: 8, patternSize: 1000 },
   { ...mazeLike, id: 'd1', title: 'maze network, oja (17→100→5, T=250, B=1)', batch: 1 },
   { ...mazeLike, id: 'd30', title: 'maze network, oja (17→100→5, T=250, B=30)', batch: 30 },
+  {
+    ...omniglotLike,
+    id: 'o1',
+    title: "Omniglot template network, B=1, against the authors' structure (convolutions step by step)",
+    batch: 1,
+    referenceConvPerStep: true,
+  },
+  { ...omniglotLike, id: 'o8', title: 'Omniglot laptop recipe network, B=8, against PyTorch with all images in one call', batch: 8 },
   // Seconds-long checks of the harness and of loss agreement on every code path; not in the default set.
   { ...binaryLike, id: 'smoke1', title: 'smoke: binary shape, small (N=51, T=11, B=2)', size: 51, steps: 11, batch: 2, patternSize: 50 },
   {
@@ -77,10 +103,11 @@ export const BENCH_CASES: readonly BenchCase[] = [
     patternSize: 32,
   },
   { ...mazeLike, id: 'smoke3', title: 'smoke: maze shape, small (17→20→5, T=30, B=3)', size: 20, steps: 30, batch: 3 },
+  { ...omniglotLike, id: 'smoke4', title: 'smoke: Omniglot network (B=2)', batch: 2 },
 ];
 
 /** The cases `npm run bench` runs when no --cases is given. */
-export const DEFAULT_CASES = 'a,b,c,d';
+export const DEFAULT_CASES = 'a,b,c,d,o';
 
 /**
  * Cases named by a comma-separated list. A selector matches an id exactly, or a family: `d` selects d1 and d30,
@@ -124,7 +151,8 @@ export function referenceArgs(c: BenchCase, run: { episodes: number; warmup: num
     `--warmup=${run.warmup}`,
   ];
   if (c.shape === 'recurrent') args.push(`--pattern-size=${c.patternSize}`);
-  else args.push(`--in-features=${c.inFeatures}`, `--out-features=${c.outFeatures}`);
+  else if (c.shape === 'maze') args.push(`--in-features=${c.inFeatures}`, `--out-features=${c.outFeatures}`);
+  else if (c.referenceConvPerStep) args.push('--conv-per-step');
   if (run.threads) args.push(`--threads=${run.threads}`);
   return args;
 }
@@ -140,6 +168,7 @@ export function withSteps(c: BenchCase, steps: number): BenchCase {
  * for the interpreter and torch. Used to skip runs that would exhaust the machine's memory.
  */
 export function estimateReferencePeakMiB(c: BenchCase): number {
+  if (c.shape === 'omniglot') return 400; // measured ~250 MB at B=8
   const perStepBytes = 6.5 * 4 * c.batch * c.size * c.size;
   return 260 + (perStepBytes * c.steps) / 2 ** 20;
 }

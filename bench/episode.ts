@@ -3,15 +3,20 @@
 // tf.train.adam's arithmetic with a ~100 MB smaller memory peak at 1,000 neurons). It mirrors
 // bench/reference/plastic_rnn.py line for line (same signals, same init, same loss) so the losses agree.
 import type * as tfjs from '@tensorflow/tfjs';
+import type { BuildContext, BuiltLayer, Shape } from '../core/nodes/kind.ts';
+import { Conv2d } from '../core/nodes/conv2d.ts';
+import { PlasticDense } from '../core/nodes/plastic-dense.ts';
 import { leanAdam } from '../core/plasticity/lean-adam.ts';
 import type { PlasticKernels, PlasticSpec } from '../core/plasticity/spec.ts';
 import type { BenchCase } from './cases.ts';
-import { STREAM, signs, ternary, uniformFloat32 } from './signal.ts';
+import { STREAM, hash32, signs, ternary, uniform, uniformFloat32 } from './signal.ts';
 
 /** One episode's inputs and targets, made before the clock starts (as in the reference). */
 export interface EpisodeData {
-  inputs: tfjs.Tensor3D;
+  inputs: tfjs.Tensor;
   target: tfjs.Tensor;
+  /** Omniglot shape: the teaching labels [T, B, 5]. */
+  label?: tfjs.Tensor;
 }
 
 export interface EpisodeRunner {
@@ -38,6 +43,7 @@ export function plasticSpecFor(c: BenchCase): PlasticSpec {
 }
 
 export function createEpisodeRunner(tf: typeof tfjs, kernels: PlasticKernels, c: BenchCase): EpisodeRunner {
+  if (c.shape === 'omniglot') return createOmniglotRunner(tf, kernels, c);
   const n = c.size;
   const spec = plasticSpecFor(c);
   // tidy frees the initial tensor; the variable keeps its own reference to the data.
@@ -89,9 +95,80 @@ export function createEpisodeRunner(tf: typeof tfjs, kernels: PlasticKernels, c:
       return { inputs, target };
     },
     train({ inputs, target }) {
-      const cost = optimizer.minimize(() => lossOf(inputs, target), true, variables);
+      const cost = optimizer.minimize(() => lossOf(inputs as tfjs.Tensor3D, target), true, variables);
       const loss = cost!.dataSync()[0];
       tf.dispose([cost!, inputs, target]);
+      return loss;
+    },
+    dispose() {
+      optimizer.dispose();
+      tf.dispose(variables);
+    },
+  };
+}
+
+const omniglotSides = [31, 15, 7, 3, 1];
+const omniglotChannels = [1, 64, 64, 64, 64];
+const omniglotSteps = 6;
+const omniglotClasses = 5;
+
+/**
+ * The Omniglot template's network built from the product's own node kinds (Conv2d ×4 + PlasticDense, as
+ * templates/omniglot.plastic.json wires them), with parameters drawn from the shared signals: the engine's
+ * code path for that template, on the reference's numbers.
+ */
+function createOmniglotRunner(tf: typeof tfjs, kernels: PlasticKernels, c: BenchCase): EpisodeRunner {
+  const variables: tfjs.Variable[] = [];
+  const variable = (values: Float32Array, shape: number[]) => {
+    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape)));
+    variables.push(v);
+    return v;
+  };
+  const context = (inputShapes: Record<string, Shape>, values: (name: string, shape: number[]) => Float32Array): BuildContext =>
+    ({ tf, kernels, inputShapes, outputShapes: {}, nodeId: 'bench', parameter: (name: string, shape: number[]) => variable(values(name, shape), shape) }) as unknown as BuildContext;
+  const convs = omniglotChannels.slice(0, 4).map((channels, layer) => {
+    const side = omniglotSides[layer];
+    const bound = 1 / Math.sqrt(9 * channels);
+    const ctx = context({ input: [channels, side, side] }, (name, shape) => {
+      const count = shape.reduce((a, b) => a * b, 1);
+      return uniformFloat32(STREAM.conv + 2 * layer + (name === 'bias' ? 1 : 0), count, (u) => (2 * u - 1) * bound);
+    });
+    return Conv2d.build(Conv2d.params.parse({}), ctx) as BuiltLayer;
+  });
+  const scale = 0.01 * Math.sqrt(3);
+  const head = PlasticDense.build(
+    PlasticDense.params.parse({ units: omniglotClasses, rule: 'oja', alpha: 'perConnection' }),
+    context({ input: [64, 1, 1], teach: [omniglotClasses] }, (name, shape) => {
+      const count = shape.reduce((a, b) => a * b, 1);
+      if (name === 'w') return uniformFloat32(STREAM.w, count, (u) => scale * (2 * u - 1));
+      if (name === 'alpha') return uniformFloat32(STREAM.alpha, count, (u) => 0.01 * u);
+      return new Float32Array([0.01]);
+    }),
+  ) as BuiltLayer;
+  const optimizer = leanAdam(c.learningRate, 0.9, 0.999, 1e-8);
+  const b = c.batch;
+
+  function lossOf({ inputs, label, target }: EpisodeData): tfjs.Scalar {
+    let x = inputs;
+    for (const conv of convs) x = conv.forward({ input: x }).output;
+    const out = head.forward({ input: x, teach: label! }).output;
+    const p = tf.clipByValue(tf.reshape(tf.slice(out, [omniglotSteps - 1, 0, 0], [1, b, omniglotClasses]), [b, omniglotClasses]), 1e-7, 1 - 1e-7);
+    return tf.mean(tf.neg(tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p)))))) as tfjs.Scalar;
+  }
+
+  return {
+    sample(index) {
+      const inputs = tf.tensor(Float32Array.from(uniform(STREAM.input + index, omniglotSteps * b * 31 * 31)), [omniglotSteps, b, 1, 31, 31]);
+      const label = new Float32Array(omniglotSteps * b * omniglotClasses);
+      for (let s = 0; s < omniglotClasses; s++) for (let e = 0; e < b; e++) label[(s * b + e) * omniglotClasses + s] = 1;
+      const target = new Float32Array(b * omniglotClasses);
+      for (let e = 0; e < b; e++) target[e * omniglotClasses + (hash32(STREAM.target + index, e) % omniglotClasses)] = 1;
+      return { inputs, label: tf.tensor3d(label, [omniglotSteps, b, omniglotClasses]), target: tf.tensor2d(target, [b, omniglotClasses]) };
+    },
+    train(data) {
+      const cost = optimizer.minimize(() => lossOf(data), true, variables);
+      const loss = cost!.dataSync()[0];
+      tf.dispose([cost!, data.inputs, data.label!, data.target]);
       return loss;
     },
     dispose() {

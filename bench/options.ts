@@ -38,7 +38,7 @@ function integer(min: number) {
 export function buildCommand(): Command {
   return new Command('bench')
     .description('Seconds per training episode and peak memory: our engine against the PyTorch reference.')
-    .option('--cases <ids>', `comma-separated cases (${BENCH_CASES.map((c) => c.id).join(', ')}; "d" = d1,d30, "smoke" = smoke1-3)`, DEFAULT_CASES)
+    .option('--cases <ids>', `comma-separated cases (${BENCH_CASES.map((c) => c.id).join(', ')}; "d" = d1,d30, "smoke" = smoke1-4)`, DEFAULT_CASES)
     .option('--rounds <n>', 'rounds; each runs every case once per side, alternating', integer(1), 3)
     .option('--episodes <n>', 'timed episodes per child process', integer(1), 3)
     .option('--warmup <n>', 'untimed episodes per child process before the timed ones', integer(0), 1)

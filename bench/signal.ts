@@ -11,6 +11,8 @@ export const STREAM = {
   i2hB: 4,
   headW: 5,
   headB: 6,
+  /** Omniglot convolution l: kernel conv + 2l, bias conv + 2l + 1. */
+  conv: 16,
   input: 1 << 16,
   target: 1 << 17,
 } as const;

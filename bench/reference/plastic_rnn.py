@@ -10,11 +10,17 @@ Written for this project from the equations alone. Conventions:
       oja:  hebb[i][j] += eta * post[j] * (pre[i] - hebb[i][j] * post[j])
   * every batch element has its own trace [B, N, N], zero at the start of each episode.
 
-Two network shapes:
+Three network shapes:
   * 'recurrent': drive = gain * input; loss = sum over the first `pattern_size` neurons of
     (last step's post - target)^2 (the binary and images tasks).
   * 'maze': drive = input @ i2h_w + i2h_b (17 -> N), head = post @ head_w + head_b (N -> 5);
     loss = sum over all steps, batch and outputs of (head - target)^2, divided by the step count.
+  * 'omniglot': the paper's Omniglot network (section 4.3): 4 x Conv2d(3x3, stride 2, 64 channels, bias) + tanh
+    on 31x31 images (31 -> 15 -> 7 -> 3 -> 1), then a plastic 64 -> 5 softmax layer (Oja's rule, alpha per
+    connection): out = softmax(f @ (w + alpha * hebb) + 1000 * label), hebb += eta * out * (f - hebb * out),
+    6 steps (5 labelled, 1 query); loss = BCE(out, one-hot target) at the last step, mean over batch and
+    classes. `--conv-per-step` runs the convolutions once per step on that step's images, as the authors'
+    code does; by default all 6·B images of a batch go through them in one call.
 
 One episode = forward + loss.backward() + torch.optim.Adam step. Inputs, targets and initial parameters
 come from a deterministic integer hash (see `hash32`) that bench/signal.ts implements identically, so
@@ -37,6 +43,7 @@ MASK32 = np.uint64(0xFFFFFFFF)
 
 # Stream tags: every tensor draws from its own stream; episode streams are offset by the episode index.
 STREAM_W, STREAM_ALPHA, STREAM_I2H_W, STREAM_I2H_B, STREAM_HEAD_W, STREAM_HEAD_B = 1, 2, 3, 4, 5, 6
+STREAM_CONV = 16  # layer l: kernel 16 + 2l, bias 17 + 2l
 STREAM_INPUT, STREAM_TARGET = 1 << 16, 1 << 17
 
 
@@ -101,11 +108,42 @@ def plastic_sequence(drive, w, alpha, eta, rule, input_mode):
     return torch.stack(posts)
 
 
+OMNIGLOT_SIDES = [31, 15, 7, 3, 1]
+OMNIGLOT_CHANNELS = [1, 64, 64, 64, 64]
+OMNIGLOT_STEPS, OMNIGLOT_CLASSES, OMNIGLOT_FEATURES = 6, 5, 64
+
+
+def plastic_dense(features, label, w, alpha, eta):
+    """The plastic softmax head over features [T, B, 64] with teaching labels [T, B, 5]; returns [T, B, 5]."""
+    steps, batch, inputs = features.shape
+    hebb = torch.zeros(batch, inputs, w.shape[1])
+    outs = []
+    for t in range(steps):
+        pre = features[t]
+        out = torch.softmax(torch.bmm(pre.unsqueeze(1), w + alpha * hebb).squeeze(1) + 1000.0 * label[t], dim=1)
+        post_row = out.unsqueeze(1)
+        hebb = hebb + eta * post_row * (pre.unsqueeze(2) - hebb * post_row)
+        outs.append(out)
+    return torch.stack(outs)
+
+
 class Model:
     def __init__(self, args):
         n = args.size
         self.args = args
-        if args.shape == 'maze':
+        if args.shape == 'omniglot':
+            # Kernels are drawn in our engine's layout [k, k, C, F] and turned into PyTorch's [F, C, k, k].
+            self.conv = []
+            for layer in range(4):
+                c, f = OMNIGLOT_CHANNELS[layer], OMNIGLOT_CHANNELS[layer + 1]
+                bound = 1 / math.sqrt(9 * c)
+                kernel = tensor((2 * uniform(STREAM_CONV + 2 * layer, 9 * c * f) - 1) * bound, (3, 3, c, f))
+                self.conv.append(torch.nn.Parameter(kernel.permute(3, 2, 0, 1).contiguous()))
+                self.conv.append(parameter((2 * uniform(STREAM_CONV + 2 * layer + 1, f) - 1) * bound, (f,)))
+            scale = 0.01 * math.sqrt(3.0)
+            self.w = parameter(scale * (2 * uniform(STREAM_W, 64 * 5) - 1), (64, 5))
+            self.alpha = parameter(0.01 * uniform(STREAM_ALPHA, 64 * 5), (64, 5))
+        elif args.shape == 'maze':
             # Maze init (PAPER.md §1.3): w and alpha 0.01*U[0,1); linear layers uniform ±1/sqrt(fan_in).
             self.w = parameter(0.01 * uniform(STREAM_W, n * n), (n, n))
             self.alpha = parameter(0.01 * uniform(STREAM_ALPHA, n * n), (n, n))
@@ -123,11 +161,27 @@ class Model:
 
     def parameters(self):
         names = ['w', 'alpha', 'eta'] + (['i2h_w', 'i2h_b', 'head_w', 'head_b'] if self.args.shape == 'maze' else [])
-        return [getattr(self, name) for name in names]
+        return [getattr(self, name) for name in names] + (self.conv if self.args.shape == 'omniglot' else [])
+
+    def features(self, images):
+        """images [N, 1, 31, 31] -> [N, 64] through the four convolutions."""
+        x = images
+        for layer in range(4):
+            x = torch.tanh(torch.nn.functional.conv2d(x, self.conv[2 * layer], self.conv[2 * layer + 1], stride=2))
+        return x.reshape(x.shape[0], OMNIGLOT_FEATURES)
 
     def episode_data(self, episode):
         a = self.args
         t, b, n = a.steps, a.batch, a.size
+        if a.shape == 'omniglot':
+            images = tensor(uniform(STREAM_INPUT + episode, OMNIGLOT_STEPS * b * 31 * 31), (OMNIGLOT_STEPS, b, 1, 31, 31))
+            classes = (hash32(STREAM_TARGET + episode, b) % np.uint64(OMNIGLOT_CLASSES)).astype(np.int64)
+            target = torch.nn.functional.one_hot(torch.from_numpy(classes), OMNIGLOT_CLASSES).float()
+            # Labels: step s < 5 shows class s; the query step shows none.
+            label = torch.zeros(OMNIGLOT_STEPS, b, OMNIGLOT_CLASSES)
+            for s in range(OMNIGLOT_CLASSES):
+                label[s, :, s] = 1
+            return (images, label), target
         if a.shape == 'maze':
             inputs = tensor(ternary(STREAM_INPUT + episode, t * b * a.in_features), (t, b, a.in_features))
             target = tensor(signs(STREAM_TARGET + episode, t * b * a.out_features), (t, b, a.out_features))
@@ -138,6 +192,14 @@ class Model:
 
     def loss(self, inputs, target):
         a = self.args
+        if a.shape == 'omniglot':
+            images, label = inputs
+            if a.conv_per_step:
+                features = torch.stack([self.features(images[s]) for s in range(OMNIGLOT_STEPS)])
+            else:
+                features = self.features(images.reshape(-1, 1, 31, 31)).reshape(OMNIGLOT_STEPS, a.batch, OMNIGLOT_FEATURES)
+            out = plastic_dense(features, label, self.w, self.alpha, self.eta)
+            return torch.nn.functional.binary_cross_entropy(out[-1], target)
         if a.shape == 'maze':
             drive = inputs @ self.i2h_w + self.i2h_b
             post = plastic_sequence(drive, self.w, self.alpha, self.eta, a.rule, a.input_mode)
@@ -150,7 +212,8 @@ class Model:
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--shape', choices=['recurrent', 'maze'], default='recurrent')
+    p.add_argument('--shape', choices=['recurrent', 'maze', 'omniglot'], default='recurrent')
+    p.add_argument('--conv-per-step', action='store_true', help="omniglot: run the convolutions step by step, as the authors' code")
     p.add_argument('--size', type=int, default=1001, help='plastic neurons N')
     p.add_argument('--steps', type=int, default=106, help='time steps T per episode')
     p.add_argument('--batch', type=int, default=1)
