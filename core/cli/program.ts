@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerEvaluateCommand } from './evaluate-command.ts';
 import { registerExportCommand } from './export-command.ts';
+import { registerReportCommand } from './report-command.ts';
 import { registerInfoCommand } from './info-command.ts';
 import { CliError } from './load-graph.ts';
 import { registerRunCommand } from './run-command.ts';
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerExportCommand(program);
   registerRunCommand(program);
   registerEvaluateCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

@@ -109,6 +109,7 @@ export function registerTrainCommand(program: Command): void {
           backend: options.backend,
           resume: Boolean(options.resume),
           budgetSeconds: options.minutes === undefined ? undefined : options.minutes * 60,
+          command: ['plasticity', ...process.argv.slice(2)].join(' '),
           signal: controller.signal,
           onProgress: (p) => reporter.update(p),
           onEvaluation: (record) => {

@@ -1,7 +1,7 @@
 // The run folder: everything a training run leaves behind, readable by the CLI, the app and other tools.
 //
 //   graph.plastic.json  the graph exactly as trained
-//   run.json            what ran: id, status, seed, episodes, backend, versions, times
+//   run.json            what ran: id, status, seed, episodes, backend, versions (with the source commit), times, commands
 //   metrics.jsonl       one JSON object per episode: { episode, loss, <metric>: value, …, seconds }
 //   evaluation.jsonl    held-out evaluations, one JSON object each: { episode, split, episodes, loss, metrics, … } (evaluation.ts)
 //   checkpoint/         parameters and optimizer state (see checkpoint.ts)
@@ -25,6 +25,8 @@ export const runInfoSchema = z.looseObject({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   error: z.string().optional(),
+  /** The command line of each session of the run (the first, then each resume), when started from the CLI. */
+  commands: z.array(z.string()).optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 

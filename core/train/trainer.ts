@@ -55,6 +55,8 @@ export interface TrainOptions {
   /** Awaited between episodes; a host implements pause by not resolving it until resumed. */
   between?: () => Promise<void>;
   onProgress?: (progress: TrainingProgress) => void;
+  /** The command line that started this session, recorded in run.json so a result can be reproduced. */
+  command?: string;
   /** After each held-out evaluation (the graph's training.evaluation), also written to the run's evaluation.jsonl. */
   onEvaluation?: (record: EvaluationRecord) => void;
   /** Checkpoint at least every this many episodes (default 100) and every `checkpointSeconds` (default 30). */
@@ -192,6 +194,8 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
     versions: softwareVersions(),
     startedAt: previous?.startedAt ?? new Date().toISOString(),
   };
+  const commands = [...(previous?.commands ?? []), ...(options.command ? [options.command] : [])];
+  if (commands.length > 0) info.commands = commands;
   writeRunInfo(runDir, info);
 
   const trainable = trainableParameters(program);

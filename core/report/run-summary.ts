@@ -1,0 +1,75 @@
+// What a report says about one run, read from its folder: settings, wall time, the training curve
+// (binned) and its held-out evaluations placed on the wall-clock axis.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readGraphFile } from '../cli/load-graph.ts';
+import type { GraphDocument } from '../graph/document.ts';
+import type { EvaluationRecord } from '../train/evaluation.ts';
+import { readEvaluations, readMetrics, readRunInfo, runFiles, type RunInfo } from '../train/run-folder.ts';
+
+export interface CurvePoint {
+  /** Training steps (batches) done. */
+  step: number;
+  /** Minutes of training wall time (steps and evaluations) at that point. */
+  minutes: number;
+  value: number;
+}
+
+export interface EvaluationPoint extends EvaluationRecord {
+  minutes: number;
+}
+
+export interface RunSummary {
+  dir: string;
+  info: RunInfo;
+  graph: GraphDocument;
+  steps: number;
+  /** Episodes trained on: steps × batch size. */
+  episodesSeen: number;
+  /** Training steps plus evaluations, seconds (what the clock of a run measures, without start-up). */
+  wallSeconds: number;
+  /** Training loss, averaged over bins of consecutive steps. */
+  loss: CurvePoint[];
+  evaluations: EvaluationPoint[];
+}
+
+/** Averages consecutive values into at most `bins` points (a readable curve from 100,000 steps). */
+function binned(records: { step: number; minutes: number; value: number }[], bins: number): CurvePoint[] {
+  const size = Math.max(1, Math.ceil(records.length / bins));
+  const points: CurvePoint[] = [];
+  for (let start = 0; start < records.length; start += size) {
+    const bin = records.slice(start, start + size);
+    const last = bin[bin.length - 1];
+    points.push({ step: last.step, minutes: last.minutes, value: bin.reduce((sum, r) => sum + r.value, 0) / bin.length });
+  }
+  return points;
+}
+
+export function summarizeRun(dir: string, bins = 400): RunSummary {
+  if (!fs.existsSync(path.join(dir, runFiles.info))) throw new Error(`${dir} is not a run folder: ${runFiles.info} is missing.`);
+  const info = readRunInfo(dir);
+  const graph = readGraphFile(path.join(dir, runFiles.graph));
+  const metrics = readMetrics(dir);
+  const evaluations = readEvaluations(dir);
+  // The clock: each step's own seconds, plus each evaluation's when it ran (after its step).
+  const evaluationSecondsAt = new Map(evaluations.map((e) => [e.episode, e.seconds]));
+  let seconds = 0;
+  const minutesAt = new Map<number, number>();
+  const losses: { step: number; minutes: number; value: number }[] = [];
+  for (const m of metrics) {
+    seconds += m.seconds + (evaluationSecondsAt.get(m.episode) ?? 0);
+    minutesAt.set(m.episode, seconds / 60);
+    if (m.loss !== null) losses.push({ step: m.episode, minutes: seconds / 60, value: m.loss });
+  }
+  const steps = metrics.length ? metrics[metrics.length - 1].episode : 0;
+  return {
+    dir,
+    info,
+    graph,
+    steps,
+    episodesSeen: steps * info.batchSize,
+    wallSeconds: seconds,
+    loss: binned(losses, bins),
+    evaluations: evaluations.map((e) => ({ ...e, minutes: minutesAt.get(e.episode) ?? 0 })),
+  };
+}

@@ -1,0 +1,131 @@
+// A results report: one folder with README.md (settings, numbers, commands, machine) and SVG curves,
+// written from real run folders by `plasticity report`, so every number in it can be traced to a run.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { renderLineChart } from './charts.ts';
+import { summarizeRun, type RunSummary } from './run-summary.ts';
+import type { Interval } from '../train/statistics.ts';
+
+export interface ReportOptions {
+  out: string;
+  title: string;
+  /** Paragraphs placed under the title (what was compared and why). */
+  notes?: string[];
+  /** The command that wrote the report, shown in it. */
+  command?: string;
+}
+
+const percentLike = (metric: string) => metric === 'accuracy';
+const formatValue = (metric: string, x: number) => (percentLike(metric) ? `${(100 * x).toFixed(1)}%` : Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4));
+const formatInterval = (metric: string, i: Interval) =>
+  `${formatValue(metric, i.mean)}${i.low === null || i.high === null ? '' : ` [${formatValue(metric, i.low)}, ${formatValue(metric, i.high)}]`}`;
+const minutes = (seconds: number) => `${(seconds / 60).toFixed(1)} min`;
+const runName = (run: RunSummary) => `${run.graph.meta.name}, seed ${run.info.seed} (${path.basename(run.dir)})`;
+
+/** The metric a report leads with: the held-out one the runs were evaluated on (accuracy first). */
+function headlineMetric(runs: RunSummary[]): string | undefined {
+  const names = new Set(runs.flatMap((r) => r.evaluations.flatMap((e) => Object.keys(e.metrics))));
+  return names.has('accuracy') ? 'accuracy' : [...names][0];
+}
+
+function runTable(runs: RunSummary[], metric: string | undefined): string[] {
+  const lines = [
+    `| run | seed | steps × batch | episodes seen | training wall time | final held-out ${metric ?? 'metric'} (95% CI) | evaluated on | status |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const run of runs) {
+    const last = run.evaluations[run.evaluations.length - 1];
+    const result = last && metric && last.metrics[metric] ? formatInterval(metric, last.metrics[metric]) : '—';
+    const where = last ? `${last.episodes.toLocaleString('en-US')} ${last.split} episodes` : '—';
+    lines.push(
+      `| \`${path.basename(run.dir)}\` | ${run.info.seed} | ${run.steps.toLocaleString('en-US')} × ${run.info.batchSize} | ${run.episodesSeen.toLocaleString('en-US')} | ${minutes(run.wallSeconds)} | ${result} | ${where} | ${run.info.status} |`,
+    );
+  }
+  return lines;
+}
+
+function evaluationTable(run: RunSummary, metric: string): string[] {
+  const lines = [`| step | episodes seen | minutes | ${metric} (95% CI) | loss |`, '| --- | --- | --- | --- | --- |'];
+  for (const e of run.evaluations) {
+    const m = e.metrics[metric];
+    lines.push(
+      `| ${e.episode.toLocaleString('en-US')} | ${(e.episode * run.info.batchSize).toLocaleString('en-US')} | ${e.minutes.toFixed(1)} | ${m ? formatInterval(metric, m) : '—'} | ${formatInterval('loss', e.loss)} |`,
+    );
+  }
+  return lines;
+}
+
+function provenance(run: RunSummary): string[] {
+  const v = run.info.versions;
+  return [
+    `- \`${path.basename(run.dir)}\`: ${run.graph.meta.name}; commit ${v.commit ?? 'unknown'}; backend ${run.info.backend}; Plasticity Studio ${v.plasticityStudio}, tfjs ${v.tfjs}, Node ${v.node}; started ${run.info.startedAt}${run.info.finishedAt ? `, ended ${run.info.finishedAt}` : ''}`,
+    ...(run.info.commands ?? []).map((c) => `  - \`${c}\``),
+  ];
+}
+
+export async function writeReport(runDirs: string[], options: ReportOptions): Promise<{ readme: string; charts: string[] }> {
+  const runs = runDirs.map((dir) => summarizeRun(dir));
+  const metric = headlineMetric(runs);
+  fs.mkdirSync(options.out, { recursive: true });
+  const charts: string[] = [];
+  const writeChart = (file: string, svg: string) => {
+    fs.writeFileSync(path.join(options.out, file), svg);
+    charts.push(file);
+  };
+  if (metric) {
+    const expected = runs.map((r) => r.graph.meta.expected).find((e) => e?.metric === metric);
+    const target = expected?.above ?? expected?.below;
+    writeChart(
+      `heldout-${metric}.svg`,
+      await renderLineChart({
+        title: `Held-out ${metric} (95% CI) against training time`,
+        xTitle: 'minutes of training',
+        yTitle: metric,
+        band: true,
+        series: runs.map((r) => ({
+          name: runName(r),
+          points: r.evaluations.filter((e) => e.metrics[metric]).map((e) => ({ x: e.minutes, y: e.metrics[metric].mean, low: e.metrics[metric].low, high: e.metrics[metric].high })),
+        })),
+        ...(target !== undefined && { reference: { y: target, label: `target ${formatValue(metric, target)}` } }),
+      }),
+    );
+  }
+  writeChart(
+    'training-loss.svg',
+    await renderLineChart({
+      title: 'Training loss (mean over bins of steps)',
+      xTitle: 'training steps',
+      yTitle: 'loss',
+      series: runs.map((r) => ({ name: runName(r), points: r.loss.map((p) => ({ x: p.step, y: p.value })) })),
+    }),
+  );
+
+  const cpus = os.cpus();
+  const lines = [
+    `# ${options.title}`,
+    '',
+    ...(options.notes ?? []).flatMap((n) => [n, '']),
+    `Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}. Report written ${new Date().toISOString()}${options.command ? ` by \`${options.command}\`` : ''}.`,
+    '',
+    '## Runs',
+    '',
+    ...runTable(runs, metric),
+    '',
+    ...(metric ? [`![held-out ${metric}](heldout-${metric}.svg)`, ''] : []),
+    '![training loss](training-loss.svg)',
+    '',
+    'Training wall time is the sum of the steps\' and the evaluations\' own durations (start-up, data loading and checkpoint writes excluded). "Step" is one optimizer step on a batch of episodes.',
+    '',
+  ];
+  if (metric) {
+    for (const run of runs) {
+      if (run.evaluations.length === 0) continue;
+      lines.push(`## Held-out evaluations: ${runName(run)}`, '', ...evaluationTable(run, metric), '');
+    }
+  }
+  lines.push('## How these runs were made', '', ...runs.flatMap(provenance), '');
+  const readme = path.join(options.out, 'README.md');
+  fs.writeFileSync(readme, lines.join('\n'));
+  return { readme, charts };
+}
