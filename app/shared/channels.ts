@@ -68,6 +68,13 @@ export type RunStatus = z.infer<typeof RunStatus>;
 export const MetricPoint = z.object({ episode: z.number(), loss: z.number().nullable(), metrics: z.record(z.string(), z.number().nullable()) });
 export type MetricPoint = z.infer<typeof MetricPoint>;
 
+/** A mean with its 95% confidence interval (bounds null when one value cannot bound it). */
+const IntervalJson = z.object({ mean: z.number(), low: z.number().nullable(), high: z.number().nullable() });
+
+/** One held-out evaluation, as in a run folder's evaluation.jsonl: after `episode` training episodes, on `episodes` held-out ones. */
+export const EvaluationPoint = z.object({ episode: z.number(), split: z.string(), episodes: z.number(), loss: IntervalJson, metrics: z.record(z.string(), IntervalJson) });
+export type EvaluationPoint = z.infer<typeof EvaluationPoint>;
+
 export const TrainingProgress = z.object({
   episode: z.number(),
   episodes: z.number(),
@@ -101,6 +108,8 @@ export const RunSummary = z.object({
   metric: z.string().nullable().optional(),
   /** The last points of metrics.jsonl (up to RUN_TAIL_POINTS), so the history can show smoothed values. */
   tail: z.array(MetricPoint).optional(),
+  /** The run's latest held-out evaluation, when its graph asks for them. */
+  evaluation: EvaluationPoint.nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -199,7 +208,7 @@ export const channels = {
   'runs:list': { request: Empty, response: z.object({ runs: z.array(RunSummary) }) },
   'runs:metrics': {
     request: RunRef,
-    response: z.object({ runId: z.string(), points: z.array(MetricPoint), metricNames: z.array(z.string()) }),
+    response: z.object({ runId: z.string(), points: z.array(MetricPoint), metricNames: z.array(z.string()), evaluations: z.array(EvaluationPoint) }),
   },
   /** Writes a run's trained model as a bundle: a .zip when `zip`, else a folder (README.md, "Model bundles"). */
   'run:export': {

@@ -1,7 +1,8 @@
 // The run history: run folders (written by the app's training host or by the CLI) read back for the dashboard.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readMetrics, runFiles, runInfoSchema, type MetricsRecord } from '../../../core/train/run-folder.ts';
+import type { EvaluationRecord } from '../../../core/train/evaluation.ts';
+import { readEvaluations, readMetrics, runFiles, runInfoSchema, type MetricsRecord } from '../../../core/train/run-folder.ts';
 import { RUN_TAIL_POINTS, type MetricPoint, type RunSummary } from '../../shared/channels.ts';
 import { readJsonIfPresent } from './atomic-write.ts';
 import { UserError } from './user-error.ts';
@@ -41,6 +42,7 @@ export async function readRunSummary(dir: string): Promise<RunSummary | null> {
     progress: null,
     metric: typeof metric === 'string' ? metric : null,
     tail: points.slice(-RUN_TAIL_POINTS).map(toMetricPoint),
+    evaluation: readEvaluations(dir).at(-1) ?? null,
   };
 }
 
@@ -61,7 +63,7 @@ export async function listRunFolders(runsDir: string): Promise<RunSummary[]> {
   return runs.filter((r): r is RunSummary => r !== null).sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
 }
 
-export async function readRunMetrics(dir: string): Promise<{ points: MetricPoint[]; metricNames: string[] }> {
+export async function readRunMetrics(dir: string): Promise<{ points: MetricPoint[]; metricNames: string[]; evaluations: EvaluationRecord[] }> {
   try {
     await fs.access(dir);
   } catch {
@@ -70,5 +72,5 @@ export async function readRunMetrics(dir: string): Promise<{ points: MetricPoint
   const points = readMetrics(dir).map(toMetricPoint);
   const names = new Set<string>();
   for (const p of points) for (const key of Object.keys(p.metrics)) names.add(key);
-  return { points, metricNames: [...names] };
+  return { points, metricNames: [...names], evaluations: readEvaluations(dir) };
 }

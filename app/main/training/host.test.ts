@@ -99,6 +99,17 @@ describe('TrainingHost', () => {
     expect(relay.list()[0]).toMatchObject({ status: 'stopped', episodesDone: 2 });
   });
 
+  it('keeps a run’s latest held-out evaluation in its summary and tells the windows', async () => {
+    await host.start({ document: createGraphDocument('x') });
+    const interval = (mean: number) => ({ mean, low: mean - 0.01, high: mean + 0.01 });
+    const evaluation = { episode: 5, split: 'test', episodes: 200, loss: interval(0.3), metrics: { accuracy: interval(0.9) } };
+    const before = snapshots.length;
+    spawned[0].reply({ type: 'evaluation', evaluation });
+    expect(host.list()[0].evaluation).toEqual(evaluation);
+    expect(snapshots.length).toBe(before + 1);
+    expect(snapshots.at(-1)![0].evaluation).toEqual(evaluation);
+  });
+
   it('drops a queued run that is stopped before it starts', async () => {
     await host.start({ document: createGraphDocument('a') });
     const queued = await host.start({ document: createGraphDocument('b') });

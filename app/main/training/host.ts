@@ -208,6 +208,10 @@ export class TrainingHost {
         this.options.onProgress?.(run.summary.runId, message.points, p);
         return;
       }
+      case 'evaluation':
+        run.summary.evaluation = message.evaluation;
+        this.changed();
+        return;
       case 'paused':
       case 'resumed':
         return; // the status already changed when the request was sent

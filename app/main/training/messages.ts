@@ -1,6 +1,6 @@
 // Messages between the training host (main process) and the training process. Both sides validate.
 import { z } from 'zod';
-import { Backend, GraphDocumentJson, MetricPoint, TrainingProgress } from '../../shared/channels.ts';
+import { Backend, EvaluationPoint, GraphDocumentJson, MetricPoint, TrainingProgress } from '../../shared/channels.ts';
 
 export const HostToWorker = z.discriminatedUnion('type', [
   z.object({
@@ -20,6 +20,8 @@ export type HostToWorker = z.infer<typeof HostToWorker>;
 export const WorkerToHost = z.discriminatedUnion('type', [
   /** Points since the last message (progress is batched so a fast run does not flood the UI). */
   z.object({ type: z.literal('progress'), points: z.array(MetricPoint), progress: TrainingProgress }),
+  /** A held-out evaluation just written to the run folder. */
+  z.object({ type: z.literal('evaluation'), evaluation: EvaluationPoint }),
   z.object({ type: z.literal('paused') }),
   z.object({ type: z.literal('resumed') }),
   z.object({

@@ -107,6 +107,10 @@ async function run(message: Extract<HostToWorker, { type: 'start' }>): Promise<v
         };
         if (Date.now() - lastSent >= PROGRESS_INTERVAL_MS) flush();
       },
+      onEvaluation: (evaluation) => {
+        flush();
+        host.post({ type: 'evaluation', evaluation });
+      },
     });
     flush();
     host.post({ type: 'done', status: result.status, episodesDone: result.episodesDone, error: result.error });

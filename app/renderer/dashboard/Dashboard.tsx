@@ -3,7 +3,7 @@
 // overlaid and whose trained models can be exported as bundles.
 import { useEffect, useMemo, useState } from 'react';
 import type { GraphDocument } from '../../../core/graph/index.ts';
-import type { Backend, MetricPoint, PlasticityApi, RunSummary } from '../../shared/channels.ts';
+import type { Backend, EvaluationPoint, MetricPoint, PlasticityApi, RunSummary } from '../../shared/channels.ts';
 import { formatDuration, formatNumber } from '../format.ts';
 import { LineChart, type ChartSeries } from './LineChart.tsx';
 import { automaticSmoothing, lastSmoothed, MAX_SMOOTHING, movingAverage, pickValue, primaryMetric, type PointValue } from './smoothing.ts';
@@ -69,12 +69,32 @@ function SmoothingControl({ value, automatic, onChange }: { value: number; autom
   );
 }
 
-/** A run's smoothed figures in the history: the metric it is judged by, and the loss below it. */
-function SmoothedMetricCell({ metric, value, loss }: { metric: string; value: number | null; loss: number | null }) {
+/** "0.912 [0.900, 0.924]": a held-out mean with its 95% interval. */
+export function formatInterval(interval: EvaluationPoint['loss'] | undefined): string {
+  if (!interval) return '—';
+  return interval.low === null || interval.high === null
+    ? formatNumber(interval.mean)
+    : `${formatNumber(interval.mean)} [${formatNumber(interval.low)}, ${formatNumber(interval.high)}]`;
+}
+
+/** The held-out figure of an evaluation for a metric (or the loss), as the status and the history show it. */
+function heldOutText(evaluation: EvaluationPoint, metric: string): string {
+  const interval = metric === 'loss' ? evaluation.loss : evaluation.metrics[metric];
+  return `${formatInterval(interval)} (${evaluation.split}, ${evaluation.episodes} episodes, after episode ${evaluation.episode})`;
+}
+
+/** A run's smoothed figures in the history: the metric it is judged by, and the loss below it; the latest held-out value when evaluated. */
+function SmoothedMetricCell({ metric, value, loss, evaluation }: { metric: string; value: number | null; loss: number | null; evaluation?: EvaluationPoint | null }) {
+  const heldOut = evaluation && (metric === 'loss' || evaluation.metrics[metric]) ? heldOutText(evaluation, metric) : null;
   return (
     <td className="smoothed-metric" data-testid="smoothed-metric" data-metric={metric} data-value={value ?? ''}>
       <span className="muted">{metric}</span> {formatNumber(value)}
       {metric !== 'loss' && <div className="run-meta muted">loss {formatNumber(loss)}</div>}
+      {heldOut && (
+        <div className="run-meta" data-testid="held-out" title="Held-out evaluation: mean and 95% confidence interval on episodes training never sees">
+          held-out {heldOut}
+        </div>
+      )}
     </td>
   );
 }
@@ -111,11 +131,20 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
         { label: `${label} · mean of ${smoothWindow}`, color, x, y: movingAverage(y, smoothWindow), dashed: i > 0, derived: true },
       ];
     });
+  /** Held-out evaluations of each drawn run as dots joined by a line, in the run's colour. */
+  const heldOutSeries = (pick: (e: EvaluationPoint) => number | null): ChartSeries[] =>
+    drawn.flatMap((runId, i): ChartSeries[] => {
+      const evaluations = training.evaluations[runId] ?? [];
+      if (evaluations.length === 0) return [];
+      const run = training.runs.find((r) => r.runId === runId);
+      const label = `${run ? runLabel(run) : runId} · held-out (${evaluations[0].split})`;
+      return [{ label, color: COLORS[i % COLORS.length], x: evaluations.map((e) => e.episode), y: evaluations.map(pick), markers: true, dashed: i > 0 }];
+    });
   /** A run's last smoothed value of the metric it is judged by, from all its points when loaded, else its tail. */
   const historyValue = (run: RunSummary) => {
     const pts: readonly MetricPoint[] = training.points[run.runId] ?? run.tail ?? [];
     const metric = primaryMetric(run, pts);
-    return { metric, value: lastSmoothed(pts, pickValue(metric), smoothWindow), loss: lastSmoothed(pts, pickValue('loss'), smoothWindow) };
+    return { metric, value: lastSmoothed(pts, pickValue(metric), smoothWindow), loss: lastSmoothed(pts, pickValue('loss'), smoothWindow), evaluation: run.evaluation };
   };
   const metricNames = useMemo(() => {
     const names = new Set<string>();
@@ -192,6 +221,14 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
               <div><dt>Elapsed</dt><dd>{formatDuration(progress?.elapsedSeconds)}</dd></div>
               <div><dt>Backend</dt><dd data-testid="backend">{progress?.backend ?? shown.backend ?? '…'}</dd></div>
             </dl>
+            {shown.evaluation && (
+              <p className="held-out" data-testid="run-held-out">
+                Held-out{' '}
+                {Object.keys(shown.evaluation.metrics).length > 0
+                  ? Object.keys(shown.evaluation.metrics).map((name) => `${name} ${heldOutText(shown.evaluation!, name)}`).join('; ')
+                  : `loss ${heldOutText(shown.evaluation, 'loss')}`}
+              </p>
+            )}
             {shown.error && <p className="error" role="alert">Run failed: {shown.error}</p>}
           </div>
         )}
@@ -204,9 +241,15 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
             <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> log scale
           </label>
         </div>
-        <LineChart title="Loss" series={seriesFor((p) => p.loss)} logScale={logScale} testId="loss-chart" />
+        <LineChart title="Loss" series={[...seriesFor((p) => p.loss), ...heldOutSeries((e) => e.loss.mean)]} logScale={logScale} testId="loss-chart" />
         {metricNames.map((name) => (
-          <LineChart key={name} title={name} series={seriesFor((p) => p.metrics[name] ?? null)} logScale={logScale} testId={`metric-chart-${name}`} />
+          <LineChart
+            key={name}
+            title={name}
+            series={[...seriesFor((p) => p.metrics[name] ?? null), ...heldOutSeries((e) => e.metrics[name]?.mean ?? null)]}
+            logScale={logScale}
+            testId={`metric-chart-${name}`}
+          />
         ))}
       </section>
 

@@ -15,6 +15,8 @@ export interface ChartSeries {
   faint?: boolean;
   /** Computed from another series (a moving average), so not counted as data points. */
   derived?: boolean;
+  /** Sparse values (held-out evaluations): drawn as dots joined by a line. */
+  markers?: boolean;
 }
 
 /** `#rrggbb` with an alpha channel. */
@@ -26,7 +28,7 @@ export function LineChart({ title, series, logScale, height = 220, testId }: { t
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   /** The chart is rebuilt only when its series change (not when they grow). */
-  const shapeKey = JSON.stringify([series.map((s) => [s.label, s.color, s.dashed, s.faint]), logScale]);
+  const shapeKey = JSON.stringify([series.map((s) => [s.label, s.color, s.dashed, s.faint, s.markers]), logScale]);
 
   useEffect(() => {
     const el = container.current!;
@@ -48,7 +50,7 @@ export function LineChart({ title, series, logScale, height = 220, testId }: { t
           width: s.faint ? 1 : s.derived ? 2 : 1.5,
           dash: s.dashed ? [6, 4] : undefined,
           spanGaps: true,
-          points: { show: false },
+          points: s.markers ? { show: true, size: 7, fill: s.color } : { show: false },
         })),
       ],
     };

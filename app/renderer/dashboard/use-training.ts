@@ -1,7 +1,7 @@
 // The dashboard's view of training: every run (live ones from the host's events, earlier ones from their
 // folders) and the points of the runs being drawn.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MetricPoint, PlasticityApi, RunSummary } from '../../shared/channels.ts';
+import type { EvaluationPoint, MetricPoint, PlasticityApi, RunSummary } from '../../shared/channels.ts';
 
 const ENDED = new Set(['finished', 'stopped', 'failed']);
 
@@ -23,9 +23,18 @@ export function mergeLiveRuns(current: readonly RunSummary[], live: readonly Run
   return [...live.map((r) => ({ ...r, tail: r.tail ?? before.get(r.runId)?.tail })), ...current.filter((r) => !liveIds.has(r.runId))];
 }
 
+/** Adds evaluations by episode, the later source winning, in episode order. */
+export function mergeEvaluations(a: readonly EvaluationPoint[], b: readonly EvaluationPoint[]): EvaluationPoint[] {
+  const byEpisode = new Map<number, EvaluationPoint>();
+  for (const e of [...a, ...b]) byEpisode.set(e.episode, e);
+  return [...byEpisode.values()].sort((x, y) => x.episode - y.episode);
+}
+
 export interface TrainingState {
   runs: RunSummary[];
   points: Record<string, MetricPoint[]>;
+  /** Held-out evaluations of the runs whose points are loaded, and of live runs as they arrive. */
+  evaluations: Record<string, EvaluationPoint[]>;
   error: string | null;
   refresh(): void;
   loadPoints(runId: string): void;
@@ -34,6 +43,7 @@ export interface TrainingState {
 export function useTraining(api: PlasticityApi): TrainingState {
   const [runs, setRuns] = useState<RunSummary[]>([]);
   const [points, setPoints] = useState<Record<string, MetricPoint[]>>({});
+  const [evaluations, setEvaluations] = useState<Record<string, EvaluationPoint[]>>({});
   const [error, setError] = useState<string | null>(null);
   const requested = useRef(new Set<string>());
   const wasLive = useRef(new Map<string, string>());
@@ -53,7 +63,10 @@ export function useTraining(api: PlasticityApi): TrainingState {
       if (requested.current.has(runId)) return;
       requested.current.add(runId);
       api.invoke('runs:metrics', { runId }).then(
-        (r) => setPoints((all) => ({ ...all, [runId]: mergePoints(r.points, all[runId] ?? []) })),
+        (r) => {
+          setPoints((all) => ({ ...all, [runId]: mergePoints(r.points, all[runId] ?? []) }));
+          setEvaluations((all) => ({ ...all, [runId]: mergeEvaluations(r.evaluations, all[runId] ?? []) }));
+        },
         () => requested.current.delete(runId),
       );
     },
@@ -64,6 +77,14 @@ export function useTraining(api: PlasticityApi): TrainingState {
     refresh();
     const offRuns = api.on('training:runs', ({ runs: live }) => {
       setRuns((current) => mergeLiveRuns(current, live));
+      // A live run's latest evaluation joins its curve (earlier ones come with its points).
+      setEvaluations((all) => {
+        const arrived = live.filter((r) => r.evaluation && !(all[r.runId] ?? []).some((e) => e.episode === r.evaluation!.episode));
+        if (arrived.length === 0) return all;
+        const next = { ...all };
+        for (const r of arrived) next[r.runId] = mergeEvaluations(all[r.runId] ?? [], [r.evaluation!]);
+        return next;
+      });
       // A run that just ended: reread its folder, which now has the final numbers.
       let ended = false;
       for (const run of live) {
@@ -82,5 +103,5 @@ export function useTraining(api: PlasticityApi): TrainingState {
     };
   }, [api, refresh]);
 
-  return { runs, points, error, refresh, loadPoints };
+  return { runs, points, evaluations, error, refresh, loadPoints };
 }
