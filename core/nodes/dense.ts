@@ -32,6 +32,30 @@ export function applyActivation(tf: typeof tfjs, x: tfjs.Tensor, activation: Den
   }
 }
 
+/** The activation on one row of plain values, in place (the array step of rollouts); as applyActivation computes it. */
+export function activateRow(row: Float32Array, activation: DenseParams['activation']): void {
+  switch (activation) {
+    case 'linear':
+      return;
+    case 'tanh':
+      for (let j = 0; j < row.length; j++) row[j] = Math.tanh(row[j]);
+      return;
+    case 'relu':
+      for (let j = 0; j < row.length; j++) row[j] = Math.max(0, row[j]);
+      return;
+    case 'sigmoid':
+      for (let j = 0; j < row.length; j++) row[j] = 1 / (1 + Math.exp(-row[j]));
+      return;
+    case 'softmax': {
+      let max = -Infinity;
+      for (let j = 0; j < row.length; j++) max = Math.max(max, row[j]);
+      let sum = 0;
+      for (let j = 0; j < row.length; j++) sum += row[j] = Math.exp(row[j] - max);
+      for (let j = 0; j < row.length; j++) row[j] /= sum;
+    }
+  }
+}
+
 export const Dense = defineNodeKind<DenseParams>({
   kind: 'Dense',
   title: 'Dense layer',
@@ -60,6 +84,33 @@ export const Dense = defineNodeKind<DenseParams>({
         const product = matMul(folded, weight as tfjs.Tensor2D);
         const linear = bias ? tf.add(product, bias) : product;
         return { output: applyActivation(tf, linear, params.activation).reshape([steps, batch, params.units]) };
+      },
+      arrayStream(batchSize) {
+        const w = weight.dataSync() as Float32Array;
+        const b = bias?.dataSync() as Float32Array | undefined;
+        const units = params.units;
+        return {
+          reset() {},
+          step({ input }) {
+            const output = new Float32Array(batchSize * units);
+            // Accumulated in float64, row by row of W, so the sum is at least as exact as the backend's.
+            const acc = new Float64Array(units);
+            for (let e = 0; e < batchSize; e++) {
+              if (b) for (let j = 0; j < units; j++) acc[j] = b[j];
+              else acc.fill(0);
+              for (let i = 0; i < fanIn; i++) {
+                const x = input[e * fanIn + i];
+                if (x === 0) continue;
+                const row = i * units;
+                for (let j = 0; j < units; j++) acc[j] += x * w[row + j];
+              }
+              const out = output.subarray(e * units, (e + 1) * units);
+              for (let j = 0; j < units; j++) out[j] = acc[j];
+              activateRow(out, params.activation);
+            }
+            return { output };
+          },
+        };
       },
     };
   },

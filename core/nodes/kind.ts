@@ -121,6 +121,20 @@ export interface BuiltLayer {
    * when the stream opens. Stateless layers need none: running `forward` on one step does the same.
    */
   stream?(batchSize: number): LayerStream;
+  /**
+   * The same step on plain arrays, for rollouts of small networks (the maze), where a tensor op per layer and
+   * step costs far more than its arithmetic. Stateless layers may offer it too. Parameter values are read when
+   * it opens; it computes what `forward` computes (to float32 rounding).
+   */
+  arrayStream?(batchSize: number): ArrayStream;
+}
+
+/** One step of one layer on arrays: [B, ...] per port, row-major, as one step of sequence mode flattens. */
+export interface ArrayStream {
+  /** Back to the start of an episode (stateful layers): zero trace and zero activity. */
+  reset(): void;
+  /** Returned arrays belong to the caller. */
+  step(inputs: Record<string, Float32Array>): Record<string, Float32Array>;
 }
 
 /** One episode evaluated step by step; tensors are one step of sequence mode: [1, B, ...]. */

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plasticKernels } from '../plasticity/index.ts';
 import { createRng } from '../util/random.ts';
-import type { BuiltLayer, LayerStream, NodeKind, Shape } from './kind.ts';
+import { Dense } from './dense.ts';
+import type { ArrayStream, BuiltLayer, LayerStream, NodeKind, Shape } from './kind.ts';
 import { LSTM } from './lstm.ts';
 import { PlasticDense } from './plastic-dense.ts';
 import { PlasticRecurrent } from './plastic-recurrent.ts';
@@ -136,4 +137,36 @@ describe('layer streams', () => {
     const stateless = Array.from({ length: steps }, (_, t) => layer.forward({ drive: tf.slice(inputs.drive, t, 1) }).output.dataSync() as Float32Array);
     expect(maxDifference(stateless, expected)).toBeGreaterThan(1e-3);
   });
+});
+
+/** Runs an array stream over every step of `inputs` ([T, B, ...] tensors cut into [B, ...] arrays per step). */
+function arrayStreamed(stream: ArrayStream, inputs: Record<string, tf.Tensor>): Float32Array[] {
+  return Array.from({ length: steps }, (_, t) => {
+    const step = Object.fromEntries(Object.entries(inputs).map(([port, x]) => [port, tf.slice(x, t, 1).dataSync() as Float32Array]));
+    return stream.step(step).output;
+  });
+}
+
+describe('array streams (the rollout of small networks)', () => {
+  const arrayCases = [
+    ...cases.filter((c) => c.kind === (PlasticRecurrent as NodeKind) || c.kind === (Recurrent as NodeKind)),
+    ...(['linear', 'tanh', 'relu', 'sigmoid', 'softmax'] as const).map((activation) => ({
+      name: `Dense (${activation})`,
+      kind: Dense as NodeKind,
+      params: { units: 4, activation },
+      inputs: () => ({ input: sequence([2, 3], `dense-${activation}`, 0.3) }),
+    })),
+  ];
+  for (const c of arrayCases) {
+    it(`${c.name}: array steps equal forward, and reset starts the episode over`, () => {
+      const inputs = c.inputs();
+      const shapes = Object.fromEntries(Object.entries(inputs).map(([port, x]) => [port, x.shape.slice(2)]));
+      const layer = buildLayer(c.kind, c.params, shapes);
+      const expected = (tf.unstack(layer.forward(inputs).output) as tf.Tensor[]).map((x) => x.dataSync() as Float32Array);
+      const stream = layer.arrayStream!(batch);
+      expect(maxDifference(arrayStreamed(stream, inputs), expected)).toBeLessThanOrEqual(1e-6);
+      stream.reset();
+      expect(maxDifference(arrayStreamed(stream, inputs), expected)).toBeLessThanOrEqual(1e-6);
+    });
+  }
 });

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { PlasticSpec, PlasticStepper } from '../plasticity/spec.ts';
-import { defineNodeKind, type LayerStream, type Shape, type ShapeResult } from './kind.ts';
+import { type ArrayStream, defineNodeKind, type LayerStream, type Shape, type ShapeResult } from './kind.ts';
 import { SmallInitSchema, smallInit } from './initializers.ts';
 import { flatWidth, formatShape } from './shape-helpers.ts';
 
@@ -78,6 +78,12 @@ export const PlasticRecurrent = defineNodeKind<PlasticRecurrentParams>({
       traceClip: params.traceClip > 0 ? params.traceClip : null,
     };
     const selfMask = params.alpha === 'perConnection' && !params.plasticSelfConnections ? tf.sub(1, tf.eye(n)) : null;
+    const arrayStream = (batchSize: number) => {
+      const effectiveAlpha = selfMask ? tf.mul(alpha, selfMask) : alpha;
+      const values = { w: w.dataSync() as Float32Array, alpha: effectiveAlpha.dataSync() as Float32Array, eta: eta.dataSync()[0] };
+      if (effectiveAlpha !== alpha) effectiveAlpha.dispose();
+      return recurrentArrayStream(ctx.kernels.stepper(spec, values, batchSize), params);
+    };
     return {
       role: 'layer',
       forward({ drive }) {
@@ -86,29 +92,26 @@ export const PlasticRecurrent = defineNodeKind<PlasticRecurrentParams>({
         const effectiveAlpha = selfMask ? tf.mul(alpha, selfMask) : alpha;
         return { output: ctx.kernels.sequence(spec, { drive: prepareDrive(tf, drive, params), w, alpha: effectiveAlpha, eta }) };
       },
-      stream(batchSize) {
-        const effectiveAlpha = selfMask ? tf.mul(alpha, selfMask) : alpha;
-        const values = { w: w.dataSync() as Float32Array, alpha: effectiveAlpha.dataSync() as Float32Array, eta: eta.dataSync()[0] };
-        if (effectiveAlpha !== alpha) effectiveAlpha.dispose();
-        return recurrentStream(tf, ctx.kernels.stepper(spec, values, batchSize), params, batchSize);
-      },
+      arrayStream,
+      stream: (batchSize) => recurrentStream(tf, arrayStream(batchSize), n, batchSize),
     };
   },
 });
 
-/** Streams a recurrent layer (plastic or not) through the kernels' stepper, which matches the sequence op's forward. */
-export function recurrentStream(
-  tf: typeof tfjs,
-  stepper: PlasticStepper,
-  params: { size: number; inputMode: 'add' | 'clamp'; inputGain: number },
-  batchSize: number,
-): LayerStream {
+/** A recurrent layer (plastic or not) one step at a time on arrays: the kernels' stepper, which matches the sequence op's forward. */
+export function recurrentArrayStream(stepper: PlasticStepper, params: { inputMode: 'add' | 'clamp'; inputGain: number }): ArrayStream {
+  const gain = params.inputMode === 'add' ? params.inputGain : 1;
   return {
     reset: () => stepper.reset(),
-    step({ drive }) {
-      const prepared = tf.tidy(() => prepareDrive(tf, drive, params).dataSync() as Float32Array);
-      return { output: tf.tensor3d(stepper.step(prepared), [1, batchSize, params.size]) };
-    },
+    step: ({ drive }) => ({ output: stepper.step(gain === 1 ? drive : drive.map((v) => v * gain)) }),
+  };
+}
+
+/** The same as tensors ([1, B, ...] per port), for streams that carry an episode between calls (exported models). */
+export function recurrentStream(tf: typeof tfjs, arrays: ArrayStream, size: number, batchSize: number): LayerStream {
+  return {
+    reset: () => arrays.reset(),
+    step: ({ drive }) => ({ output: tf.tensor3d(arrays.step({ drive: drive.dataSync() as Float32Array }).output, [1, batchSize, size]) }),
     dispose() {},
   };
 }

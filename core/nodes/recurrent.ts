@@ -5,7 +5,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { PlasticSpec } from '../plasticity/spec.ts';
 import { defineNodeKind } from './kind.ts';
 import { SmallInitSchema, smallInit } from './initializers.ts';
-import { PlasticRecurrent, PlasticRecurrentParams, inferRecurrentShapes, prepareDrive, recurrentStream } from './plastic-recurrent.ts';
+import { PlasticRecurrent, PlasticRecurrentParams, inferRecurrentShapes, prepareDrive, recurrentArrayStream, recurrentStream } from './plastic-recurrent.ts';
 
 export const RecurrentParams = PlasticRecurrentParams.pick({ size: true, inputMode: true, inputGain: true }).extend({
   wInit: SmallInitSchema.default('normal').describe('Initial weights w: "normal" = 0.01·N(0,1), "uniform" = 0.01·U[0,1).'),
@@ -39,14 +39,14 @@ export const Recurrent = defineNodeKind<RecurrentParams>({
       inputMode: params.inputMode,
       traceClip: null,
     };
+    const arrayStream = (batchSize: number) => recurrentArrayStream(ctx.kernels.stepper(spec, { w: w.dataSync() as Float32Array }, batchSize), params);
     return {
       role: 'layer',
       forward({ drive }) {
         return { output: ctx.kernels.sequence(spec, { drive: prepareDrive(tf, drive, params), w }) };
       },
-      stream(batchSize) {
-        return recurrentStream(tf, ctx.kernels.stepper(spec, { w: w.dataSync() as Float32Array }, batchSize), params, batchSize);
-      },
+      arrayStream,
+      stream: (batchSize) => recurrentStream(tf, arrayStream(batchSize), n, batchSize),
     };
   },
 });
