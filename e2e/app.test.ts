@@ -240,9 +240,16 @@ describe('training dashboard', () => {
     const single = await chartPoints();
     await rows.nth(1).locator('input[type="checkbox"]').check();
     await poll(chartPoints).toBeGreaterThan(single);
-    // episode + two runs, each drawn raw, or faint raw + smoothed when the shown run is long enough to smooth.
+    // episode + two runs, each drawn raw, or faint raw + smoothed when the shown run is long enough to smooth;
+    // plus, per run that was evaluated, its held-out evaluations (the template evaluates every 1,000 episodes and at the end).
     const perRun = (await s.page.locator('section.charts').getAttribute('data-smoothing')) === '1' ? 1 : 2;
-    expect(await s.page.locator('[data-testid="loss-chart"] .u-legend .u-series').count()).toBe(1 + 2 * perRun);
+    const legend = s.page.locator('[data-testid="metric-chart-signError"] .u-legend .u-series');
+    const heldOut = legend.filter({ hasText: 'held-out (test)' });
+    await poll(() => heldOut.count()).toBeGreaterThanOrEqual(1);
+    expect((await legend.count()) - (await heldOut.count())).toBe(1 + 2 * perRun);
+    // The finished run's final evaluation: in the status line and in the run history, with its 95% interval.
+    await poll(() => s.page.getByTestId('run-held-out').textContent()).toMatch(/Held-out signError 0\.\d+ \[0\.\d+, 0\.\d+\] \(test, 500 episodes, after episode 12\)/);
+    await poll(() => rows.first().getByTestId('held-out').textContent()).toMatch(/held-out 0\.\d+ \[/);
     await screenshot(s.page, 'dashboard-overlay');
   });
 

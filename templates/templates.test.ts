@@ -52,7 +52,18 @@ describe('templates', () => {
     expect(validateGraph(doc).problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(doc.meta.description?.length).toBeGreaterThan(40);
     expect(doc.meta.expected?.metric).toBeTruthy();
-    expect(doc.meta.expected?.source).toMatch(/PAPER\.md/);
+    // Texts cite the paper by section, never a file the user does not have.
+    expect(doc.meta.expected?.source).toMatch(/Miconi, Clune & Stanley 2018, §4\.[1-4]/);
+    expect(JSON.stringify(doc.meta)).not.toMatch(/PAPER\.md|\.\.\/shared/);
+  });
+
+  it('omniglot-laptop.plastic.json trains the paper’s network with its own recipe and measures held-out accuracy on the test characters', () => {
+    const laptop = load('omniglot-laptop.plastic.json');
+    const paper = load('omniglot.plastic.json');
+    expect(laptop.nodes.map((n) => [n.kind, n.params])).toEqual(paper.nodes.map((n) => [n.kind, n.params]));
+    expect(laptop.edges).toEqual(paper.edges);
+    expect(laptop.training).toMatchObject({ batchSize: 8, optimizer: { learningRate: 3e-4 }, evaluation: { split: 'test' } });
+    expect(paper.training.evaluation).toMatchObject({ split: 'test' });
   });
 
   it.each([
@@ -70,6 +81,7 @@ describe('templates', () => {
     ['natural-images-shared-alpha.plastic.json', 1_050_627],
     // PAPER.md §2(c): convolutions 111,424 + w 320 + alpha 320 + eta 1 (free alpha).
     ['omniglot.plastic.json', 112_065],
+    ['omniglot-laptop.plastic.json', 112_065],
   ])('%s has the paper’s parameter count', (file, count) => {
     expect(countGraphParameters(load(file)).total.trainable).toBe(count);
   });

@@ -125,3 +125,33 @@ describe('WebSocket API client', () => {
     expect(runs.find((r) => r.runId === runId)).toMatchObject({ status: 'finished', episodesDone: 20 });
   });
 });
+
+describe('hostile clients', () => {
+  const alive = async () => expect((await get('/')).status).toBe(200);
+
+  it('refuses an upgrade whose target is not a URL, and keeps serving', async () => {
+    const net = await import('node:net');
+    const reply = await new Promise<string>((resolve) => {
+      const socket = net.connect(app.server.port, '127.0.0.1', () => {
+        socket.write(`GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${app.server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (d) => (text += d));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 401/);
+    await alive();
+  });
+
+  it('closes a socket that sends invalid UTF-8 in a text frame, and keeps serving', async () => {
+    const url = new URL(app.server.url);
+    const ws = new WebSocket(`ws://127.0.0.1:${app.server.port}/api?token=${url.searchParams.get('token')}`);
+    await new Promise((resolve) => ws.on('open', resolve));
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.on('error', () => {});
+    ws.send(Buffer.from([0xc3, 0x28, 0xff]), { binary: false });
+    expect(await closed).toBeGreaterThan(1000);
+    await alive();
+  });
+});

@@ -78,11 +78,14 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', `http://${LOOPBACK}`);
+    // A peer that resets the connection mid-handshake must not take the server (and a run) down with it.
+    socket.on('error', () => socket.destroy());
+    // Any target a client sends is parsed without throwing: one that is not a URL is refused like a wrong token.
+    const url = URL.canParse(request.url ?? '/', `http://${LOOPBACK}`) ? new URL(request.url ?? '/', `http://${LOOPBACK}`) : null;
     const origin = request.headers.origin;
     const hostOk = allowedHosts().has(request.headers.host ?? '');
     const originOk = origin === undefined || [...allowedHosts()].some((h) => origin === `http://${h}`);
-    if (url.pathname !== API_PATH || !hostOk || !originOk || !sameToken(url.searchParams.get('token'), token)) {
+    if (!url || url.pathname !== API_PATH || !hostOk || !originOk || !sameToken(url.searchParams.get('token'), token)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -93,6 +96,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
+    // A frame the protocol refuses (invalid UTF-8, over maxPayload) closes that socket only; unhandled, the
+    // error event would end the process.
+    ws.on('error', () => ws.terminate());
     ws.on('message', async (data) => {
       let parsed;
       try {
