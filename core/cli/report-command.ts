@@ -23,7 +23,8 @@ export function registerReportCommand(program: Command): void {
           out: options.out,
           title: options.title,
           notes: options.note,
-          command: ['plasticity', ...process.argv.slice(2)].join(' '),
+          // The notes are in the report already: the command shows where they went, not their text again.
+          command: ['plasticity', ...process.argv.slice(2).map((arg, i, all) => (all[i - 1] === '--note' ? '…' : /\s/.test(arg) ? `"${arg}"` : arg))].join(' '),
         });
         console.log(`wrote ${readme} and ${charts.length} chart(s)`);
       } catch (error) {

@@ -24,7 +24,7 @@ export async function renderLineChart(chart: LineChart): Promise<string> {
   const values = chart.series.flatMap((s) => s.points.map((p) => ({ run: s.name, x: p.x, y: p.y, low: p.low ?? p.y, high: p.high ?? p.y })));
   const x = { field: 'x', type: 'quantitative' as const, title: chart.xTitle };
   const y = { field: 'y', type: 'quantitative' as const, title: chart.yTitle, scale: chart.yDomain ? { domain: chart.yDomain, zero: false } : { zero: false } };
-  const color = { field: 'run', type: 'nominal' as const, title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 520 } };
+  const color = { field: 'run', type: 'nominal' as const, title: null, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 0 } };
   const layers: object[] = [];
   if (chart.band) layers.push({ mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color } });
   layers.push({ mark: { type: 'line', point: chart.band }, encoding: { x, y, color } });

@@ -23,7 +23,7 @@ describe('writeReport', () => {
     const text = fs.readFileSync(readme, 'utf8');
     expect(text).toMatch(/^# Tiny runs\n\nTwo seeds of a tiny graph\./);
     const final = readEvaluations(runs[1]).at(-1)!.metrics.signError;
-    expect(text).toContain(`| \`run-2\` | 2 | 5 × 3 | 15 |`);
+    expect(text).toMatch(/\| `run-2` \| 2 \| 5 × 3 \| 15 \| [\d.]+ min \| [\d.]+ min \|/);
     expect(text).toContain(`${final.mean.toPrecision(4)} [${final.low!.toPrecision(4)}, ${final.high!.toPrecision(4)}] | 6 test episodes | finished |`);
     expect(text).toContain('`plasticity train g.json --seed 1`');
     expect(charts).toEqual(['heldout-signError.svg', 'training-loss.svg']);

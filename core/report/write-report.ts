@@ -31,15 +31,16 @@ function headlineMetric(runs: RunSummary[]): string | undefined {
 
 function runTable(runs: RunSummary[], metric: string | undefined): string[] {
   const lines = [
-    `| run | seed | steps × batch | episodes seen | training wall time | final held-out ${metric ?? 'metric'} (95% CI) | evaluated on | status |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| run | seed | steps × batch | episodes seen | training time | start to end | final held-out ${metric ?? 'metric'} (95% CI) | evaluated on | status |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const run of runs) {
     const last = run.evaluations[run.evaluations.length - 1];
     const result = last && metric && last.metrics[metric] ? formatInterval(metric, last.metrics[metric]) : '—';
     const where = last ? `${last.episodes.toLocaleString('en-US')} ${last.split} episodes` : '—';
+    const elapsed = run.info.finishedAt ? minutes((Date.parse(run.info.finishedAt) - Date.parse(run.info.startedAt)) / 1000) : '—';
     lines.push(
-      `| \`${path.basename(run.dir)}\` | ${run.info.seed} | ${run.steps.toLocaleString('en-US')} × ${run.info.batchSize} | ${run.episodesSeen.toLocaleString('en-US')} | ${minutes(run.wallSeconds)} | ${result} | ${where} | ${run.info.status} |`,
+      `| \`${path.basename(run.dir)}\` | ${run.info.seed} | ${run.steps.toLocaleString('en-US')} × ${run.info.batchSize} | ${run.episodesSeen.toLocaleString('en-US')} | ${minutes(run.wallSeconds)} | ${elapsed} | ${result} | ${where} | ${run.info.status} |`,
     );
   }
   return lines;
@@ -115,7 +116,7 @@ export async function writeReport(runDirs: string[], options: ReportOptions): Pr
     ...(metric ? [`![held-out ${metric}](heldout-${metric}.svg)`, ''] : []),
     '![training loss](training-loss.svg)',
     '',
-    'Training wall time is the sum of the steps\' and the evaluations\' own durations (start-up, data loading and checkpoint writes excluded). "Step" is one optimizer step on a batch of episodes.',
+    '"Training time" sums the steps\' and the evaluations\' own durations; "start to end" is the clock from the run\'s start (data loading included) to its end, across resumes. "Step" is one optimizer step on a batch of episodes.',
     '',
   ];
   if (metric) {
