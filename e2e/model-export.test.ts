@@ -63,10 +63,12 @@ describe('dashboard smoothing', () => {
     await row().click();
     await poll(async () => Number(await lossChart().getAttribute('data-points'))).toBe(EPISODES);
 
-    // Over 100 episodes: a moving average over 10, drawn over the faint raw line (two series, one run).
+    // Over 100 episodes: a moving average over 10, drawn over the faint raw line, and the run's one held-out
+    // evaluation (the template evaluates at the end) as a dot: three series, one run.
     expect(await s.page.locator('section.charts').getAttribute('data-smoothing')).toBe('10');
     expect(await smoothingField().inputValue()).toBe('10');
-    expect(await lossChart().getAttribute('data-series')).toBe('2');
+    await poll(() => lossChart().getAttribute('data-held-out')).toBe('1');
+    expect(await lossChart().getAttribute('data-series')).toBe('3');
     expect(await lossChart().locator('.u-legend').textContent()).toMatch(/mean of 10/);
     const values = signErrors();
     await poll(async () => Number(await smoothedCell().getAttribute('data-value'))).toBeCloseTo(meanOfLast(values, 10), 9);
@@ -78,7 +80,7 @@ describe('dashboard smoothing', () => {
   it('shows the raw curve at 1 and a smoother one at 50; the chart changes each time', async () => {
     const smoothed = await lossChart().locator('canvas').screenshot();
     await setSmoothing(1);
-    await poll(() => lossChart().getAttribute('data-series')).toBe('1');
+    await poll(() => lossChart().getAttribute('data-series')).toBe('2'); // raw, and the held-out dot
     expect(await lossChart().getAttribute('data-points')).toBe(String(EPISODES)); // the same episodes, drawn raw
     const values = signErrors();
     await poll(async () => Number(await smoothedCell().getAttribute('data-value'))).toBe(values.at(-1));

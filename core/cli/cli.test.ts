@@ -114,17 +114,22 @@ describe('plasticity info', () => {
 describe('plasticity train', () => {
   const small = path.join(repoRoot, 'templates/binary-patterns-50bit-plastic.plastic.json');
 
-  it('prints one JSON object per episode with the loss and the metrics by name', async () => {
+  it('prints one JSON object per episode with the loss and the metrics by name, and one per held-out evaluation', async () => {
     const out = path.join(work, 'json-run');
     const result = await plasticity('train', small, '--episodes', '3', '--seed', '5', '--backend', 'cpu', '--json', '--out', out);
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const all = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = all.filter((l) => !('evaluation' in l));
     expect(lines.map((l) => l.episode)).toEqual([1, 2, 3]);
     for (const line of lines) {
       expect(line.loss).toBeGreaterThan(0);
       expect(line.signError).toBeGreaterThanOrEqual(0);
     }
-    expect(fs.readdirSync(out).sort()).toEqual(['checkpoint', 'graph.plastic.json', 'metrics.jsonl', 'run.json']);
+    // The template evaluates every 1,000 episodes and at the end: here once, after episode 3, on 500 fresh episodes.
+    const evaluations = all.filter((l) => 'evaluation' in l).map((l) => l.evaluation);
+    expect(evaluations).toHaveLength(1);
+    expect(evaluations[0]).toMatchObject({ episode: 3, split: 'test', episodes: 500, metrics: { signError: { method: 't', count: 500 } } });
+    expect(fs.readdirSync(out).sort()).toEqual(['checkpoint', 'evaluation.jsonl', 'graph.plastic.json', 'metrics.jsonl', 'run.json']);
   });
 
   it('stops on Ctrl-C after the current episode, keeps the checkpoint, and --resume finishes the run', async () => {

@@ -69,12 +69,14 @@ export function LineChart({ title, series, logScale, height = 220, testId }: { t
     plot.current?.setData(alignedData(series, logScale));
   }, [series, logScale]);
 
-  const points = series.reduce((n, s) => n + (s.derived ? 0 : s.x.length), 0);
+  // Training points and held-out evaluations are counted apart: one per metrics.jsonl line, one per evaluation.
+  const points = series.reduce((n, s) => n + (s.derived || s.markers ? 0 : s.x.length), 0);
+  const heldOut = series.reduce((n, s) => n + (s.markers ? s.x.length : 0), 0);
   return (
-    <figure className="chart" data-testid={testId} data-points={points} data-series={series.length}>
+    <figure className="chart" data-testid={testId} data-points={points} data-held-out={heldOut} data-series={series.length}>
       <figcaption>{title}</figcaption>
       <div ref={container} className="chart-area" />
-      {points === 0 && <p className="chart-empty muted">No data yet.</p>}
+      {points + heldOut === 0 && <p className="chart-empty muted">No data yet.</p>}
     </figure>
   );
 }
