@@ -85,14 +85,14 @@ function heldOutText(evaluation: EvaluationPoint, metric: string): string {
 
 /** A run's smoothed figures in the history: the metric it is judged by, and the loss below it; the latest held-out value when evaluated. */
 function SmoothedMetricCell({ metric, value, loss, evaluation }: { metric: string; value: number | null; loss: number | null; evaluation?: EvaluationPoint | null }) {
-  const heldOut = evaluation && (metric === 'loss' || evaluation.metrics[metric]) ? heldOutText(evaluation, metric) : null;
+  const interval = evaluation && (metric === 'loss' ? evaluation.loss : evaluation.metrics[metric]);
   return (
     <td className="smoothed-metric" data-testid="smoothed-metric" data-metric={metric} data-value={value ?? ''}>
       <span className="muted">{metric}</span> {formatNumber(value)}
       {metric !== 'loss' && <div className="run-meta muted">loss {formatNumber(loss)}</div>}
-      {heldOut && (
-        <div className="run-meta" data-testid="held-out" title="Held-out evaluation: mean and 95% confidence interval on episodes training never sees">
-          held-out {heldOut}
+      {evaluation && interval && (
+        <div className="run-meta" data-testid="held-out" title={`Held-out evaluation, mean and 95% confidence interval on episodes training never sees: ${heldOutText(evaluation, metric)}`}>
+          held-out {formatInterval(interval)}
         </div>
       )}
     </td>
