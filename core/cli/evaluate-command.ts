@@ -1,7 +1,7 @@
 // `plasticity evaluate <run folder | bundle>`: held-out evaluation of trained parameters, the same code the
 // trainer runs every few episodes (core/train/evaluation.ts), so for the same seed, split, episodes and batch
 // size the numbers are the trainer's to the last digit.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { backendChoices, selectBackend, type BackendChoice } from '../compile/backend.ts';
@@ -14,6 +14,7 @@ import { evaluateProgram, type EvaluationSummary } from '../train/evaluation.ts'
 import { readRunInfo, runFiles } from '../train/run-folder.ts';
 import type { Interval } from '../train/statistics.ts';
 import { withBundleErrors } from './export-command.ts';
+import { integer } from './run-command.ts';
 import { CliError, readGraphFile } from './load-graph.ts';
 
 interface EvaluateCommandOptions {
@@ -45,14 +46,6 @@ export async function readTrainedParameters(target: string): Promise<TrainedPara
   return { graph: bundle.graph, values: bundle.weights.values, seed: bundle.manifest.training.seed, episode: bundle.manifest.training.episodesDone };
 }
 
-function integer(name: string) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1, got "${value}".`);
-    return n;
-  };
-}
-
 const formatNumber = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4));
 const formatInterval = (i: Interval) => (i.low === null || i.high === null ? formatNumber(i.mean) : `${formatNumber(i.mean)} [${formatNumber(i.low)}, ${formatNumber(i.high)}]`);
 
@@ -67,14 +60,10 @@ export function registerEvaluateCommand(program: Command): void {
     .command('evaluate')
     .description('held-out evaluation of a run\'s last checkpoint or of a model bundle: means with 95% confidence intervals')
     .argument('<target>', 'run folder or model bundle (folder or .zip)')
-    .option('--episodes <n>', 'held-out episodes (default: the graph\'s training.evaluation.episodes, else 1000)', integer('--episodes'))
+    .option('--episodes <n>', 'held-out episodes (default: the graph\'s training.evaluation.episodes, else 1000)', integer('--episodes', 1))
     .addOption(new Option('--split <name>', 'held-out part of the data (default: the graph\'s, else test)').choices(['test', 'validation']))
-    .option('--batch-size <n>', 'episodes run at once; only speed depends on it (default: the evaluation\'s, else the training batch size)', integer('--batch-size'))
-    .option('--seed <s>', 'seed of the evaluation episodes (default: the run\'s seed, as training evaluated)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n)) throw new InvalidArgumentError(`--seed must be a whole number, got "${v}".`);
-      return n;
-    })
+    .option('--batch-size <n>', 'episodes run at once; only speed depends on it (default: the evaluation\'s, else the training batch size)', integer('--batch-size', 1))
+    .option('--seed <s>', 'seed of the evaluation episodes (default: the run\'s seed, as training evaluated)', integer('--seed', Number.MIN_SAFE_INTEGER))
     .addOption(new Option('--backend <name>', 'tensor backend').choices([...backendChoices]).default('auto'))
     .option('--json', 'print the result as one JSON object on stdout')
     .action(async (target: string, options: EvaluateCommandOptions) => {

@@ -20,7 +20,8 @@ interface RunCommandOptions {
   json?: boolean;
 }
 
-function integer(name: string, min: number) {
+/** A commander parser for a whole-number option of at least `min`, naming the option when the value is not. */
+export function integer(name: string, min: number) {
   return (value: string) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}, got "${value}".`);

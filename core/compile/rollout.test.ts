@@ -70,6 +70,21 @@ describe('rollout and replay', () => {
     },
   );
 
+  it('plays a network with a layer that has no array step (an LSTM) through tensors, and the replay computes the policy it acted on', () => {
+    // The maze network with its plastic layer replaced by an LSTM: the rollout falls back to tensor streams.
+    const doc = mazeGraph('maze-rnn.plastic.json', 40);
+    const memory = doc.nodes.find((n) => n.id === 'memory')!;
+    memory.kind = 'LSTM';
+    memory.params = { hiddenSize: 100 };
+    for (const edge of doc.edges) if (edge.to.node === 'memory') edge.to.port = 'input';
+    withProgram(doc, 3, (program) => {
+      const episodes = program.sampleEpisodes(createRng(4).fork('episode/1'), batchSize);
+      const played = episodes.get('maze')!.delayedInputs!.policy;
+      const replayed = tf.tidy(() => Float32Array.from(program.run(episodes).value('policy', 'output')!.dataSync()));
+      expect(maxDifference(replayed, played)).toBeLessThan(1e-5);
+    });
+  });
+
   it('depends only on the seed: the same episode seed gives the same record, another seed another', () => {
     const doc = mazeGraph('maze-plastic.plastic.json', 40);
     const record = (initSeed: number, episodeSeed: number) =>

@@ -104,7 +104,8 @@ export function planRollout(graph: RolloutGraph): Rollout | null {
 
       if (layers.every((id) => (graph.built.get(id) as BuiltLayer).arrayStream)) {
         const arrays = new Map(layers.map((id) => [id, (graph.built.get(id) as BuiltLayer).arrayStream!(batchSize)]));
-        for (let t = 0; t < steps; t++) playArrayStep(graph, t, batchSize, environments, episodes, sources, layers, arrays);
+        const held = arrayValues(arrays);
+        for (let t = 0; t < steps; t++) playStep(graph, t, batchSize, environments, episodes, sources, layers, held);
         return new Map(environments.map((id, i) => [id, episodes[i].record()]));
       }
       const streams = new Map<string, LayerStream>();
@@ -115,7 +116,8 @@ export function planRollout(graph: RolloutGraph): Rollout | null {
         }
       });
       try {
-        for (let t = 0; t < steps; t++) tf.tidy(() => playStep(graph, t, batchSize, environments, episodes, sources, layers, streams));
+        const held = tensorValues(graph, batchSize, streams);
+        for (let t = 0; t < steps; t++) tf.tidy(() => playStep(graph, t, batchSize, environments, episodes, sources, layers, held));
       } finally {
         streams.forEach((stream) => stream.dispose());
       }
@@ -124,8 +126,17 @@ export function planRollout(graph: RolloutGraph): Rollout | null {
   };
 }
 
-/** Step t: observe, run the layers one step, act. Called inside tf.tidy. */
-function playStep(
+/** How a step's values are held: tensors ([1, B, ...], inside tf.tidy) or plain arrays ([B, ...]). */
+interface StepValues<V> {
+  /** One step of a port's values, [B, ...] flattened. */
+  fromArray(node: string, port: string, data: Float32Array): V;
+  toArray(value: V): Float32Array;
+  /** Runs layer `id` one step. */
+  step(id: string, inputs: Record<string, V>): Record<string, V>;
+}
+
+/** Step t: observe, run the layers one step, act. */
+function playStep<V>(
   graph: RolloutGraph,
   t: number,
   batchSize: number,
@@ -133,27 +144,27 @@ function playStep(
   episodes: readonly EnvironmentEpisodes[],
   sources: ReadonlyMap<string, EpisodeBatch>,
   layers: readonly string[],
-  streams: ReadonlyMap<string, LayerStream>,
+  held: StepValues<V>,
 ): void {
-  const values = new Map<string, tf.Tensor>();
-  const oneStep = (node: string, port: string, data: Float32Array) => {
-    const tensor = tf.tensor(data, [1, batchSize, ...graph.outputShape(node, port)]);
-    values.set(key(node, port), tensor);
-    return tensor;
+  const values = new Map<string, V>();
+  const set = (node: string, port: string, data: Float32Array) => {
+    const value = held.fromArray(node, port, data);
+    values.set(key(node, port), value);
+    return value;
   };
   environments.forEach((id, i) => {
-    for (const [port, data] of Object.entries(episodes[i].observe())) oneStep(id, port, data);
+    for (const [port, data] of Object.entries(episodes[i].observe())) set(id, port, data);
   });
   /** A port's value at this step; an ordinary source's is cut from its episodes when first asked for. */
-  const valueOf = (node: string, port: string): tf.Tensor | undefined => {
+  const valueOf = (node: string, port: string): V | undefined => {
     const known = values.get(key(node, port));
     const batch = sources.get(node);
     if (known || !batch) return known;
     const width = batchSize * flatWidth(graph.outputShape(node, port));
-    return oneStep(node, port, batch.outputs[port].subarray(t * width, (t + 1) * width));
+    return set(node, port, batch.outputs[port].subarray(t * width, (t + 1) * width));
   };
   const inputsOf = (id: string, ports: readonly string[]) => {
-    const inputs: Record<string, tf.Tensor> = {};
+    const inputs: Record<string, V> = {};
     for (const port of ports) {
       const from = graph.feeding(id, port);
       const value = from && valueOf(from.node, from.port);
@@ -162,53 +173,26 @@ function playStep(
     return inputs;
   };
   for (const id of layers) {
-    const inputs = inputsOf(id, graph.kindOf(id).inputs.map((p) => p.name));
-    const outputs = streams.get(id)?.step(inputs) ?? (graph.built.get(id) as BuiltLayer).forward(inputs);
-    for (const [port, tensor] of Object.entries(outputs)) values.set(key(id, port), tensor);
+    const outputs = held.step(id, inputsOf(id, graph.kindOf(id).inputs.map((p) => p.name)));
+    for (const [port, value] of Object.entries(outputs)) values.set(key(id, port), value);
   }
   environments.forEach((id, i) => {
     const delayed: Record<string, Float32Array> = {};
-    for (const [port, tensor] of Object.entries(inputsOf(id, graph.kindOf(id).delayedInputs ?? []))) delayed[port] = Float32Array.from(tensor.dataSync() as Float32Array);
+    for (const [port, value] of Object.entries(inputsOf(id, graph.kindOf(id).delayedInputs ?? []))) delayed[port] = held.toArray(value);
     episodes[i].act(delayed);
   });
 }
 
-/** Step t on plain arrays: the same flow as playStep, every value a [B, ...] Float32Array. */
-function playArrayStep(
-  graph: RolloutGraph,
-  t: number,
-  batchSize: number,
-  environments: readonly string[],
-  episodes: readonly EnvironmentEpisodes[],
-  sources: ReadonlyMap<string, EpisodeBatch>,
-  layers: readonly string[],
-  streams: ReadonlyMap<string, ArrayStream>,
-): void {
-  const values = new Map<string, Float32Array>();
-  environments.forEach((id, i) => {
-    for (const [port, data] of Object.entries(episodes[i].observe())) values.set(key(id, port), data);
-  });
-  const valueOf = (node: string, port: string): Float32Array | undefined => {
-    const known = values.get(key(node, port));
-    const batch = sources.get(node);
-    if (known || !batch) return known;
-    const width = batchSize * flatWidth(graph.outputShape(node, port));
-    const cut = batch.outputs[port].subarray(t * width, (t + 1) * width);
-    values.set(key(node, port), cut);
-    return cut;
+/** Tensors: stateful layers through their stream, stateless ones by forward on a one-step sequence. */
+function tensorValues(graph: RolloutGraph, batchSize: number, streams: ReadonlyMap<string, LayerStream>): StepValues<tf.Tensor> {
+  return {
+    fromArray: (node, port, data) => tf.tensor(data, [1, batchSize, ...graph.outputShape(node, port)]),
+    toArray: (value) => Float32Array.from(value.dataSync() as Float32Array),
+    step: (id, inputs) => streams.get(id)?.step(inputs) ?? (graph.built.get(id) as BuiltLayer).forward(inputs),
   };
-  const inputsOf = (id: string, ports: readonly string[]) => {
-    const inputs: Record<string, Float32Array> = {};
-    for (const port of ports) {
-      const from = graph.feeding(id, port);
-      const value = from && valueOf(from.node, from.port);
-      if (value) inputs[port] = value;
-    }
-    return inputs;
-  };
-  for (const id of layers) {
-    const outputs = streams.get(id)!.step(inputsOf(id, graph.kindOf(id).inputs.map((p) => p.name)));
-    for (const [port, data] of Object.entries(outputs)) values.set(key(id, port), data);
-  }
-  environments.forEach((id, i) => episodes[i].act(inputsOf(id, graph.kindOf(id).delayedInputs ?? [])));
+}
+
+/** Plain arrays: every layer through its array stream. */
+function arrayValues(streams: ReadonlyMap<string, ArrayStream>): StepValues<Float32Array> {
+  return { fromArray: (_node, _port, data) => data, toArray: (value) => value, step: (id, inputs) => streams.get(id)!.step(inputs) };
 }

@@ -53,7 +53,10 @@ export function imageToColumns(images: Float32Array, count: number, g: ColumnGeo
   return columns;
 }
 
-/** The adjoint of imageToColumns: columns [N·OH·OW, k·k·C] → images [N, C, H, W], overlapping windows summed. */
+/**
+ * The adjoint of imageToColumns: columns [N·OH·OW, k·k·C] → images [N, C, H, W], overlapping windows summed.
+ * Its loops mirror imageToColumns' on purpose: a shared visitor would cost a call per pixel on the hot path.
+ */
 export function columnsToImage(columns: Float32Array, count: number, g: ColumnGeometry): Float32Array {
   const { channels: C, height: H, width: W, kernelSize: k, stride: s, outHeight: OH, outWidth: OW } = g;
   const width = columnWidth(g);
