@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { checkCheckpointFits, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -77,5 +77,45 @@ describe('checkpoints', () => {
     fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, version: 9 }));
     expect(() => loadCheckpoint(dir)).toThrow(/newer Plasticity Studio \(checkpoint version 9\)/);
     expect(() => loadCheckpoint(path.join(dir, 'nowhere'))).toThrow(/model\.json is missing/);
+  });
+});
+
+describe('a checkpoint is trusted only as far as it fits its run', () => {
+  const names = ['memory/w', 'memory/eta'];
+
+  it('reads data files of its own folder only: a manifest path with ../ is refused', () => {
+    const dir = path.join(tempDir(), 'checkpoint');
+    saveCheckpoint(dir, sampleCheckpoint(3));
+    const manifestFile = path.join(dir, 'model.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    manifest.weightsManifest[0].paths = ['../../../etc/passwd'];
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    expect(() => loadCheckpoint(dir)).toThrow(/model\.json is not a Plasticity Studio checkpoint: weightsManifest\.0\.paths\.0/);
+  });
+
+  it('accepts the checkpoint of its own graph', () => {
+    expect(() => checkCheckpointFits(sampleCheckpoint(3), names, 10, 'run/checkpoint')).not.toThrow();
+  });
+
+  it('refuses a renamed or missing weight instead of initialising it again', () => {
+    expect(() => checkCheckpointFits(sampleCheckpoint(3), ['memory/w', 'memory/alpha'], 10, 'run/checkpoint')).toThrow(
+      'run/checkpoint: the checkpoint has no "memory/alpha" and has "memory/eta", which the graph does not; it does not belong to this run\'s graph.',
+    );
+  });
+
+  it('refuses an episode beyond the run, and a trained checkpoint without Adam’s state', () => {
+    expect(() => checkCheckpointFits(sampleCheckpoint(1e9), names, 10, 'c')).toThrow(/saved after episode 1000000000, but the run has only 10 episodes/);
+    const noOptimizer = { ...sampleCheckpoint(3), optimizer: undefined };
+    expect(() => checkCheckpointFits(noOptimizer, names, 10, 'c')).toThrow(/no optimizer state after 3 episodes; resuming would restart Adam/);
+    expect(() => checkCheckpointFits({ ...noOptimizer, episode: 0 }, names, 10, 'c')).not.toThrow();
+  });
+});
+
+describe('run.json', () => {
+  it('a damaged one is named, with what is wrong', async () => {
+    const { readRunInfo } = await import('./run-folder.ts');
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'run.json'), '{"runId": "x", ');
+    expect(() => readRunInfo(dir)).toThrow(new RegExp(`^${path.join(dir, 'run.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is damaged: it is not valid JSON`));
   });
 });

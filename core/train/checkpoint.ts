@@ -22,9 +22,10 @@ const checkpointManifest = z.object({
   version: z.number().int(),
   episode: z.number().int().nonnegative(),
   savedAt: z.string(),
-  weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(weightSpec) })).length(1),
+  // The data files are named, not pointed to: a checkpoint can only read files of its own folder.
+  weightsManifest: z.array(z.object({ paths: z.tuple([z.literal('weights.bin')]), weights: z.array(weightSpec) })).length(1),
   optimizer: z
-    .object({ kind: z.literal('adam'), iterations: z.number().int().nonnegative(), paths: z.array(z.string()).length(1), weights: z.array(weightSpec) })
+    .object({ kind: z.literal('adam'), iterations: z.number().int().nonnegative(), paths: z.tuple([z.literal('optimizer.bin')]), weights: z.array(weightSpec) })
     .optional(),
 });
 export type CheckpointManifest = z.infer<typeof checkpointManifest>;
@@ -85,6 +86,25 @@ export function saveCheckpoint(dir: string, checkpoint: Checkpoint): void {
     }
     writeFileAtomic(path.join(temporary, 'model.json'), JSON.stringify(manifest, null, 2) + '\n');
   });
+}
+
+/**
+ * A checkpoint to resume `episodes`-episode training of a program with these parameters: every parameter and
+ * nothing else, an episode within the run, and Adam's state once a step was taken. Throws naming what is wrong,
+ * rather than re-initialising a weight or restarting Adam behind the user's back.
+ */
+export function checkCheckpointFits(checkpoint: Checkpoint, parameterNames: readonly string[], episodes: number, dir: string): void {
+  const saved = new Set(checkpoint.parameters.values.keys());
+  const missing = parameterNames.filter((name) => !saved.has(name));
+  const extra = [...saved].filter((name) => !parameterNames.includes(name));
+  if (missing.length > 0 || extra.length > 0) {
+    const parts = [...(missing.length ? [`has no ${missing.map((n) => `"${n}"`).join(', ')}`] : []), ...(extra.length ? [`has ${extra.map((n) => `"${n}"`).join(', ')}, which the graph does not`] : [])];
+    throw new Error(`${dir}: the checkpoint ${parts.join(' and ')}; it does not belong to this run's graph.`);
+  }
+  if (checkpoint.episode > episodes) throw new Error(`${dir}: the checkpoint says it was saved after episode ${checkpoint.episode}, but the run has only ${episodes} episodes.`);
+  if (checkpoint.episode > 0 && !checkpoint.optimizer) {
+    throw new Error(`${dir}: the checkpoint has no optimizer state after ${checkpoint.episode} episodes; resuming would restart Adam and not continue the run.`);
+  }
 }
 
 export function loadCheckpoint(dir: string): Checkpoint {

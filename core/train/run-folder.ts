@@ -48,7 +48,13 @@ export function writeRunInfo(runDir: string, info: RunInfo): void {
 export function readRunInfo(runDir: string): RunInfo {
   const file = path.join(runDir, runFiles.info);
   if (!fs.existsSync(file)) throw new Error(`${runDir} is not a run folder: ${runFiles.info} is missing.`);
-  const parsed = runInfoSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file} is damaged: it is not valid JSON (${(error as Error).message}).`);
+  }
+  const parsed = runInfoSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${file} is damaged: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
   return parsed.data;
 }

@@ -9,7 +9,7 @@ import type { GraphDocument } from '../graph/document.ts';
 import { serializeGraphDocument } from '../graph/document.ts';
 import { leanAdam } from '../plasticity/lean-adam.ts';
 import { createRng } from '../util/random.ts';
-import { loadCheckpoint, saveCheckpoint, type Checkpoint, type WeightSpec } from './checkpoint.ts';
+import { checkCheckpointFits, loadCheckpoint, saveCheckpoint, type Checkpoint, type WeightSpec } from './checkpoint.ts';
 import { type EvaluationRecord, evaluateProgram } from './evaluation.ts';
 import {
   appendEvaluation,
@@ -170,6 +170,14 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
   const startEpisode = checkpoint?.episode ?? 0;
 
   const program = compileGraph(doc, { seed, initialValues: checkpoint?.parameters.values });
+  if (checkpoint) {
+    try {
+      checkCheckpointFits(checkpoint, program.parameters.map((p) => p.name), episodes, path.join(runDir, runFiles.checkpoint));
+    } catch (error) {
+      program.dispose();
+      throw error;
+    }
+  }
   const optimizerSettings = doc.training.optimizer;
   // tf.train.adam's arithmetic with a smaller memory peak (core/plasticity/lean-adam.ts); checkpoints are interchangeable.
   const optimizer = leanAdam(learningRateAt(doc, startEpisode + 1), optimizerSettings.beta1, optimizerSettings.beta2, optimizerSettings.epsilon);
