@@ -52,12 +52,26 @@ export async function readBundle(bundlePath: string): Promise<Bundle> {
   return bundle;
 }
 
-/** True when `folder` is empty or holds a bundle: something `writeBundle` may replace. */
-function replaceableFolder(folder: string): boolean {
+/** Why `writeBundle` may not replace `folder` (null: it is empty, or holds a bundle and nothing else). */
+function folderNotReplaceable(folder: string): string | null {
   const entries = fs.readdirSync(folder);
-  if (entries.length === 0) return true;
+  if (entries.length === 0) return null;
+  let bundle = false;
   try {
-    return JSON.parse(fs.readFileSync(path.join(folder, MODEL), 'utf8')).format === BUNDLE_FORMAT;
+    bundle = JSON.parse(fs.readFileSync(path.join(folder, MODEL), 'utf8')).format === BUNDLE_FORMAT;
+  } catch {
+    bundle = false;
+  }
+  if (!bundle) return 'the folder exists and is not a model bundle';
+  const others = entries.filter((name) => name !== MODEL && name !== WEIGHTS);
+  return others.length ? `the folder holds a model bundle and other files (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''}), which replacing it would delete` : null;
+}
+
+/** True when `file` is a bundle .zip (something `writeBundle` may replace). */
+function replaceableZip(file: string): boolean {
+  try {
+    const { modelJson } = readBundleFiles(file);
+    return (JSON.parse(new TextDecoder().decode(modelJson as Uint8Array)) as { format?: unknown }).format === BUNDLE_FORMAT;
   } catch {
     return false;
   }
@@ -65,7 +79,7 @@ function replaceableFolder(folder: string): boolean {
 
 /**
  * Writes a bundle as a folder, or as a .zip when `zip` is set. Atomic: a reader sees the old bundle or the
- * new one, never half of one. An existing bundle is replaced; any other existing folder is refused.
+ * new one, never half of one. An existing bundle is replaced; any other existing file or folder is refused.
  */
 export function writeBundle(bundle: Pick<Bundle, 'manifest' | 'weights'>, outPath: string, options: { zip?: boolean } = {}): void {
   const files = encodeBundle(bundle);
@@ -73,11 +87,13 @@ export function writeBundle(bundle: Pick<Bundle, 'manifest' | 'weights'>, outPat
   fs.mkdirSync(path.dirname(path.resolve(outPath)), { recursive: true });
   if (options.zip) {
     if (existing?.isDirectory()) throw new BundleError(`${outPath}: is a folder; give a file name for the .zip (or leave out --zip to write a bundle folder).`);
+    if (existing && !replaceableZip(outPath)) throw new BundleError(`${outPath}: the file exists and is not a model bundle, so it was left alone; choose another path.`);
     writeFileAtomic(outPath, zipBundleFiles(files));
     return;
   }
   if (existing && !existing.isDirectory()) throw new BundleError(`${outPath}: a file of that name exists; a bundle folder cannot replace it.`);
-  if (existing && !replaceableFolder(outPath)) throw new BundleError(`${outPath}: the folder exists and is not a model bundle; choose another path.`);
+  const refusal = existing ? folderNotReplaceable(outPath) : null;
+  if (refusal) throw new BundleError(`${outPath}: ${refusal}; it was left alone: choose another path.`);
   replaceDirectory(outPath, (temporary) => {
     fs.writeFileSync(path.join(temporary, WEIGHTS), files.weights);
     fs.writeFileSync(path.join(temporary, MODEL), files.modelJson);

@@ -228,4 +228,20 @@ describe('writeBundle', () => {
     expect(() => writeBundle({ manifest: manifest(), weights: bundle() }, precious, { zip: true })).toThrow(/precious: is a folder/);
     expect(fs.readdirSync(precious)).toEqual(['thesis.tex']);
   });
+
+  it('refuses to replace a bundle folder that holds other files, or a .zip that is not a bundle', () => {
+    const target = path.join(work, 'bundle-with-notes');
+    writeBundle({ manifest: manifest(), weights: bundle() }, target);
+    fs.writeFileSync(path.join(target, 'notes.txt'), 'mine');
+    expect(() => writeBundle({ manifest: manifest(), weights: bundle() }, target)).toThrow(/bundle-with-notes: the folder holds a model bundle and other files \(notes\.txt\)/);
+    expect(fs.readFileSync(path.join(target, 'notes.txt'), 'utf8')).toBe('mine');
+
+    const archive = path.join(work, 'photos.zip');
+    fs.writeFileSync(archive, 'not a bundle');
+    expect(() => writeBundle({ manifest: manifest(), weights: bundle() }, archive, { zip: true })).toThrow(/photos\.zip: the file exists and is not a model bundle/);
+    expect(fs.readFileSync(archive, 'utf8')).toBe('not a bundle');
+    const zipped = path.join(work, 'model.zip');
+    writeBundle({ manifest: manifest(), weights: bundle() }, zipped, { zip: true });
+    expect(() => writeBundle({ manifest: { ...manifest(), exportedAt: 'again' }, weights: bundle() }, zipped, { zip: true })).not.toThrow();
+  });
 });
