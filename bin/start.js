@@ -18,8 +18,9 @@ function findElectron() {
   try {
     executable ??= require('electron');
   } catch {
-    // The electron package throws when its postinstall could not download the binary.
-    return { missing: "Electron's binary is not installed (node_modules/electron has no dist/: its download needs the internet)" };
+    // The electron package downloads its binary the first time it is asked for it (it has no install step, so
+    // `npm install` works offline); it throws when that download fails.
+    return { missing: "Electron's binary is not installed and could not be downloaded (node_modules/electron has no dist/)" };
   }
   if (typeof executable === 'string' && existsSync(executable)) return { executable };
   return { missing: `Electron's binary is not installed (nothing at ${executable})` };
