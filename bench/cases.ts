@@ -1,4 +1,4 @@
-// The benchmark cases: network shapes of the paper's tasks (PAPER.md §2), each run by our engine
+// The benchmark cases: network shapes of the paper's tasks (Miconi et al. 2018, §4), each run by our engine
 // (bench/ours.ts) and by the PyTorch reference (bench/reference/plastic_rnn.py) with the same arguments.
 import type { PlasticityRule } from '../core/plasticity/spec.ts';
 

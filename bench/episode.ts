@@ -50,7 +50,7 @@ export function createEpisodeRunner(tf: typeof tfjs, kernels: PlasticKernels, c:
   const variable = (values: Float32Array, shape: number[]) => tf.tidy(() => tf.variable(tf.tensor(values, shape)));
   const maze = c.shape === 'maze';
 
-  // Init as in the reference: maze 0.01·U[0,1) (PAPER.md §1.3); otherwise uniform with the variance of 0.01·N(0,1).
+  // Init as in the reference: maze 0.01·U[0,1) (the authors' code; docs/experiments.md); otherwise uniform with the variance of 0.01·N(0,1).
   const plasticScale = 0.01 * Math.sqrt(3);
   const w = variable(uniformFloat32(STREAM.w, n * n, maze ? (u) => 0.01 * u : (u) => plasticScale * (2 * u - 1)), [n, n]);
   const alpha = variable(uniformFloat32(STREAM.alpha, n * n, maze ? (u) => 0.01 * u : (u) => plasticScale * (2 * u - 1)), [n, n]);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference for the benchmark: training episodes of a plastic recurrent layer (PAPER.md §1.2).
+"""PyTorch reference for the benchmark: training episodes of a plastic recurrent layer (Miconi et al. 2018, §3).
 
 Written for this project from the equations alone. Conventions:
   * activations are row vectors; W[i][j] runs from presynaptic i to postsynaptic j;
@@ -144,7 +144,7 @@ class Model:
             self.w = parameter(scale * (2 * uniform(STREAM_W, 64 * 5) - 1), (64, 5))
             self.alpha = parameter(0.01 * uniform(STREAM_ALPHA, 64 * 5), (64, 5))
         elif args.shape == 'maze':
-            # Maze init (PAPER.md §1.3): w and alpha 0.01*U[0,1); linear layers uniform ±1/sqrt(fan_in).
+            # Maze init (the authors' code; docs/experiments.md): w and alpha 0.01*U[0,1); linear layers uniform ±1/sqrt(fan_in).
             self.w = parameter(0.01 * uniform(STREAM_W, n * n), (n, n))
             self.alpha = parameter(0.01 * uniform(STREAM_ALPHA, n * n), (n, n))
             fan_in, out = args.in_features, args.out_features

@@ -1,4 +1,4 @@
-"""Independent PyTorch check of the 50-bit binary-pattern task's learning curve (PAPER.md §2(a), Fig. 3).
+"""Independent PyTorch check of the 50-bit binary-pattern task's learning curve (Miconi et al. 2018, §4.1, Fig. 3).
 
 Implements the authors' episode and plastic update from the equations (not their code) and prints the mean
 sign error per 100 episodes, then evaluates the trained network and splits its errors by whether the test

@@ -24,7 +24,7 @@ export function graphOf(nodes: FixtureNode[], connections: [string, string][] = 
   });
 }
 
-/** PAPER.md §2(a): patterns → 1001-neuron plastic layer → first 1000 neurons → loss and sign error. */
+/** Miconi et al. 2018, §4.1: patterns → 1001-neuron plastic layer → first 1000 neurons → loss and sign error. */
 export function binaryPatternGraph(params: { patternSize?: number; size?: number } = {}): GraphDocument {
   const patternSize = params.patternSize ?? 1000;
   return graphOf(

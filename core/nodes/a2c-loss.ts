@@ -1,4 +1,4 @@
-// Loss head: advantage actor-critic (A2C) as in the authors' maze code (PAPER.md §2(d)). Per episode of T steps,
+// Loss head: advantage actor-critic (A2C) as in the authors' maze code (Miconi et al. 2018, §4.4). Per episode of T steps,
 // with the returns R_t = Σ_k γ^k r_{t+k} (to the end of the episode, no bootstrap):
 //
 //   loss = [ Σ_t −log π_t(a_t)·(R_t − V_t)      (policy gradient; the advantage is held constant)
@@ -31,7 +31,7 @@ export const A2CLoss = defineNodeKind<A2CLossParams>({
   title: 'Actor-critic loss (A2C)',
   category: 'loss',
   description:
-    'Reinforcement learning: makes the actions that led to more reward than the value predicted more likely, and trains the value to predict the discounted reward (PAPER.md §2(d)).',
+    'Reinforcement learning: makes the actions that led to more reward than the value predicted more likely, and trains the value to predict the discounted reward (Miconi et al. 2018, §4.4).',
   inputs: [
     { name: 'policy', description: 'The action probabilities the agent acted on (a softmax).' },
     { name: 'value', description: 'The predicted discounted reward from this step on (one value).' },

@@ -1,6 +1,6 @@
 // Metric: classification accuracy at the episode's last step: the fraction of episodes in the batch
 // whose largest prediction is at the same index as the target's largest value (the paper's Omniglot
-// criterion: a trial is correct when argmax(output) = the query's class, PAPER.md §2(c)).
+// criterion: a trial is correct when argmax(output) = the query's class, Miconi et al. 2018, §4.3).
 import { z } from 'zod';
 import { lastStep, readValues } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';

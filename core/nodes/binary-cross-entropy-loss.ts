@@ -1,5 +1,5 @@
 // Loss head: binary cross-entropy between predicted probabilities and a target, at the episode's last
-// step: the paper's Omniglot loss, PyTorch's BCELoss(softmax_output, onehot_target) (PAPER.md §2(c)):
+// step: the paper's Omniglot loss, PyTorch's BCELoss(softmax_output, onehot_target) (Miconi et al. 2018, §4.3):
 //   loss = mean over episodes of  mean over values of  −[ t·log p + (1 − t)·log(1 − p) ]
 // p is clipped to [1e-7, 1 − 1e-7] first, so a saturated output gives a large finite loss instead of
 // infinity (PyTorch instead floors each log at −100; the two agree for every p inside the clip range).

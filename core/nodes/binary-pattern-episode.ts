@@ -1,4 +1,4 @@
-// Source: episodes of the binary pattern memorisation task (PAPER.md §2(a)). Emits the step's input
+// Source: episodes of the binary pattern memorisation task (Miconi et al. 2018, §4.1). Emits the step's input
 // (patterns, gaps, then the half-zeroed test pattern, plus a constant 1 for the bias neuron) and the
 // target (the full test pattern at every step). No input gain here: the receiving layer applies it.
 import { z } from 'zod';
@@ -30,7 +30,7 @@ export const BinaryPatternEpisode = defineNodeKind<BinaryPatternEpisodeParams>({
   title: 'Binary patterns',
   category: 'source',
   description:
-    'Shows a few random ±1 patterns several times, then one of them with half its bits erased; the network must complete it (PAPER.md §2(a)).',
+    'Shows a few random ±1 patterns several times, then one of them with half its bits erased; the network must complete it (Miconi et al. 2018, §4.1).',
   inputs: [],
   outputs: [
     { name: 'input', description: 'The pattern shown at this step (0 during gaps), plus the bias input when enabled.' },

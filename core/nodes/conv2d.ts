@@ -1,5 +1,5 @@
 // A 2-D convolution over each step's image, applied to every step independently (the Omniglot
-// feature extractor, PAPER.md §2(c): 4 × Conv2d(3×3, stride 2, 64 channels) + tanh, 31 → 15 → 7 → 3 → 1).
+// feature extractor, Miconi et al. 2018, §4.3: 4 × Conv2d(3×3, stride 2, 64 channels) + tanh, 31 → 15 → 7 → 3 → 1).
 //
 //   out[f, y, x] = act( bias[f] + Σ_c Σ_i Σ_j kernel[i, j, c, f] · in[c, s·y + i − padTop, s·x + j − padLeft] )
 //

@@ -1,5 +1,5 @@
 // Metric: the total reward of each episode, averaged over the batch: the reinforcement-learning curve the paper
-// plots (PAPER.md §2(d), Fig. 6; the authors log every 10th episode's total).
+// plots (Miconi et al. 2018, §4.4, Fig. 6; the authors log every 10th episode's total).
 import { z } from 'zod';
 import { readValues } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';

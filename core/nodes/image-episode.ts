@@ -1,4 +1,4 @@
-// Source: episodes of the natural-image memorisation and completion task (PAPER.md §2(b)), from CIFAR-10.
+// Source: episodes of the natural-image memorisation and completion task (Miconi et al. 2018, §4.2), from CIFAR-10.
 // A few grayscale images are each shown for several steps, with zero steps between them, over several
 // cycles; then one of them is shown with its top or bottom half zeroed, and the network must complete it.
 // Emits the step's input (1,024 pixels, plus a constant 1 for the bias neuron) and the target (the full
@@ -38,7 +38,7 @@ export const ImageEpisode = defineNodeKind<ImageEpisodeParams>({
   title: 'Natural images (CIFAR-10)',
   category: 'source',
   description:
-    'Shows a few CIFAR-10 images (grayscale, 32×32) several times, then one of them with its top or bottom half erased; the network must complete it (PAPER.md §2(b)).',
+    'Shows a few CIFAR-10 images (grayscale, 32×32) several times, then one of them with its top or bottom half erased; the network must complete it (Miconi et al. 2018, §4.2).',
   inputs: [],
   outputs: [
     { name: 'input', description: 'The 1,024 pixels shown at this step (0 during gaps), plus the bias input when enabled.' },

@@ -1,4 +1,4 @@
-// Named initialisations used by node params (PAPER.md §1.3), mapped to the contract's Initializer.
+// Named initialisations used by node params (the authors' code; docs/experiments.md), mapped to the contract's Initializer.
 import { z } from 'zod';
 import type { Initializer } from './kind.ts';
 

@@ -2,7 +2,7 @@
 // tfjs ops so tfjs autodiff provides the gradient:
 //   gates = gain·x_t · W_ihᵀ + b_ih + h_{t-1} · W_hhᵀ + b_hh
 //   c_t = σ(f)·c_{t-1} + σ(i)·tanh(g);   h_t = σ(o)·tanh(c_t)
-// The optional "clamping trick" of the paper's LSTM baseline (PAPER.md §2(a)) lets input bits pin the first
+// The optional "clamping trick" of the paper's LSTM baseline (Miconi et al. 2018, §4.1) lets input bits pin the first
 // min(M, H) units, like the ×20 drive does in the recurrent network.
 import { z } from 'zod';
 import type * as tfjs from '@tensorflow/tfjs';

@@ -1,4 +1,4 @@
-// Environment: the grid maze of the paper's exploration task (PAPER.md §2(d); the world is core/tasks/maze.ts).
+// Environment: the grid maze of the paper's exploration task (Miconi et al. 2018, §4.4; the world is core/tasks/maze.ts).
 // At each step the agent sees its 3×3 neighbourhood, the previous step's reward, the step index and a bias
 // input (`observation`); the network's `policy` (action probabilities) arrives as a delayed input, an action
 // is sampled from it, and the maze moves the agent and pays the reward. `action` (one-hot) and `reward` are
@@ -39,7 +39,7 @@ export const MazeEnvironment = defineNodeKind<MazeEnvironmentParams>({
   title: 'Maze',
   category: 'environment',
   description:
-    'A grid maze with a hidden reward cell (PAPER.md §2(d)): the agent moves up, down, left or right, sees only its surroundings and must find the reward, again and again.',
+    'A grid maze with a hidden reward cell (Miconi et al. 2018, §4.4): the agent moves up, down, left or right, sees only its surroundings and must find the reward, again and again.',
   inputs: [
     {
       name: 'policy',

@@ -1,4 +1,4 @@
-// Source: Omniglot N-way K-shot episodes (PAPER.md §2(c); defaults 5-way 1-shot, 6 steps). The support
+// Source: Omniglot N-way K-shot episodes (Miconi et al. 2018, §4.3; defaults 5-way 1-shot, 6 steps). The support
 // steps show one drawing of each class with its one-hot label; the last step shows a new drawing of one
 // of them with no label, and the network must name its class. Each class of an episode is turned by a
 // random multiple of 90° (the paper's augmentation). Classes come from a fixed split of all 1,623
@@ -49,7 +49,7 @@ export const OmniglotEpisode = defineNodeKind<OmniglotEpisodeParams>({
   title: 'Omniglot few-shot',
   category: 'source',
   description:
-    'N-way K-shot Omniglot episodes: labelled drawings of N characters, then a new drawing of one of them to classify (PAPER.md §2(c)).',
+    'N-way K-shot Omniglot episodes: labelled drawings of N characters, then a new drawing of one of them to classify (Miconi et al. 2018, §4.3).',
   inputs: [],
   outputs: [
     { name: 'image', description: 'The drawing shown at this step, [1, 31, 31] (1 = white background, 0 = ink).' },

@@ -1,4 +1,4 @@
-// A feedforward layer with plastic weights, the Omniglot head (PAPER.md §2(c)):
+// A feedforward layer with plastic weights, the Omniglot head (Miconi et al. 2018, §4.3):
 //   out_t = act( x_t · (w + alpha ⊙ Hebb) + teachGain · teach_t )
 // The large teaching input pins the output to the label during support steps, so the Hebbian trace binds
 // each class's features to its label; at the query step (teach = 0) the trace recalls it.

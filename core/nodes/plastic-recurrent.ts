@@ -1,4 +1,4 @@
-// A fully recurrent layer whose connections are plastic (PAPER.md §1): each step
+// A fully recurrent layer whose connections are plastic (Miconi et al. 2018, §3): each step
 //   post_t = tanh( post_{t-1} · (w + alpha ⊙ Hebb) + gain · drive_t )
 // and the Hebbian trace then learns from (post_{t-1}, post_t). w, alpha and eta train; Hebb is episode state.
 // The whole episode runs as one fused kernel (core/plasticity) with hand-written backprop through time.

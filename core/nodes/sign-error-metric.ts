@@ -1,5 +1,5 @@
 // Metric: the fraction of values whose sign is wrong at the episode's last step, over all values and all
-// episodes of the batch: the paper's "error rate" for pattern completion (PAPER.md §2(a); chance ≈ 0.25).
+// episodes of the batch: the paper's "error rate" for pattern completion (Miconi et al. 2018, §4.1; chance ≈ 0.25).
 import { z } from 'zod';
 import { lastStep, readValues } from './episode-steps.ts';
 import { defineNodeKind } from './kind.ts';

@@ -1,5 +1,5 @@
 // Loss head: squared error between prediction and target. The paper sums over the 1000 bits at the final
-// step only (PAPER.md §2(a)); with a batch, episodes are averaged.
+// step only (Miconi et al. 2018, §4.1); with a batch, episodes are averaged.
 import { z } from 'zod';
 import type * as tfjs from '@tensorflow/tfjs';
 import { defineNodeKind, type Shape, type ShapeResult } from './kind.ts';

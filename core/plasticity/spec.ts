@@ -1,4 +1,4 @@
-// What a plastic (or plain recurrent) layer computes, independent of graphs. PAPER.md §1.2 conventions:
+// What a plastic (or plain recurrent) layer computes, independent of graphs. Miconi et al. 2018, §3 conventions:
 // row vectors, W[i][j] runs from presynaptic i to postsynaptic j, and within a step the output is
 // computed with the CURRENT trace before the trace is updated from (pre, post).
 //

@@ -1,4 +1,4 @@
-// Binary pattern memorisation and completion (PAPER.md §2(a)).
+// Binary pattern memorisation and completion (Miconi et al. 2018, §4.1).
 //
 // An episode shows `patternCount` random ±1 patterns, `cycles` times, each cycle in a freshly shuffled
 // order; every presentation lasts `presentationSteps` steps and is followed by `gapSteps` zero steps.
@@ -31,7 +31,7 @@ export interface BinaryPatternSettings {
   biasNeuron: boolean;
 }
 
-/** The authors' `simple.py`/`full.py` defaults (PAPER.md §2(a)): 106 steps. */
+/** The authors' `simple.py`/`full.py` defaults (Miconi et al. 2018, §4.1): 106 steps. */
 export const defaultBinaryPatternSettings: BinaryPatternSettings = {
   patternSize: 1000,
   patternCount: 5,

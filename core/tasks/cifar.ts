@@ -1,4 +1,4 @@
-// CIFAR-10 loaders for the image-completion task (PAPER.md §2(b)). Node-only (fs, zlib).
+// CIFAR-10 loaders for the image-completion task (Miconi et al. 2018, §4.2). Node-only (fs, zlib).
 //
 // The binary format of the official `cifar-10-batches-bin/data_batch_N.bin` and `test_batch.bin`:
 // 3,073-byte records, a label byte then 1024 R, 1024 G and 1024 B bytes (32×32 planes, row-major).

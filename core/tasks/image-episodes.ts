@@ -1,4 +1,4 @@
-// Natural-image memorisation and completion episodes (PAPER.md §2(b), the authors' images/images.py).
+// Natural-image memorisation and completion episodes (Miconi et al. 2018, §4.2, the authors' images/images.py).
 //
 // An episode shows `imageCount` distinct images from the set, `cycles` times, each cycle in a freshly
 // shuffled order; each presentation lasts `presentationSteps` steps and is followed by `gapSteps` zero

@@ -1,4 +1,4 @@
-// Grid-maze exploration environment (PAPER.md §2(d), the authors' maze/maze.py settings).
+// Grid-maze exploration environment (Miconi et al. 2018, §4.4, the authors' maze/maze.py settings).
 //
 // A labSize×labSize grid: outer wall, and a pillar at every interior cell whose row and column are both
 // even; the centre cell is always free (for labSize 9 that removes the centre pillar, which the authors
@@ -30,7 +30,7 @@ export const mazeActions = ['up', 'down', 'left', 'right'] as const;
 export type MazeAction = (typeof mazeActions)[number];
 export const mazeActionCount = mazeActions.length;
 
-/** Observation slots (PAPER.md §2(d) "Inputs"). */
+/** Observation slots (the authors' maze/maze.py; docs/experiments.md, maze). */
 export const mazeObservationSize = 17;
 export const mazeObservationSlots = {
   /** 0..8: the 3×3 neighbourhood, row-major from the top-left, 1 = wall. */

@@ -1,11 +1,11 @@
-// Omniglot N-way K-shot episodes (PAPER.md §2(c), the authors' omniglot/omniglot.py), and the class
+// Omniglot N-way K-shot episodes (Miconi et al. 2018, §4.3, the authors' omniglot/omniglot.py), and the class
 // split. Pure TypeScript: the decoded dataset comes from core/tasks/omniglot.ts.
 //
 // Split: all characters (background + evaluation, 1,623) are pooled in a canonical order (set, then
 // alphabet, then character folder name) and shuffled with a FIXED seed that does not depend on the
 // training seed; the last 100 are the test classes, the rest (1,523) the training classes. (The authors'
 // evaluation script shuffled with seed 0 while training used each run's seed, so for most runs its test
-// classes overlapped the training classes: PAPER.md §2(c) caveat. A fixed split seed avoids that.)
+// classes overlapped the training classes; docs/experiments.md, Omniglot. A fixed split seed avoids that.)
 //
 // Episode (defaults: 5 classes, 1 shot → 6 steps): pick `classCount` distinct classes of the split in
 // random order; a class's label is its position in that order. Each class gets a random rotation k·90°

@@ -1,4 +1,4 @@
-// Omniglot loaders (PAPER.md §2(c)). Node-only (fs, zlib, pngjs).
+// Omniglot loaders (Miconi et al. 2018, §4.3). Node-only (fs, zlib, pngjs).
 //
 // Images are read as the paper's code does: pixel/255 with the white background = 1 and ink = 0, then
 // resized 105 → 31 like skimage.transform.resize's defaults (core/tasks/resize.ts).
