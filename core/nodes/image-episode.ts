@@ -28,7 +28,7 @@ export const ImageEpisodeParams = z.object({
     .string()
     .default('')
     .describe(
-      'Folder holding the official CIFAR-10 binary files (data_batch_1.bin … data_batch_4.bin from cifar-10-batches-bin/, or the cifar-10-binary.tar.gz archive itself). Empty = the default data folder (../shared/data beside the project).',
+      'Folder holding the official CIFAR-10 binary files (data_batch_1.bin … data_batch_4.bin from cifar-10-batches-bin/, or the cifar-10-binary.tar.gz archive itself). Empty = the default data folder: PLASTICITY_DATA_DIR when set, else the per-user data folder (on Linux ~/.local/share/plasticity-studio/datasets).',
     ),
 });
 export type ImageEpisodeParams = z.infer<typeof ImageEpisodeParams>;

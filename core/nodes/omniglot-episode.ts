@@ -39,7 +39,7 @@ export const OmniglotEpisodeParams = z.object({
     .string()
     .default('')
     .describe(
-      'Folder holding the official Omniglot images (images_background/ and images_evaluation/ from brendenlake/omniglot, or their zips). Empty = the default data folder (../shared/data beside the project).',
+      'Folder holding the official Omniglot images (images_background/ and images_evaluation/ from brendenlake/omniglot, or their zips). Empty = the default data folder: PLASTICITY_DATA_DIR when set, else the per-user data folder (on Linux ~/.local/share/plasticity-studio/datasets).',
     ),
 });
 export type OmniglotEpisodeParams = z.infer<typeof OmniglotEpisodeParams>;

@@ -36,7 +36,7 @@ export interface TaskLibrary {
   loadCifarTraining(source: string, options?: CifarTrainingOptions): GrayImageSet;
   /** CIFAR-10 images never used for training (the official test batch, or the JPEG test pack). */
   loadCifarTest(source: string): GrayImageSet;
-  /** The folder a '' source stands for: `../shared/data` beside the repository (tests and CI). */
+  /** The folder a '' source stands for: PLASTICITY_DATA_DIR, else the per-user data folder (data-dir.ts). */
   defaultDataDir(): string;
   /** Drops every cached dataset (frees the memory; the next load reads the files again). */
   clearCache(): void;
