@@ -9,9 +9,9 @@
 // `cifar-10-batches-bin/` subfolder):
 //   training: data_batch_1..4.bin (the paper's 40,000 images; batch 5 is left out as in images.py),
 //             else cifar-10-binary.tar.gz (the official archive, read in memory),
-//             else data_batch_1_first4000.bin (the first 4,000 images of data_batch_1, in shared/data).
+//             else data_batch_1_first4000.bin (the first 4,000 images of data_batch_1, as the tests' packed copy has them).
 //   held out: test_batch.bin, else the archive, else test_jpeg.pack + test_jpeg_index.tsv (the test set
-//             as quality-75 JPEGs in shared/data: lossy, about ±6 levels per pixel).
+//             as quality-75 JPEGs in the packed copy: lossy, about ±6 levels per pixel).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
@@ -68,7 +68,7 @@ export function parseCifarBinary(bytes: Uint8Array, fileName: string): GrayImage
   return { count, height: cifarSide, width: cifarSide, pixels, labels, source: fileName };
 }
 
-/** Decodes the JPEG test pack (`test_jpeg.pack` + `test_jpeg_index.tsv`, see shared/data/README.md). */
+/** Decodes the JPEG test pack (`test_jpeg.pack` + `test_jpeg_index.tsv`, the packed copy's layout). */
 export function parseCifarJpegPack(pack: Uint8Array, indexTsv: string, packName: string): GrayImageSet {
   const lines = indexTsv.split('\n').filter((line) => line.trim() !== '');
   const header = lines.shift()?.split('\t') ?? [];

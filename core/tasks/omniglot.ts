@@ -7,7 +7,7 @@
 //  - the official distribution: `images_background/<Alphabet>/characterNN/*.png` and
 //    `images_evaluation/…`, or the zips `images_background.zip` / `images_evaluation.zip`
 //    (brendenlake/omniglot `python/`); whichever sets are present are loaded;
-//  - the project's packed copy (shared/data/omniglot): `{background,evaluation}_105x105.bits.gz` +
+//  - the packed copy the tests use: `{background,evaluation}_105x105.bits.gz` +
 //    `characters.tsv`. With `resampling: 'area'` it reads the pre-downsampled `*_31x31.u8.gz` instead
 //    (value = 1 − v/255): faster, but those were made by area averaging (Pillow BOX), which differs from
 //    the paper's Gaussian + bilinear resize by up to a few tenths on stroke edges.
@@ -169,7 +169,7 @@ function readRecords(file: string, recordBytes: number, count: number): Uint8Arr
 
 const packedDrawings = 20;
 
-/** The packed copy (shared/data/omniglot), as pending characters reading 105×105 bit records. */
+/** The packed copy, as pending characters reading 105×105 bit records. */
 function findPacked(folder: string): { dir: string; rows: PackedRow[] } | undefined {
   for (const dir of candidateFolders(folder)) {
     const table = path.join(dir, 'characters.tsv');
