@@ -9,13 +9,13 @@ import { compileGraph } from '../compile/compile.ts';
 import { decodeBundleAt } from '../export/bundle-files.ts';
 import type { GraphDocument } from '../graph/document.ts';
 import type { HeldOutSplit } from '../nodes/kind.ts';
-import { loadCheckpoint } from '../train/checkpoint.ts';
+import { checkCheckpointFits, loadCheckpoint } from '../train/checkpoint.ts';
 import { evaluateProgram, type EvaluationSummary } from '../train/evaluation.ts';
 import { readRunInfo, runFiles } from '../train/run-folder.ts';
-import type { Interval } from '../train/statistics.ts';
 import { withBundleErrors } from './export-command.ts';
 import { integer } from './run-command.ts';
 import { CliError, readGraphFile } from './load-graph.ts';
+import { formatNumber, formatInterval } from './format.ts';
 
 interface EvaluateCommandOptions {
   episodes?: number;
@@ -33,6 +33,8 @@ export interface TrainedParameters {
   seed: number;
   /** Training episodes behind these values. */
   episode: number;
+  /** Throws when the values do not fit the built graph's parameters (checkpoints; bundles are checked on reading). */
+  check?: (parameterNames: readonly string[]) => void;
 }
 
 /** A run folder's last checkpoint, or a bundle (folder or .zip). */
@@ -40,14 +42,22 @@ export async function readTrainedParameters(target: string): Promise<TrainedPara
   if (fs.existsSync(path.join(target, runFiles.info))) {
     const info = readRunInfo(target);
     const checkpoint = loadCheckpoint(path.join(target, runFiles.checkpoint));
-    return { graph: readGraphFile(path.join(target, runFiles.graph)), values: checkpoint.parameters.values, seed: info.seed, episode: checkpoint.episode };
+    const graph = readGraphFile(path.join(target, runFiles.graph));
+    const dir = path.join(target, runFiles.checkpoint);
+    return {
+      graph,
+      values: checkpoint.parameters.values,
+      seed: info.seed,
+      episode: checkpoint.episode,
+      // A bundle's weights are checked against its graph when it is read; a checkpoint's once the graph is built,
+      // so that a missing weight is an error rather than a fresh one evaluated as if trained.
+      check: (names) => checkCheckpointFits(checkpoint, names, info.episodes, dir),
+    };
   }
   const bundle = await withBundleErrors(() => decodeBundleAt(target));
   return { graph: bundle.graph, values: bundle.weights.values, seed: bundle.manifest.training.seed, episode: bundle.manifest.training.episodesDone };
 }
 
-const formatNumber = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4));
-const formatInterval = (i: Interval) => (i.low === null || i.high === null ? formatNumber(i.mean) : `${formatNumber(i.mean)} [${formatNumber(i.low)}, ${formatNumber(i.high)}]`);
 
 /** One line: "test, 2000 episodes: accuracy 0.9125 [0.8995, 0.9240], loss 0.0321 [0.0301, 0.0341] (95% intervals)". */
 export function formatEvaluation(summary: EvaluationSummary): string {
@@ -74,7 +84,9 @@ export function registerEvaluateCommand(program: Command): void {
       let program;
       try {
         program = compileGraph(trained.graph, { seed: trained.seed, initialValues: trained.values });
+        trained.check?.(program.parameters.map((p) => p.name));
       } catch (error) {
+        program?.dispose();
         throw new CliError([`${target}: ${(error as Error).message}`]);
       }
       try {

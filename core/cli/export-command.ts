@@ -5,6 +5,7 @@ import path from 'node:path';
 import { BundleError } from '../export/bundle-format.ts';
 import { exportBundle } from '../export/export-run.ts';
 import { CliError } from './load-graph.ts';
+import { formatNumber } from './format.ts';
 
 /** Runs `work`, turning a broken bundle or run folder into the CLI's one-line-per-problem error. */
 export async function withBundleErrors<T>(work: () => Promise<T> | T): Promise<T> {
@@ -21,7 +22,6 @@ export function defaultBundlePath(runDir: string, zip: boolean): string {
   return `${path.resolve(runDir)}-model${zip ? '.zip' : ''}`;
 }
 
-const formatNumber = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4));
 
 export function registerExportCommand(program: Command): void {
   program

@@ -11,6 +11,7 @@ import type { ModelPort } from '../export/model-graph.ts';
 import { perEpisodeSteps, taskEpisodes } from '../export/task-episodes.ts';
 import { withBundleErrors } from './export-command.ts';
 import { CliError } from './load-graph.ts';
+import { formatNumber } from './format.ts';
 
 interface RunCommandOptions {
   episodes?: number;
@@ -30,7 +31,6 @@ export function integer(name: string, min: number) {
 }
 
 const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
-const formatNumber = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4));
 const formatMetrics = (loss: number | null, metrics: Record<string, number>) =>
   [...(loss === null ? [] : [`loss ${formatNumber(loss)}`]), ...Object.entries(metrics).map(([k, v]) => `${k} ${formatNumber(v)}`)].join(', ');
 

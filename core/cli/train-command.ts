@@ -8,6 +8,7 @@ import { runFiles, defaultRunDir } from '../train/run-folder.ts';
 import { trainGraph, type TrainingProgress } from '../train/trainer.ts';
 import { formatEvaluation } from './evaluate-command.ts';
 import { CliError, loadValidGraph } from './load-graph.ts';
+import { formatNumber } from './format.ts';
 
 interface TrainCommandOptions {
   episodes?: number;
@@ -27,7 +28,6 @@ function positiveInteger(name: string) {
   };
 }
 
-const formatNumber = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4));
 
 function progressReporter(json: boolean) {
   if (json || !process.stderr.isTTY) {

@@ -106,9 +106,18 @@ describe('evaluation during training', () => {
       const trained = await readTrainedParameters(target);
       expect(trained).toMatchObject({ seed: 9, episode: 4 });
       const program = compileGraph(trained.graph, { seed: trained.seed, initialValues: trained.values });
+      trained.check?.(program.parameters.map((p) => p.name));
       const summary = evaluateProgram(program, { split: 'test', episodes: 12, batchSize: 5, seed: trained.seed });
       program.dispose();
       expect({ ...summary, seconds: 0 }).toEqual({ ...last, episode: undefined, seconds: 0 });
     }
+  });
+
+  it('`evaluate` refuses a run whose checkpoint lacks a weight of its graph, instead of evaluating a fresh one', async () => {
+    const trained = await readTrainedParameters(path.join(work, 'exported'));
+    expect(trained.check).toBeDefined();
+    const names = [...trained.values.keys()];
+    expect(() => trained.check!(names)).not.toThrow();
+    expect(() => trained.check!([...names, 'readout/extra'])).toThrow(/the checkpoint has no "readout\/extra"/);
   });
 });
