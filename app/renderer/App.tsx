@@ -30,7 +30,7 @@ import { FileDialog, type FileDialogMode } from './dialogs/FileDialog.tsx';
 import { Modal } from './dialogs/Modal.tsx';
 import { TemplateGallery } from './dialogs/TemplateGallery.tsx';
 import { layeredPositions } from './editor/auto-layout.ts';
-import { documentTitle, editorReducer, initialEditorState, isDirty, isReadOnly } from './editor/editor-state.ts';
+import { type DocumentEdit, documentTitle, editorReducer, initialEditorState, isDirty, isReadOnly } from './editor/editor-state.ts';
 import { undoLabel, redoLabel } from './editor/history.ts';
 import { MenuBar } from './MenuBar.tsx';
 import { Inspector } from './panels/Inspector.tsx';
@@ -121,7 +121,7 @@ export function App({ api }: { api: PlasticityApi }) {
     return true;
   }, [notify]);
   const edit = useCallback(
-    (document: GraphDocument, label: string, select?: readonly string[]) => {
+    (document: DocumentEdit, label: string, select?: readonly string[]) => {
       if (!refuseReadOnly()) dispatch({ type: 'edit', document, label, select });
     },
     [refuseReadOnly],

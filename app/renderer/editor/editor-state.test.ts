@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addNode, createGraphDocument, removeNodes } from '../../../core/graph/index.ts';
+import { addNode, createGraphDocument, removeNodes, setParam } from '../../../core/graph/index.ts';
 import { copyName, documentTitle, editorReducer, initialEditorState, isDirty, isReadOnly } from './editor-state.ts';
 
 describe('editor state', () => {
@@ -21,6 +21,17 @@ describe('editor state', () => {
     expect(documentTitle(s)).toBe('net.plastic.json');
     s = editorReducer(s, { type: 'edit', document: removeNodes(s.history.present, [withNode.nodes[0].id]), label: 'Delete' });
     expect(isDirty(s)).toBe(true);
+  });
+
+  it('records a field committed twice (Enter, then blur) as one step when the edit is computed from the present document', () => {
+    const withNode = addNode(blank, { kind: 'Dense', id: 'hidden', position: { x: 0, y: 0 } });
+    let s = initialEditorState(withNode);
+    const setSize = (present: typeof blank) => setParam(present, 'hidden', 'size', 7);
+    s = editorReducer(s, { type: 'edit', document: setSize, label: 'Set hidden.size' });
+    s = editorReducer(s, { type: 'edit', document: setSize, label: 'Set hidden.size' });
+    expect(s.history.past).toHaveLength(1);
+    s = editorReducer(s, { type: 'undo' });
+    expect(s.history.present).toBe(withNode);
   });
 
   it('loads recovered work as unsaved', () => {

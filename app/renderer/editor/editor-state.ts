@@ -17,9 +17,16 @@ export interface EditorState {
   trained: TrainedModelInfo | null;
 }
 
+/**
+ * A new document, or a change computed from the document as it is when the edit lands. Fields commit on Enter
+ * and again on blur; computed from the present document, a second commit of the same value changes nothing
+ * and records nothing, where one computed from an earlier render would record a second, identical step.
+ */
+export type DocumentEdit = GraphDocument | ((present: GraphDocument) => GraphDocument);
+
 export type EditorAction =
   | { type: 'load'; document: GraphDocument; filePath: string | null; label?: string; unsaved?: boolean; trained?: TrainedModelInfo }
-  | { type: 'edit'; document: GraphDocument; label: string; select?: readonly string[] }
+  | { type: 'edit'; document: DocumentEdit; label: string; select?: readonly string[] }
   | { type: 'undo' }
   | { type: 'redo' }
   | { type: 'select'; nodes: readonly string[]; edges?: readonly string[] }
@@ -62,7 +69,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       };
     case 'edit': {
       if (isReadOnly(state)) return state;
-      const history = commit(state.history, action.document, action.label);
+      const present = state.history.present;
+      const document = typeof action.document === 'function' ? action.document(present) : action.document;
+      const history = commit(state.history, document, action.label);
       if (history === state.history) return state;
       const next = { ...state, history, ...(action.select && { selectedNodes: action.select, selectedEdges: [] }) };
       return keepExisting(next);

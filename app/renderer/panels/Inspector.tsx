@@ -18,8 +18,9 @@ import {
 import { describeParams, describeRange, getNodeKind, type ParamDescription } from '../../../core/nodes/index.ts';
 import type { TrainedModelInfo } from '../../shared/channels.ts';
 import { NodeTrainedValues, TrainedModelSummary } from './TrainedValues.tsx';
+import type { DocumentEdit } from '../editor/editor-state.ts';
 
-type Edit = (document: GraphDocument, label: string) => void;
+type Edit = (document: DocumentEdit, label: string) => void;
 
 /** A number as typed: a finite number when it is one, else the text itself (validation will say what is wrong). */
 export function parseTypedNumber(text: string): number | string | undefined {
@@ -55,11 +56,11 @@ function TextField(props: { id: string; value: string; invalid?: boolean; onComm
   );
 }
 
-function ParamField({ node, param, problem, onEdit, document }: { node: GraphNode; param: ParamDescription; problem?: Problem; onEdit: Edit; document: GraphDocument }) {
+function ParamField({ node, param, problem, onEdit }: { node: GraphNode; param: ParamDescription; problem?: Problem; onEdit: Edit }) {
   const id = `param-${node.id}-${param.name}`;
   const stored = node.params[param.name];
   const value = stored === undefined ? param.default : stored;
-  const commit = (next: unknown) => onEdit(setParam(document, node.id, param.name, next), `Set ${node.id}.${param.name}`);
+  const commit = (next: unknown) => onEdit((present) => setParam(present, node.id, param.name, next), `Set ${node.id}.${param.name}`);
   const range = describeRange(param);
   let input;
   if (param.type === 'boolean') {
@@ -132,7 +133,7 @@ function NodeInspector({ node, document, validation, onEdit, onNotice, trained }
       <fieldset className="plain-fieldset" disabled={Boolean(trained)}>
         <div className="field">
           <label htmlFor="node-label">Label</label>
-          <TextField id="node-label" value={node.label ?? ''} placeholder={node.id} onCommit={(t) => onEdit(setLabel(document, node.id, t), `Rename ${node.id}`)} />
+          <TextField id="node-label" value={node.label ?? ''} placeholder={node.id} onCommit={(t) => onEdit((present) => setLabel(present, node.id, t), `Rename ${node.id}`)} />
         </div>
         <div className="field">
           <label htmlFor="node-id">Id</label>
@@ -164,7 +165,7 @@ function NodeInspector({ node, document, validation, onEdit, onNotice, trained }
         {kind && describeParams(node.kind).length === 0 && <p className="muted">This node has no parameters.</p>}
         {kind &&
           describeParams(node.kind).map((param) => (
-            <ParamField key={param.name} node={node} param={param} problem={problems.find((p) => p.param === param.name)} onEdit={onEdit} document={document} />
+            <ParamField key={param.name} node={node} param={param} problem={problems.find((p) => p.param === param.name)} onEdit={onEdit} />
           ))}
       </fieldset>
     </div>
@@ -173,7 +174,7 @@ function NodeInspector({ node, document, validation, onEdit, onNotice, trained }
 
 function GraphSettings({ document, validation, onEdit }: { document: GraphDocument; validation: ValidationResult; onEdit: Edit }) {
   const problemFor = (field: string) => validation.problems.find((p) => p.field === field);
-  const train = (patch: TrainingPatch, label: string) => onEdit(setTraining(document, patch), label);
+  const train = (patch: TrainingPatch, label: string) => onEdit((present) => setTraining(present, patch), label);
   const numberField = (field: string, label: string, value: number, apply: (n: number | string | undefined) => void, help: string) => {
     const problem = problemFor(field);
     return (
@@ -190,11 +191,11 @@ function GraphSettings({ document, validation, onEdit }: { document: GraphDocume
       <h2>Graph</h2>
       <div className="field">
         <label htmlFor="graph-name">Name</label>
-        <TextField id="graph-name" value={document.meta.name} onCommit={(t) => onEdit(setMeta(document, { name: t }), 'Rename graph')} />
+        <TextField id="graph-name" value={document.meta.name} onCommit={(t) => onEdit((present) => setMeta(present, { name: t }), 'Rename graph')} />
       </div>
       <div className="field">
         <label htmlFor="graph-description">Description</label>
-        <TextField id="graph-description" multiline value={document.meta.description ?? ''} onCommit={(t) => onEdit(setMeta(document, { description: t || undefined }), 'Edit description')} />
+        <TextField id="graph-description" multiline value={document.meta.description ?? ''} onCommit={(t) => onEdit((present) => setMeta(present, { description: t || undefined }), 'Edit description')} />
       </div>
       <h3>Training</h3>
       {numberField('training.episodes', 'Episodes', document.training.episodes, (n) => train({ episodes: n as number }, 'Set episodes'), 'Episodes to train; each is one optimizer step.')}
