@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readRunInfo } from '../train/run-folder.ts';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -131,6 +132,36 @@ describe('plasticity train', () => {
     expect(evaluations[0]).toMatchObject({ episode: 3, split: 'test', episodes: 500, metrics: { signError: { method: 't', count: 500 } } });
     expect(fs.readdirSync(out).sort()).toEqual(['checkpoint', 'evaluation.jsonl', 'graph.plastic.json', 'metrics.jsonl', 'run.json']);
   });
+
+  it('survives kill -9 at any episode, before the first checkpoint too: each resume continues and the curve is the uninterrupted one', async () => {
+    const out = path.join(work, 'killed');
+    /** Trains (or resumes) and sends SIGKILL once `episode` is reported; resolves when the process is gone. */
+    const killAt = async (args: string[], episode: number) => {
+      const child = spawn(process.execPath, [cli, 'train', ...args, '--backend', 'cpu', '--json'], { cwd: work });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes(`"episode":${episode},`)) child.kill('SIGKILL');
+      });
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+      expect(signal, stderr).toBe('SIGKILL');
+    };
+    await killAt([small, '--episodes', '260', '--seed', '4', '--out', out], 7); // before the first checkpoint (episode 100)
+    expect(readRunInfo(out).status).toBe('failed');
+    await killAt(['--resume', out], 150);
+    await killAt(['--resume', out], 230);
+    const finished = await plasticity('train', '--resume', out, '--backend', 'cpu', '--json');
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({ status: 'finished', episodesDone: 260 });
+    expect(fs.readdirSync(out).sort()).toEqual(['checkpoint', 'evaluation.jsonl', 'graph.plastic.json', 'metrics.jsonl', 'run.json']);
+
+    const whole = path.join(work, 'unkilled');
+    expect((await plasticity('train', small, '--episodes', '260', '--seed', '4', '--out', whole, '--backend', 'cpu')).code).toBe(0);
+    const losses = (dir: string) => fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss);
+    expect(losses(out)).toEqual(losses(whole));
+  }, 120_000);
 
   it('stops on Ctrl-C after the current episode, keeps the checkpoint, and --resume finishes the run', async () => {
     const out = path.join(work, 'interrupted');

@@ -112,6 +112,7 @@ export function registerTrainCommand(program: Command): void {
           command: ['plasticity', ...process.argv.slice(2)].join(' '),
           signal: controller.signal,
           onProgress: (p) => reporter.update(p),
+          onNotice: (message) => console.error(message),
           onEvaluation: (record) => {
             if (options.json) console.log(JSON.stringify({ evaluation: record }));
             else process.stderr.write(`\nevaluation after ${record.episode} episodes: ${formatEvaluation(record)}\n`);

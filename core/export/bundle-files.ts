@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
-import { replaceDirectory, writeFileAtomic } from '../train/atomic-write.ts';
+import { replaceDirectory, writeFileAtomic } from '../util/atomic-write.ts';
 import { decodeBundle, encodeBundle } from './bundle-codec.ts';
 import { BUNDLE_FORMAT, BundleError, bundleFiles, type Bundle, type BundleFiles } from './bundle-format.ts';
 import { unzipBundleFiles, zipBundleFiles } from './bundle-zip.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkCheckpointFits, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
+import { checkCheckpointFits, checkpointExists, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -59,6 +59,55 @@ describe('checkpoints', () => {
     saveCheckpoint(dir, sampleCheckpoint(2));
     expect(loadCheckpoint(dir).episode).toBe(2);
     expect(fs.readdirSync(parent)).toEqual(['checkpoint']);
+  });
+
+  // A save writes `.checkpoint.<id>.new` completely, renames `checkpoint` aside to `.old`, renames `.new` into place,
+  // then removes `.old`. These are the states a kill at each point leaves; every one must resume.
+  describe('after a crash during a save', () => {
+    /** Episode 1 saved, then the on-disk state of a save of episode 2 killed at `point`. */
+    function crashedSave(point: 'writing' | 'between renames' | 'before removing the old copy'): string {
+      const parent = tempDir();
+      const dir = path.join(parent, 'checkpoint');
+      saveCheckpoint(dir, sampleCheckpoint(1));
+      const staging = path.join(parent, 'staging');
+      saveCheckpoint(staging, sampleCheckpoint(2));
+      const fresh = path.join(parent, '.checkpoint.999-abcd.new');
+      const old = path.join(parent, '.checkpoint.999-abcd.old');
+      fs.renameSync(staging, fresh);
+      if (point === 'writing') fs.rmSync(path.join(fresh, 'model.json')); // the manifest is written last
+      if (point === 'between renames') fs.renameSync(dir, old);
+      if (point === 'before removing the old copy') {
+        fs.renameSync(dir, old);
+        fs.renameSync(fresh, dir);
+      }
+      return dir;
+    }
+
+    it.each([
+      ['writing', 1],
+      ['between renames', 2],
+      ['before removing the old copy', 2],
+    ] as const)('killed while %s: loads the newest complete checkpoint (episode %i) and cleans up', (point, episode) => {
+      const dir = crashedSave(point);
+      expect(loadCheckpoint(dir).episode).toBe(episode);
+      expect(fs.readdirSync(path.dirname(dir))).toEqual(['checkpoint']);
+    });
+
+    it('the next save cleans up what a crash left', () => {
+      const dir = crashedSave('writing');
+      saveCheckpoint(dir, sampleCheckpoint(3));
+      expect(fs.readdirSync(path.dirname(dir))).toEqual(['checkpoint']);
+      expect(loadCheckpoint(dir).episode).toBe(3);
+    });
+
+    it('a run killed before its first checkpoint has none, and a half-written first one does not count', () => {
+      const parent = tempDir();
+      expect(checkpointExists(path.join(parent, 'checkpoint'))).toBe(false);
+      fs.mkdirSync(path.join(parent, '.checkpoint.12-ab.new'));
+      fs.writeFileSync(path.join(parent, '.checkpoint.12-ab.new', 'weights.bin'), new Uint8Array(8));
+      expect(checkpointExists(path.join(parent, 'checkpoint'))).toBe(false);
+      expect(fs.readdirSync(parent)).toEqual([]);
+    });
   });
 
   it('names the file when weights.bin is truncated', () => {

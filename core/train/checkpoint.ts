@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { replaceDirectory, writeFileAtomic } from './atomic-write.ts';
+import { replaceDirectory, restoreInterruptedReplace, writeFileAtomic } from '../util/atomic-write.ts';
 
 export const CHECKPOINT_FORMAT = 'plasticity-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -107,7 +107,16 @@ export function checkCheckpointFits(checkpoint: Checkpoint, parameterNames: read
   }
 }
 
+/**
+ * Whether `dir` holds a checkpoint, after finishing a save that a crash interrupted (the manifest is written
+ * last, so a folder with one is complete). False when the run stopped before its first checkpoint.
+ */
+export function checkpointExists(dir: string): boolean {
+  return restoreInterruptedReplace(dir, (folder) => fs.existsSync(path.join(folder, 'model.json')));
+}
+
 export function loadCheckpoint(dir: string): Checkpoint {
+  checkpointExists(dir);
   const manifestFile = path.join(dir, 'model.json');
   if (!fs.existsSync(manifestFile)) throw new Error(`No checkpoint in ${dir}: ${manifestFile} is missing.`);
   let raw: unknown;

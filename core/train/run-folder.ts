@@ -6,9 +6,10 @@
 //   evaluation.jsonl    held-out evaluations, one JSON object each: { episode, split, episodes, loss, metrics, … } (evaluation.ts)
 //   checkpoint/         parameters and optimizer state (see checkpoint.ts)
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic-write.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 import type { EvaluationRecord } from './evaluation.ts';
 
 export const runStatuses = ['running', 'paused', 'finished', 'stopped', 'failed'] as const;
@@ -27,6 +28,8 @@ export const runInfoSchema = z.looseObject({
   error: z.string().optional(),
   /** The command line of each session of the run (the first, then each resume), when started from the CLI. */
   commands: z.array(z.string()).optional(),
+  /** The process training the run while its status is "running", so a reader can tell a crashed run from a live one. */
+  process: z.object({ pid: z.number().int(), host: z.string() }).optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 
@@ -45,6 +48,29 @@ export function writeRunInfo(runDir: string, info: RunInfo): void {
   writeFileAtomic(path.join(runDir, runFiles.info), JSON.stringify(info, null, 2) + '\n');
 }
 
+export function runningProcess(): { pid: number; host: string } {
+  return { pid: process.pid, host: os.hostname() };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but someone else's
+  }
+}
+
+/**
+ * A process that was killed (or lost power) cannot record its end, so its run.json still says "running".
+ * Read on the machine that trained it, such a run is reported as failed; resuming continues from its checkpoint.
+ */
+export function withCrashDetected(info: RunInfo): RunInfo {
+  if (info.status !== 'running' || !info.process || info.process.host !== os.hostname() || isAlive(info.process.pid)) return info;
+  const { process: ended, ...rest } = info;
+  return { ...rest, status: 'failed', error: `The training process (pid ${ended.pid}) ended without recording why (killed or crashed); resume continues from the last checkpoint.` };
+}
+
 export function readRunInfo(runDir: string): RunInfo {
   const file = path.join(runDir, runFiles.info);
   if (!fs.existsSync(file)) throw new Error(`${runDir} is not a run folder: ${runFiles.info} is missing.`);
@@ -56,7 +82,7 @@ export function readRunInfo(runDir: string): RunInfo {
   }
   const parsed = runInfoSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${file} is damaged: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
-  return parsed.data;
+  return withCrashDetected(parsed.data);
 }
 
 const intervalSchema = z.looseObject({ mean: z.number(), low: z.number().nullable(), high: z.number().nullable(), count: z.number(), method: z.enum(['wilson', 't']) });

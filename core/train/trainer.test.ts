@@ -1,4 +1,5 @@
 // Training on fixed seeds: reproducible curves, resume, stop, and the paper's small-task result.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,6 +60,29 @@ describe('trainGraph', () => {
     const resumed = await trainGraph(small(), { outDir: split, resume: true, backend: 'cpu' });
     expect(resumed).toMatchObject({ status: 'finished', episodesDone: 8 });
     expect(losses(split)).toEqual(losses(whole));
+  });
+
+  it('after a kill: run.json reads "failed", a live run cannot be resumed twice, and one killed before its first checkpoint starts over', async () => {
+    const dir = path.join(work, 'killed');
+    await trainGraph(small(), { outDir: dir, episodes: 3, seed: 5, backend: 'cpu', ...stopAfter(2) });
+    // What a kill before the first checkpoint leaves: run.json says "running" for a process that is gone.
+    fs.rmSync(path.join(dir, 'checkpoint'), { recursive: true });
+    const info = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...info, status: 'running', process: { pid: gone, host: os.hostname() } }));
+    expect(readRunInfo(dir)).toMatchObject({ status: 'failed', error: expect.stringMatching(/pid \d+\) ended without recording why/) });
+
+    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...info, status: 'running', process: { pid: process.pid, host: os.hostname() } }));
+    await expect(trainGraph(small(), { outDir: dir, resume: true, backend: 'cpu' })).rejects.toThrow(/is being trained by process \d+/);
+
+    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ ...info, status: 'running', process: { pid: gone, host: os.hostname() } }));
+    const notices: string[] = [];
+    const resumed = await trainGraph(small(), { outDir: dir, resume: true, backend: 'cpu', onNotice: (m) => notices.push(m) });
+    expect(notices.join()).toMatch(/stopped before its first checkpoint.*starts again from episode 0/);
+    expect(resumed).toMatchObject({ status: 'finished', episodesDone: 3 });
+    const whole = await trainGraph(small(), { outDir: path.join(work, 'unkilled'), episodes: 3, seed: 5, backend: 'cpu' });
+    expect(losses(dir)).toEqual(losses(whole.runDir));
+    expect(readRunInfo(dir).process).toBeUndefined();
   });
 
   it('stops after the current episode when asked and keeps a checkpoint', async () => {

@@ -9,7 +9,7 @@ import type { GraphDocument } from '../graph/document.ts';
 import { serializeGraphDocument } from '../graph/document.ts';
 import { leanAdam } from '../plasticity/lean-adam.ts';
 import { createRng } from '../util/random.ts';
-import { checkCheckpointFits, loadCheckpoint, saveCheckpoint, type Checkpoint, type WeightSpec } from './checkpoint.ts';
+import { checkCheckpointFits, checkpointExists, loadCheckpoint, saveCheckpoint, type Checkpoint, type WeightSpec } from './checkpoint.ts';
 import { type EvaluationRecord, evaluateProgram } from './evaluation.ts';
 import {
   appendEvaluation,
@@ -18,6 +18,7 @@ import {
   runFiles,
   truncateEvaluations,
   truncateMetrics,
+  runningProcess,
   writeRunInfo,
   type RunInfo,
 } from './run-folder.ts';
@@ -55,6 +56,8 @@ export interface TrainOptions {
   /** Awaited between episodes; a host implements pause by not resolving it until resumed. */
   between?: () => Promise<void>;
   onProgress?: (progress: TrainingProgress) => void;
+  /** Something the user should know that is not an error (a resume that starts over). */
+  onNotice?: (message: string) => void;
   /** The command line that started this session, recorded in run.json so a result can be reproduced. */
   command?: string;
   /** After each held-out evaluation (the graph's training.evaluation), also written to the run's evaluation.jsonl. */
@@ -161,7 +164,14 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
   let previous: RunInfo | undefined;
   if (options.resume) {
     previous = readRunInfo(runDir);
-    checkpoint = loadCheckpoint(path.join(runDir, runFiles.checkpoint));
+    // Still "running" after crash detection means alive on this machine (run.json from elsewhere cannot be checked).
+    if (previous.status === 'running' && previous.process?.host === runningProcess().host) {
+      throw new Error(`${runDir} is being trained by process ${previous.process.pid} on ${previous.process.host}; stop it before resuming.`);
+    }
+    // A run stopped before its first checkpoint resumes from the start: its graph and seed are all it needs.
+    const checkpointDir = path.join(runDir, runFiles.checkpoint);
+    if (checkpointExists(checkpointDir)) checkpoint = loadCheckpoint(checkpointDir);
+    else options.onNotice?.(`${checkpointDir} does not exist (the run stopped before its first checkpoint): training starts again from episode 0.`);
   }
   const backend = await selectBackend(options.backend ?? 'auto');
   const seed = previous?.seed ?? options.seed ?? doc.training.seed;
@@ -201,6 +211,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
     backend,
     versions: softwareVersions(),
     startedAt: previous?.startedAt ?? new Date().toISOString(),
+    process: runningProcess(),
   };
   const commands = [...(previous?.commands ?? []), ...(options.command ? [options.command] : [])];
   if (commands.length > 0) info.commands = commands;
@@ -304,7 +315,8 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
     error = (caught as Error).message;
     throw caught;
   } finally {
-    const finishedInfo: RunInfo = { ...info, status, episodesDone: lastCheckpointEpisode, finishedAt: new Date().toISOString() };
+    const { process: _ended, ...rest } = info;
+    const finishedInfo: RunInfo = { ...rest, status, episodesDone: lastCheckpointEpisode, finishedAt: new Date().toISOString() };
     if (error) finishedInfo.error = error;
     writeRunInfo(runDir, finishedInfo);
     optimizer.dispose();

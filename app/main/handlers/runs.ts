@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { EvaluationRecord } from '../../../core/train/evaluation.ts';
-import { readEvaluations, readMetrics, runFiles, runInfoSchema, type MetricsRecord } from '../../../core/train/run-folder.ts';
+import { readEvaluations, readMetrics, runFiles, runInfoSchema, withCrashDetected, type MetricsRecord } from '../../../core/train/run-folder.ts';
 import { RUN_TAIL_POINTS, type MetricPoint, type RunSummary } from '../../shared/channels.ts';
 import { readJsonIfPresent } from './atomic-write.ts';
 import { UserError } from './user-error.ts';
@@ -19,8 +19,9 @@ export function toMetricPoint(record: MetricsRecord): MetricPoint {
 
 /** A run folder's summary, or null when `dir` is not a run folder. */
 export async function readRunSummary(dir: string): Promise<RunSummary | null> {
-  const info = runInfoSchema.safeParse(await readJsonIfPresent(path.join(dir, runFiles.info)));
-  if (!info.success) return null;
+  const parsed = runInfoSchema.safeParse(await readJsonIfPresent(path.join(dir, runFiles.info)));
+  if (!parsed.success) return null;
+  const info = { data: withCrashDetected(parsed.data) };
   const graph = (await readJsonIfPresent(path.join(dir, runFiles.graph))) as { meta?: { name?: unknown; expected?: { metric?: unknown } } } | undefined;
   const points = readMetrics(dir);
   const metric = graph?.meta?.expected?.metric;
