@@ -95,6 +95,17 @@ describe('plasticity validate', () => {
     expect(result.stderr).toMatch(/newer Plasticity Studio \(version 7\)/);
   });
 
+  it('refuses a device or an oversized graph file without reading it', async () => {
+    const device = await plasticity('validate', '/dev/urandom');
+    expect(device.code).toBe(1);
+    expect(device.stderr).toMatch(/\/dev\/urandom: a device, not a graph file/);
+    const huge = path.join(work, 'huge.plastic.json');
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, 40 * 1024 * 1024); // sparse: 40 MiB that take no disk space
+    const oversized = await plasticity('validate', huge);
+    expect(oversized.stderr).toMatch(/huge\.plastic\.json: 40 MiB is more than a graph can be \(at most 32 MiB\)/);
+  });
+
   it('says so when the file does not exist', async () => {
     const result = await plasticity('validate', path.join(work, 'missing.plastic.json'));
     expect(result.code).toBe(1);

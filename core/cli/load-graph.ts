@@ -1,7 +1,8 @@
 // Reads a graph file for the CLI: every problem becomes one line naming the file, node, port or field.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseGraphDocument, type GraphDocument } from '../graph/document.ts';
+import { GRAPH_FILE_LIMIT_BYTES, parseGraphDocument, type GraphDocument } from '../graph/document.ts';
+import { FileRefused, readFileLimited } from '../util/read-limited.ts';
 import { validateGraph, type Problem } from '../graph/index.ts';
 
 export class CliError extends Error {
@@ -24,8 +25,9 @@ export function readGraphFile(file: string): GraphDocument {
   const name = path.basename(file);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileLimited(file, GRAPH_FILE_LIMIT_BYTES, 'graph').toString('utf8');
   } catch (error) {
+    if (error instanceof FileRefused) throw new CliError([error.message]);
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a graph file' : (error as Error).message;
     throw new CliError([`${file}: cannot read: ${reason}`]);

@@ -4,17 +4,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { replaceDirectory, writeFileAtomic } from '../util/atomic-write.ts';
 import { decodeBundle, encodeBundle } from './bundle-codec.ts';
-import { BUNDLE_FORMAT, BundleError, bundleFiles, type Bundle, type BundleFiles } from './bundle-format.ts';
+import { FileRefused, readFileLimited } from '../util/read-limited.ts';
+import { BUNDLE_FORMAT, BundleError, bundleFiles, bundleLimits, type Bundle, type BundleFiles } from './bundle-format.ts';
 import { unzipBundleFiles, zipBundleFiles } from './bundle-zip.ts';
 import { checkWeightsFitGraph } from './model-graph.ts';
 
 const { model: MODEL, weights: WEIGHTS } = bundleFiles;
 
-function readIfPresent(file: string): Buffer | undefined {
+function readIfPresent(file: string, limitBytes: number): Buffer | undefined {
   try {
-    return fs.readFileSync(file);
+    return readFileLimited(file, limitBytes, 'model bundle');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof FileRefused) throw new BundleError(error.message);
     throw new BundleError(`${file}: cannot read: ${(error as Error).message}`);
   }
 }
@@ -29,11 +31,13 @@ export function readBundleFiles(bundlePath: string): BundleFiles {
   }
   if (stat.isDirectory() || path.basename(bundlePath) === MODEL) {
     const folder = stat.isDirectory() ? bundlePath : path.dirname(bundlePath);
-    const modelJson = readIfPresent(path.join(folder, MODEL));
+    const modelJson = readIfPresent(path.join(folder, MODEL), bundleLimits.modelJsonBytes);
     if (!modelJson) throw new BundleError(`${bundlePath}: ${MODEL} is missing; a model bundle is a folder (or .zip) holding ${MODEL} and ${WEIGHTS}.`);
-    return { modelJson: new Uint8Array(modelJson), weights: readIfPresent(path.join(folder, WEIGHTS)) };
+    return { modelJson: new Uint8Array(modelJson), weights: readIfPresent(path.join(folder, WEIGHTS), bundleLimits.weightsBytes) };
   }
-  return unzipBundleFiles(new Uint8Array(fs.readFileSync(bundlePath)), bundlePath);
+  const zipped = readIfPresent(bundlePath, bundleLimits.modelJsonBytes + bundleLimits.weightsBytes);
+  if (!zipped) throw new BundleError(`${bundlePath}: no such file or folder.`);
+  return unzipBundleFiles(new Uint8Array(zipped.buffer, zipped.byteOffset, zipped.byteLength), bundlePath);
 }
 
 /** Reads and decodes a bundle (format, version, graph, weights.bin's size); no build. */

@@ -13,6 +13,8 @@ import type { GraphDocument } from '../graph/document.ts';
 export const BUNDLE_FORMAT = 'plasticity-model';
 export const BUNDLE_VERSION = 1;
 export const bundleFiles = { model: 'model.json', weights: 'weights.bin' } as const;
+/** The largest files a bundle may hold: checked before reading or inflating, so a huge or hostile file is refused unread. */
+export const bundleLimits = { modelJsonBytes: 64 * 1024 * 1024, weightsBytes: 1024 * 1024 * 1024 } as const;
 
 export const WeightSpecSchema = z
   .object({ name: z.string().min(1), shape: z.array(z.number().int().nonnegative()), dtype: z.literal('float32') })

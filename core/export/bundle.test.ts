@@ -2,6 +2,7 @@
 // every way a bundle can be broken.
 import * as tf from '@tensorflow/tfjs';
 import { unzipSync, zipSync } from 'fflate';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -139,6 +140,19 @@ describe('broken bundles', () => {
     return dir;
   };
   const weightsFile = (dir: string) => path.join(dir, 'weights.bin');
+  /** A copy of the zipped bundle with its bytes edited. */
+  const brokenZip = (name: string, edit: (bytes: Buffer) => void): string => {
+    const bytes = Buffer.from(fs.readFileSync(zipFile));
+    edit(bytes);
+    fs.writeFileSync(path.join(work, name), bytes);
+    return path.join(work, name);
+  };
+  /** Sets the uncompressed size that the zip's central directory states for `entry`. */
+  const declareSize = (bytes: Buffer, entry: string, size: number) => {
+    for (let offset = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); offset >= 0; offset = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), offset + 4)) {
+      if (bytes.toString('utf8', offset + 46, offset + 46 + bytes.readUInt16LE(offset + 28)) === entry) bytes.writeUInt32LE(size, offset + 24);
+    }
+  };
   const memory = (model: any) => model.graph.nodes.find((n: any) => n.id === 'memory');
 
   const cases: [string, () => string, RegExp][] = [
@@ -193,6 +207,31 @@ describe('broken bundles', () => {
         return path.join(work, 'cut.zip');
       },
       /cut\.zip: the zip file is damaged/,
+    ],
+    [
+      'a zip with one bit flipped in weights.bin',
+      () =>
+        brokenZip('flipped.zip', (bytes) => {
+          const stored = bytes.indexOf(fs.readFileSync(weightsFile(folder)).subarray(4000, 4016)); // stored as is, not deflated
+          bytes[stored + 3] ^= 0x10;
+        }),
+      /flipped\.zip: weights\.bin in the zip is damaged: its content does not match the zip's checksum \(CRC-32\)/,
+    ],
+    ['a zip whose header understates a size', () => brokenZip('short.zip', (bytes) => declareSize(bytes, 'model.json', 100)), /short\.zip: model\.json in the zip is damaged/],
+    [
+      'a zip bomb (a size far beyond a bundle’s), refused before inflating',
+      () => brokenZip('bomb.zip', (bytes) => declareSize(bytes, 'model.json', 3_000_000_000)),
+      /bomb\.zip: model\.json would inflate to 3000000000 bytes, more than a bundle's model\.json may hold/,
+    ],
+    ['a device file', () => '/dev/zero', /\/dev\/zero: a device, not a model bundle file/],
+    [
+      'a pipe (FIFO), which would block the reader',
+      () => {
+        const fifo = path.join(work, 'pipe.zip');
+        if (!fs.existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+        return fifo;
+      },
+      /pipe\.zip: a pipe \(FIFO\), not a model bundle file/,
     ],
   ];
 

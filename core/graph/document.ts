@@ -9,6 +9,8 @@ import { locateJsonSyntaxError } from './json-errors.ts';
 
 export const GRAPH_FORMAT = 'plasticity-graph';
 export const GRAPH_FILE_EXTENSION = '.plastic.json';
+/** A graph file is a description, not data: even a 10,000-node graph is a few MB, so anything larger is refused unread. */
+export const GRAPH_FILE_LIMIT_BYTES = 32 * 1024 * 1024;
 
 const Position = z.object({ x: z.number(), y: z.number() }).loose();
 

@@ -5,6 +5,8 @@ import { GRAPH_FILE_EXTENSION, graphDocumentFromJson, parseGraphDocument, serial
 import type { GraphDocument } from '../../../core/graph/document.ts';
 import { bundleFiles } from '../../../core/export/bundle-format.ts';
 import type { DirectoryEntry } from '../../shared/channels.ts';
+import { FileRefused, readFileLimitedAsync } from '../../../core/util/read-limited.ts';
+import { GRAPH_FILE_LIMIT_BYTES } from '../../../core/graph/document.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { UserError } from './user-error.ts';
 
@@ -12,8 +14,9 @@ export async function readGraphFile(filePath: string): Promise<GraphDocument> {
   const absolute = path.resolve(filePath);
   let text: string;
   try {
-    text = await fs.readFile(absolute, 'utf8');
+    text = (await readFileLimitedAsync(absolute, GRAPH_FILE_LIMIT_BYTES, 'graph')).toString('utf8');
   } catch (error) {
+    if (error instanceof FileRefused) throw new UserError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UserError(`${absolute} does not exist.`);
     if (code === 'EISDIR') throw new UserError(`${absolute} is a folder, not a graph file.`);
