@@ -16,7 +16,7 @@ export interface BrowserAppOptions {
   dataDir?: string;
   /** Where runs go; default `./runs`, the same place as `plasticity train`. */
   runsDir?: string;
-  /** Where the file dialog starts (default: the current folder). */
+  /** The workspace: where the file dialog starts, and the only folder (with the runs folder) requests may name. Default: the current folder. */
   documentsDir?: string;
   templatesDir?: string;
   rendererDir?: string;
@@ -39,6 +39,7 @@ export async function startBrowserApp(options: BrowserAppOptions = {}): Promise<
   if (options.build !== false && !options.rendererDir) await ensureRendererBuilt({ quiet: true, log });
   const dataDir = path.resolve(options.dataDir ?? defaultDataDir());
   const runsDir = path.resolve(options.runsDir ?? 'runs');
+  const documentsDir = path.resolve(options.documentsDir ?? process.cwd() ?? os.homedir());
   await fs.mkdir(dataDir, { recursive: true });
 
   let server: BrowserServer | null = null;
@@ -54,7 +55,8 @@ export async function startBrowserApp(options: BrowserAppOptions = {}): Promise<
     dataDir,
     runsDir,
     templatesDir: options.templatesDir ?? bundledTemplatesDir,
-    documentsDir: path.resolve(options.documentsDir ?? process.cwd() ?? os.homedir()),
+    documentsDir,
+    workspace: [documentsDir, runsDir],
     training,
   });
   server = await startBrowserServer({

@@ -8,6 +8,7 @@ interface ServeCommandOptions {
   open?: boolean;
   dataDir?: string;
   runsDir?: string;
+  workspace?: string;
 }
 
 function portNumber(value: string): number {
@@ -24,8 +25,9 @@ export function registerServeCommand(program: Command): void {
     .option('--open', 'open the app in the default browser')
     .option('--data-dir <dir>', 'settings, recent files and autosaves (default: your config folder)')
     .option('--runs-dir <dir>', 'where training runs are written (default: ./runs, as `plasticity train`)')
+    .option('--workspace <dir>', 'the folder whose graphs and models the app may open and save; with the runs folder, the only one (default: the current folder)')
     .action(async (options: ServeCommandOptions) => {
       const { serveUntilInterrupted } = await import('./serve.ts');
-      await serveUntilInterrupted({ port: options.port, open: options.open, dataDir: options.dataDir, runsDir: options.runsDir });
+      await serveUntilInterrupted({ port: options.port, open: options.open, dataDir: options.dataDir, runsDir: options.runsDir, documentsDir: options.workspace });
     });
 }

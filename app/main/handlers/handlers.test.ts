@@ -97,6 +97,46 @@ describe('graph files', () => {
   });
 });
 
+describe('the browser mode’s workspace', () => {
+  beforeEach(() => {
+    table = createHandlers({ ...ctx, workspace: [ctx.documentsDir, ctx.runsDir] });
+  });
+  const outside = () => path.join(root, 'elsewhere');
+  const refused = /is outside the workspace .*--workspace/;
+
+  it('opens, saves and lists inside it, and offers no way up out of it', async () => {
+    const saved = await call('graph:save', { path: path.join(ctx.documentsDir, 'sub', 'net'), document: createGraphDocument('Inside') });
+    expect(saved.path).toBe(path.join(ctx.documentsDir, 'sub', 'net.plastic.json'));
+    expect((await call('graph:open', { path: saved.path })).document.meta.name).toBe('Inside');
+    expect((await call('files:list', {})).parent).toBeNull();
+    expect((await call('files:list', { dir: path.join(ctx.documentsDir, 'sub') })).parent).toBe(ctx.documentsDir);
+  });
+
+  it('refuses every path outside it, through "..", absolute paths and symlinks alike', async () => {
+    await fs.mkdir(outside());
+    await fs.writeFile(path.join(outside(), 'secret.plastic.json'), serializeGraphDocument(createGraphDocument('Secret')));
+    await fs.symlink(outside(), path.join(ctx.documentsDir, 'link'));
+    const attempts: [string, unknown][] = [
+      ['graph:open', { path: path.join(outside(), 'secret.plastic.json') }],
+      ['graph:open', { path: path.join(ctx.documentsDir, '..', 'elsewhere', 'secret.plastic.json') }],
+      ['graph:open', { path: path.join(ctx.documentsDir, 'link', 'secret.plastic.json') }],
+      ['graph:open', { path: '/etc/passwd' }],
+      ['graph:save', { path: path.join(outside(), 'written'), document: createGraphDocument() }],
+      ['graph:save', { path: path.join(ctx.documentsDir, 'link', 'written'), document: createGraphDocument() }],
+      ['files:list', { dir: '/' }],
+      ['files:list', { dir: path.join(ctx.documentsDir, 'link') }],
+      ['bundle:open', { path: '/dev/zero' }],
+      ['run:export', { runId: 'none', path: path.join(outside(), 'model'), zip: false }],
+    ];
+    for (const [channel, request] of attempts) await expect(call(channel, request), `${channel} ${JSON.stringify(request)}`).rejects.toThrow(refused);
+    expect(await fs.readdir(outside())).toEqual(['secret.plastic.json']);
+  });
+
+  it('reads runs only by their id, never a folder above the runs folder', async () => {
+    for (const runId of ['..', '.', '../docs', '/etc']) await expect(call('runs:metrics', { runId })).rejects.toThrow(/There is no run/);
+  });
+});
+
 describe('templates', () => {
   beforeEach(async () => {
     const make = (name: string, description: string) =>

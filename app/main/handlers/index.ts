@@ -12,6 +12,7 @@ import { RecentFiles } from './recent-files.ts';
 import { listRunFolders, readRunMetrics, readRunTail } from './runs.ts';
 import { listTemplates, openTemplate } from './templates.ts';
 import { describeError, UserError } from './user-error.ts';
+import { confineToWorkspace, isInside } from './workspace.ts';
 
 export interface AppContext {
   mode: 'electron' | 'browser';
@@ -22,6 +23,11 @@ export interface AppContext {
   templatesDir: string;
   /** Where file dialogs start. */
   documentsDir: string;
+  /**
+   * Browser mode: the folders requests may name (the workspace first, then the runs folder); any other path
+   * is refused. Absent in Electron, whose paths come from native dialogs.
+   */
+  workspace?: readonly string[];
   training: TrainingHost;
 }
 
@@ -35,9 +41,11 @@ export function createHandlers(ctx: AppContext): HandlerTable {
   const runDir = (runId: string): string => {
     const live = ctx.training.list().find((r) => r.runId === runId);
     if (live) return live.dir;
-    if (!/^[\w.-]+$/.test(runId)) throw new UserError(`There is no run ${runId}.`);
+    // A run id names a folder directly inside the runs folder: never "..", ".", or a path.
+    if (!/^[\w.-]+$/.test(runId) || /^\.+$/.test(runId)) throw new UserError(`There is no run ${runId}.`);
     return path.join(ctx.runsDir, runId);
   };
+  const allowed = (requested: string): string => (ctx.workspace ? confineToWorkspace(requested, ctx.workspace) : requested);
 
   return {
     'app:info': async () => ({
@@ -49,18 +57,24 @@ export function createHandlers(ctx: AppContext): HandlerTable {
       dataDir: ctx.dataDir,
     }),
 
-    'graph:open': async ({ path: filePath }) => {
+    'graph:open': async ({ path: requested }) => {
+      const filePath = allowed(requested);
       const document = await readGraphFile(filePath);
       const absolute = path.resolve(filePath);
       await recent.add(absolute, document.meta.name);
       return { path: absolute, document };
     },
     'graph:save': async ({ path: filePath, document }) => {
-      const saved = await writeGraphFile(filePath, document);
+      const saved = await writeGraphFile(allowed(filePath), document);
       await recent.add(saved, (document as { meta?: { name?: string } }).meta?.name);
       return { path: saved, savedAt: new Date().toISOString() };
     },
-    'files:list': async ({ dir }) => listGraphDirectory(dir ?? ctx.documentsDir),
+    'files:list': async ({ dir }) => {
+      const listing = await listGraphDirectory(allowed(dir ?? ctx.documentsDir));
+      // The dialog offers no way up out of the workspace.
+      const parent = listing.parent && ctx.workspace && !ctx.workspace.some((root) => isInside(root, listing.parent!)) ? null : listing.parent;
+      return { ...listing, parent };
+    },
 
     'templates:list': async () => ({ templates: await listTemplates(ctx.templatesDir) }),
     'templates:open': async ({ id }) => ({ document: await openTemplate(ctx.templatesDir, id) }),
@@ -88,10 +102,10 @@ export function createHandlers(ctx: AppContext): HandlerTable {
     'run:export': async ({ runId, path: outPath, zip }) => {
       const live = ctx.training.list().find((r) => r.runId === runId);
       if (live && (live.status === 'queued' || (live.episodesDone ?? 0) === 0)) throw new UserError(`The run ${runId} has not trained an episode yet, so there is no model to export.`);
-      return { runId, ...(await exportRunBundle(runDir(runId), outPath, zip)) };
+      return { runId, ...(await exportRunBundle(runDir(runId), allowed(outPath), zip)) };
     },
     'bundle:open': async ({ path: bundlePath }) => {
-      const opened = await openBundle(bundlePath);
+      const opened = await openBundle(allowed(bundlePath));
       await recent.add(opened.path, `${opened.document.meta.name} (trained)`);
       return opened;
     },
