@@ -174,6 +174,19 @@ describe('plasticity train', () => {
     expect(losses(out)).toEqual(losses(whole));
   }, 120_000);
 
+  it('a run that cannot be resumed is a user error (exit 1) naming the file, not an internal one (exit 2)', async () => {
+    const out = path.join(work, 'unresumable');
+    expect((await plasticity('train', small, '--episodes', '2', '--backend', 'cpu', '--out', out)).code).toBe(0);
+    fs.writeFileSync(path.join(out, 'checkpoint', 'model.json'), '{ "format": "plasticity-checkpoint", ');
+    const broken = await plasticity('train', '--resume', out, '--episodes', '4');
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/checkpoint\/model\.json is not valid JSON/);
+    fs.writeFileSync(path.join(out, 'run.json'), '{');
+    const damaged = await plasticity('train', '--resume', out);
+    expect(damaged.code).toBe(1);
+    expect(damaged.stderr).toMatch(/run\.json is damaged/);
+  });
+
   it('stops on Ctrl-C after the current episode, keeps the checkpoint, and --resume finishes the run', async () => {
     const out = path.join(work, 'interrupted');
     const child = spawn(process.execPath, [cli, 'train', small, '--episodes', '100000', '--backend', 'cpu', '--json', '--out', out], { cwd: work });

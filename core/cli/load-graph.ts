@@ -2,10 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GRAPH_FILE_LIMIT_BYTES, parseGraphDocument, type GraphDocument } from '../graph/document.ts';
+import { InputError } from '../util/input-error.ts';
 import { FileRefused, readFileLimited } from '../util/read-limited.ts';
 import { validateGraph, type Problem } from '../graph/index.ts';
 
-export class CliError extends Error {
+export class CliError extends InputError {
   constructor(readonly lines: string[], readonly exitCode = 1) {
     super(lines.join('\n'));
   }

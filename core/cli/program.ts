@@ -1,6 +1,7 @@
 // The `plasticity` command line: validate, inspect, train, export and run graphs headless.
 // The app adds its own commands (serve) in app/cli.ts, the entry point of bin/plasticity.js.
 import { Command } from 'commander';
+import { InputError } from '../util/input-error.ts';
 import { registerEvaluateCommand } from './evaluate-command.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerReportCommand } from './report-command.ts';
@@ -34,6 +35,9 @@ export async function runProgram(program: Command, argv: string[] = process.argv
     if (error instanceof CliError) {
       for (const line of error.lines) console.error(line);
       process.exitCode = error.exitCode;
+    } else if (error instanceof InputError) {
+      console.error(error.message);
+      process.exitCode = 1;
     } else {
       // An unexpected failure is a bug; show the message, and the stack only on request.
       console.error(`plasticity: ${(error as Error).message}`);

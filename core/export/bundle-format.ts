@@ -8,6 +8,7 @@
 // A bundle is a folder holding the two files, or a .zip holding them at its root.
 // This module has no Node-only imports: browsers use it too.
 import { z } from 'zod';
+import { InputError } from '../util/input-error.ts';
 import type { GraphDocument } from '../graph/document.ts';
 
 export const BUNDLE_FORMAT = 'plasticity-model';
@@ -91,7 +92,7 @@ export interface BundleFiles {
 }
 
 /** A bundle that cannot be used; each line names the file (and field or weight) at fault. */
-export class BundleError extends Error {
+export class BundleError extends InputError {
   readonly lines: string[];
   constructor(lines: string | string[]) {
     const all = typeof lines === 'string' ? [lines] : lines;

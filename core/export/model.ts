@@ -16,6 +16,7 @@ import { decodeBundle } from './bundle-codec.ts';
 import type { Bundle, BundleFiles, BundleManifest } from './bundle-format.ts';
 import { unzipBundleFiles } from './bundle-zip.ts';
 import { buildModelGraph, type ModelGraph, type ModelPort } from './model-graph.ts';
+import { InputError } from '../util/input-error.ts';
 
 /** One step's values for one input. */
 export type InputValues = ArrayLike<number>;
@@ -46,7 +47,7 @@ export interface PlasticModel {
 export type ModelSource = string | Uint8Array | ArrayBuffer | BundleFiles | Bundle;
 
 /** Thrown for input that does not fit the model (wrong size, unknown name). */
-export class ModelInputError extends Error {
+export class ModelInputError extends InputError {
   override name = 'ModelInputError';
 }
 

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { InputError } from '../util/input-error.ts';
 import { replaceDirectory, restoreInterruptedReplace, writeFileAtomic } from '../util/atomic-write.ts';
 
 export const CHECKPOINT_FORMAT = 'plasticity-checkpoint';
@@ -57,7 +58,7 @@ function split(file: string, specs: WeightSpec[]): Map<string, Float32Array> {
   const bytes = fs.readFileSync(file);
   const expected = specs.reduce((sum, s) => sum + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
   if (bytes.length !== expected) {
-    throw new Error(`${file} has ${bytes.length} bytes but its manifest describes ${expected}; the file is truncated or does not belong to this manifest.`);
+    throw new InputError(`${file} has ${bytes.length} bytes but its manifest describes ${expected}; the file is truncated or does not belong to this manifest.`);
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   const values = new Map<string, Float32Array>();
@@ -99,11 +100,11 @@ export function checkCheckpointFits(checkpoint: Checkpoint, parameterNames: read
   const extra = [...saved].filter((name) => !parameterNames.includes(name));
   if (missing.length > 0 || extra.length > 0) {
     const parts = [...(missing.length ? [`has no ${missing.map((n) => `"${n}"`).join(', ')}`] : []), ...(extra.length ? [`has ${extra.map((n) => `"${n}"`).join(', ')}, which the graph does not`] : [])];
-    throw new Error(`${dir}: the checkpoint ${parts.join(' and ')}; it does not belong to this run's graph.`);
+    throw new InputError(`${dir}: the checkpoint ${parts.join(' and ')}; it does not belong to this run's graph.`);
   }
-  if (checkpoint.episode > episodes) throw new Error(`${dir}: the checkpoint says it was saved after episode ${checkpoint.episode}, but the run has only ${episodes} episodes.`);
+  if (checkpoint.episode > episodes) throw new InputError(`${dir}: the checkpoint says it was saved after episode ${checkpoint.episode}, but the run has only ${episodes} episodes.`);
   if (checkpoint.episode > 0 && !checkpoint.optimizer) {
-    throw new Error(`${dir}: the checkpoint has no optimizer state after ${checkpoint.episode} episodes; resuming would restart Adam and not continue the run.`);
+    throw new InputError(`${dir}: the checkpoint has no optimizer state after ${checkpoint.episode} episodes; resuming would restart Adam and not continue the run.`);
   }
 }
 
@@ -118,21 +119,21 @@ export function checkpointExists(dir: string): boolean {
 export function loadCheckpoint(dir: string): Checkpoint {
   checkpointExists(dir);
   const manifestFile = path.join(dir, 'model.json');
-  if (!fs.existsSync(manifestFile)) throw new Error(`No checkpoint in ${dir}: ${manifestFile} is missing.`);
+  if (!fs.existsSync(manifestFile)) throw new InputError(`No checkpoint in ${dir}: ${manifestFile} is missing.`);
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   } catch (error) {
-    throw new Error(`${manifestFile} is not valid JSON: ${(error as Error).message}`);
+    throw new InputError(`${manifestFile} is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = checkpointManifest.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${manifestFile} is not a Plasticity Studio checkpoint: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new InputError(`${manifestFile} is not a Plasticity Studio checkpoint: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const manifest = parsed.data;
   if (manifest.version > CHECKPOINT_VERSION) {
-    throw new Error(`${manifestFile} was written by a newer Plasticity Studio (checkpoint version ${manifest.version}); this one reads up to version ${CHECKPOINT_VERSION}.`);
+    throw new InputError(`${manifestFile} was written by a newer Plasticity Studio (checkpoint version ${manifest.version}); this one reads up to version ${CHECKPOINT_VERSION}.`);
   }
   const group = manifest.weightsManifest[0];
   const checkpoint: Checkpoint = {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { InputError } from '../util/input-error.ts';
 import type { EvaluationRecord } from './evaluation.ts';
 
 export const runStatuses = ['running', 'paused', 'finished', 'stopped', 'failed'] as const;
@@ -73,15 +74,15 @@ export function withCrashDetected(info: RunInfo): RunInfo {
 
 export function readRunInfo(runDir: string): RunInfo {
   const file = path.join(runDir, runFiles.info);
-  if (!fs.existsSync(file)) throw new Error(`${runDir} is not a run folder: ${runFiles.info} is missing.`);
+  if (!fs.existsSync(file)) throw new InputError(`${runDir} is not a run folder: ${runFiles.info} is missing.`);
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file} is damaged: it is not valid JSON (${(error as Error).message}).`);
+    throw new InputError(`${file} is damaged: it is not valid JSON (${(error as Error).message}).`);
   }
   const parsed = runInfoSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file} is damaged: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+  if (!parsed.success) throw new InputError(`${file} is damaged: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
   return withCrashDetected(parsed.data);
 }
 

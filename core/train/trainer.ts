@@ -9,6 +9,7 @@ import type { GraphDocument } from '../graph/document.ts';
 import { serializeGraphDocument } from '../graph/document.ts';
 import { leanAdam } from '../plasticity/lean-adam.ts';
 import { createRng } from '../util/random.ts';
+import { InputError } from '../util/input-error.ts';
 import { checkCheckpointFits, checkpointExists, loadCheckpoint, saveCheckpoint, type Checkpoint, type WeightSpec } from './checkpoint.ts';
 import { type EvaluationRecord, evaluateProgram } from './evaluation.ts';
 import {
@@ -166,7 +167,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
     previous = readRunInfo(runDir);
     // Still "running" after crash detection means alive on this machine (run.json from elsewhere cannot be checked).
     if (previous.status === 'running' && previous.process?.host === runningProcess().host) {
-      throw new Error(`${runDir} is being trained by process ${previous.process.pid} on ${previous.process.host}; stop it before resuming.`);
+      throw new InputError(`${runDir} is being trained by process ${previous.process.pid} on ${previous.process.host}; stop it before resuming.`);
     }
     // A run stopped before its first checkpoint resumes from the start: its graph and seed are all it needs.
     const checkpointDir = path.join(runDir, runFiles.checkpoint);

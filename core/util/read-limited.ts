@@ -2,10 +2,11 @@
 // (/dev/zero), a FIFO or a socket would block or never end, and a huge file would exhaust memory before
 // any parser could say what is wrong with it.
 import fs from 'node:fs';
+import { InputError } from './input-error.ts';
 
 export const MiB = 1024 * 1024;
 
-export class FileRefused extends Error {}
+export class FileRefused extends InputError {}
 
 function describeKind(stat: fs.Stats): string {
   if (stat.isDirectory()) return 'a folder';
