@@ -103,6 +103,24 @@ describe('parseGraphDocument', () => {
   });
 });
 
+describe('parseGraphDocument on hostile text', () => {
+  const text = () => serializeGraphDocument(binaryPatternGraph({ patternSize: 8 }));
+
+  it('accepts a UTF-8 byte-order mark', () => {
+    expect(parseGraphDocument('\uFEFF' + text()).ok).toBe(true);
+  });
+
+  it('refuses a name millions of characters long by its length, showing only its start', () => {
+    const doc = JSON.parse(text());
+    doc.nodes[1].kind = 'X'.repeat(1_000_000);
+    const parsed = parseGraphDocument(JSON.stringify(doc), 'long.plastic.json');
+    expect(parsed.ok).toBe(false);
+    const [problem] = !parsed.ok ? parsed.problems : [];
+    expect(problem.message).toMatch(/nodes\[1\]\.kind is "X+… \(1,000,002 characters\) but must be at most 200/);
+    expect(problem.message.length).toBeLessThan(300);
+  });
+});
+
 describe('serializeGraphDocument', () => {
   it('is 2-space indented, ends with a newline and is stable across round trips', () => {
     const doc = binaryPatternGraph();

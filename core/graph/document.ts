@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CURRENT_VERSION, migrateToCurrent } from './migrations.ts';
 import { locateJsonSyntaxError } from './json-errors.ts';
+import { showValue } from '../util/show-value.ts';
 
 export const GRAPH_FORMAT = 'plasticity-graph';
 export const GRAPH_FILE_EXTENSION = '.plastic.json';
@@ -14,18 +15,24 @@ export const GRAPH_FILE_LIMIT_BYTES = 32 * 1024 * 1024;
 
 const Position = z.object({ x: z.number(), y: z.number() }).loose();
 
+/**
+ * Ids, kinds and port names are short names; a longer one is refused by length, so no message ever repeats a
+ * megabyte-long "name" (and no did-you-mean search compares one).
+ */
+const ShortName = z.string().min(1).max(200);
+
 export const PortRefSchema = z
   .object({
-    node: z.string().min(1).describe('Id of the node'),
-    port: z.string().min(1).describe('Name of the port on that node'),
+    node: ShortName.describe('Id of the node'),
+    port: ShortName.describe('Name of the port on that node'),
   })
   .loose();
 
 export const GraphNodeSchema = z
   .object({
-    id: z.string().min(1),
-    kind: z.string().min(1),
-    label: z.string().optional(),
+    id: ShortName,
+    kind: ShortName,
+    label: z.string().max(1000).optional(),
     position: Position.default({ x: 0, y: 0 }),
     params: z.record(z.string(), z.unknown()).default({}),
   })
@@ -33,7 +40,7 @@ export const GraphNodeSchema = z
 
 export const GraphEdgeSchema = z
   .object({
-    id: z.string().min(1),
+    id: ShortName,
     from: PortRefSchema,
     to: PortRefSchema,
   })
@@ -149,6 +156,8 @@ export function createGraphDocument(name = 'Untitled'): GraphDocument {
 /** Parses a file's text. Never throws for bad input: every problem comes back in `problems`. */
 export function parseGraphDocument(text: string, fileName = 'graph'): ParseResult {
   let raw: unknown;
+  // Editors on Windows may start a UTF-8 file with a byte-order mark; it is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     raw = JSON.parse(text);
   } catch (error) {
@@ -206,7 +215,7 @@ export function describeSchemaIssue(issue: z.core.$ZodIssue, root: unknown): str
     const expected = issue.code === 'invalid_type' ? issue.expected : issue.values.map((v) => JSON.stringify(v)).join(' or ');
     return `is missing (expected ${expected})`;
   }
-  const shown = `is ${JSON.stringify(value)}`;
+  const shown = `is ${showValue(value)}`;
   switch (issue.code) {
     case 'invalid_type':
       return `${shown} but must be ${issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`}`;

@@ -1,6 +1,7 @@
 // Numbered migrations that bring an older graph document up to the current version, one step at a time
 // (chaiNNer-style). Each step takes plain JSON and returns plain JSON; the zod schema only ever sees the
 // current version. To change the format: bump CURRENT_VERSION, append a step, add a test with an old file.
+import { showValue } from '../util/show-value.ts';
 
 /** The newest document version this build reads and writes. */
 export const CURRENT_VERSION = 1;
@@ -64,11 +65,11 @@ export function detectVersion(raw: Json): number | undefined {
 export function migrateToCurrent(raw: unknown, fileName = 'graph'): MigrationResult {
   if (!isObject(raw)) return { ok: false, message: `${fileName} is not a Plasticity Studio graph: expected a JSON object at the top level.` };
   if (raw.format !== undefined && raw.format !== 'plasticity-graph') {
-    return { ok: false, path: 'format', message: `${fileName} is not a Plasticity Studio graph: its "format" is ${JSON.stringify(raw.format)}, expected "plasticity-graph".` };
+    return { ok: false, path: 'format', message: `${fileName} is not a Plasticity Studio graph: its "format" is ${showValue(raw.format)}, expected "plasticity-graph".` };
   }
   const version = detectVersion(raw);
   if (version === undefined) {
-    return { ok: false, path: 'version', message: `${fileName}: "version" must be a whole number (this Plasticity Studio reads up to version ${CURRENT_VERSION}); it is ${JSON.stringify(raw.version)}.` };
+    return { ok: false, path: 'version', message: `${fileName}: "version" must be a whole number (this Plasticity Studio reads up to version ${CURRENT_VERSION}); it is ${showValue(raw.version)}.` };
   }
   if (version > CURRENT_VERSION) {
     return { ok: false, path: 'version', message: `${fileName} was made by a newer Plasticity Studio (version ${version}); this one reads up to version ${CURRENT_VERSION}. Update Plasticity Studio to open it.` };

@@ -8,6 +8,7 @@ import { describeKindParams, describeRange, type ParamDescription } from '../nod
 import type { GraphDocument, GraphEdge, GraphNode } from './document.ts';
 import { closestName } from './closest-name.ts';
 import { nodeTitle, type Problem } from './problems.ts';
+import { showValue } from '../util/show-value.ts';
 
 export interface ResolvedNode {
   node: GraphNode;
@@ -101,10 +102,11 @@ export function resolveGraph(doc: GraphDocument, catalog: NodeCatalog): Resolved
     usableEdges.push(edge);
   }
 
+  // Any edge aimed at a port counts as an attempt to connect it: a broken one is reported on its own.
+  const aimedAt = new Set(doc.edges.map((edge) => `${edge.to.node}\u0000${edge.to.port}`));
   for (const resolved of nodes.values()) {
     for (const port of resolved.kind?.inputs ?? []) {
-      // Any edge aimed at the port counts as an attempt to connect it: a broken one is reported on its own.
-      const aimed = doc.edges.some((edge) => edge.to.node === resolved.node.id && edge.to.port === port.name);
+      const aimed = aimedAt.has(`${resolved.node.id}\u0000${port.name}`);
       if (!port.optional && !aimed) {
         problems.push({
           severity: 'error',
@@ -155,7 +157,7 @@ function checkParams(resolved: ResolvedNode, kind: NodeKind, problems: Problem[]
 }
 
 function describeParamIssue(name: string, value: unknown, issue: z.core.$ZodIssue, param?: ParamDescription): string {
-  const shown = `parameter "${name}" is ${JSON.stringify(value) ?? 'undefined'}`;
+  const shown = `parameter "${name}" is ${showValue(value)}`;
   const range = param ? describeRange(param) : undefined;
   switch (issue.code) {
     case 'too_small':

@@ -7,6 +7,7 @@
 import type { NodeCatalog } from '../nodes/catalog.ts';
 import { nodeCatalog } from '../nodes/catalog.ts';
 import type { GraphDocument, GraphEdge } from './document.ts';
+import TinyQueue from 'tinyqueue';
 
 interface Arc {
   from: string;
@@ -47,10 +48,18 @@ function orderingArcs(doc: GraphDocument, catalog: NodeCatalog, order: Map<strin
     .map((edge) => ({ from: edge.from.node, to: edge.to.node, edge }));
 }
 
-/** Tarjan's strongly connected components; returns component index per node. */
+function successors(ids: readonly string[], arcs: readonly Arc[]): Map<string, Arc[]> {
+  const next = new Map<string, Arc[]>(ids.map((id) => [id, []]));
+  for (const arc of arcs) next.get(arc.from)!.push(arc);
+  return next;
+}
+
+/**
+ * Tarjan's strongly connected components; returns the component index of each node. Iterative, with an explicit
+ * stack of (node, next arc) frames: a chain of 10,000 nodes would overflow the call stack of a recursive one.
+ */
 function components(ids: string[], arcs: Arc[]): Map<string, number> {
-  const next = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const arc of arcs) next.get(arc.from)!.push(arc.to);
+  const next = successors(ids, arcs);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -58,39 +67,55 @@ function components(ids: string[], arcs: Arc[]): Map<string, number> {
   const component = new Map<string, number>();
   let counter = 0;
   let componentCount = 0;
-  const visit = (id: string) => {
+  const enter = (id: string, frames: { id: string; arc: number }[]) => {
     index.set(id, counter);
     low.set(id, counter++);
     stack.push(id);
     onStack.add(id);
-    for (const to of next.get(id)!) {
-      if (!index.has(to)) {
-        visit(to);
-        low.set(id, Math.min(low.get(id)!, low.get(to)!));
-      } else if (onStack.has(to)) low.set(id, Math.min(low.get(id)!, index.get(to)!));
-    }
-    if (low.get(id) === index.get(id)) {
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        component.set(member, componentCount);
-      } while (member !== id);
-      componentCount++;
-    }
+    frames.push({ id, arc: 0 });
   };
-  for (const id of ids) if (!index.has(id)) visit(id);
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const frames: { id: string; arc: number }[] = [];
+    enter(root, frames);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      const out = next.get(frame.id)!;
+      if (frame.arc < out.length) {
+        const to = out[frame.arc++].to;
+        if (!index.has(to)) enter(to, frames);
+        else if (onStack.has(to)) low.set(frame.id, Math.min(low.get(frame.id)!, index.get(to)!));
+        continue;
+      }
+      frames.pop();
+      const id = frame.id;
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1].id;
+        low.set(parent, Math.min(low.get(parent)!, low.get(id)!));
+      }
+      if (low.get(id) === index.get(id)) {
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.set(member, componentCount);
+        } while (member !== id);
+        componentCount++;
+      }
+    }
+  }
   return component;
 }
 
 /** Shortest cycle from `start` back to itself using only arcs inside its component (breadth-first). */
-function shortestCycle(start: string, arcs: Arc[], component: Map<string, number>): Cycle | undefined {
-  const inside = arcs.filter((arc) => component.get(arc.from) === component.get(start) && component.get(arc.to) === component.get(start));
+function shortestCycle(start: string, next: Map<string, Arc[]>, component: Map<string, number>): Cycle | undefined {
+  const own = component.get(start);
   const cameFrom = new Map<string, Arc>();
   const queue = [start];
   for (let head = 0; head < queue.length; head++) {
     const id = queue[head];
-    for (const arc of inside.filter((a) => a.from === id)) {
+    for (const arc of next.get(id)!) {
+      if (component.get(arc.to) !== own) continue;
       if (arc.to === start) {
         const path = [id];
         for (let at = id; at !== start; ) {
@@ -108,14 +133,15 @@ function shortestCycle(start: string, arcs: Arc[], component: Map<string, number
   return undefined;
 }
 
-function isCyclic(id: string, arcs: Arc[], component: Map<string, number>): boolean {
-  const c = component.get(id);
-  return arcs.some((arc) => component.get(arc.from) === c && component.get(arc.to) === c);
+/** Components that contain a cycle: those with an arc between two of their own nodes (a self-loop counts). */
+function cyclicComponents(arcs: Arc[], component: Map<string, number>): Set<number> {
+  const cyclic = new Set<number>();
+  for (const arc of arcs) if (component.get(arc.from) === component.get(arc.to)) cyclic.add(component.get(arc.from)!);
+  return cyclic;
 }
 
-function isStateful(doc: GraphDocument, catalog: NodeCatalog, id: string): boolean {
-  const node = doc.nodes.find((n) => n.id === id);
-  return Boolean(node && catalog.get(node.kind)?.stateful);
+function statefulNodes(doc: GraphDocument, catalog: NodeCatalog): Set<string> {
+  return new Set(doc.nodes.filter((n) => catalog.get(n.kind)?.stateful).map((n) => n.id));
 }
 
 interface Analysis {
@@ -123,6 +149,7 @@ interface Analysis {
   ids: string[];
   arcs: Arc[];
   component: Map<string, number>;
+  stateful: Set<string>;
   /** Arcs left after cutting edges out of stateful nodes inside cycles. */
   cutArcs: Arc[];
   cutComponent: Map<string, number>;
@@ -133,30 +160,33 @@ function analyse(doc: GraphDocument, catalog: NodeCatalog, edges?: readonly Grap
   const ids = [...order.keys()];
   const arcs = orderingArcs(doc, catalog, order, edges);
   const component = components(ids, arcs);
-  const cutArcs = arcs.filter(
-    (arc) => !(component.get(arc.from) === component.get(arc.to) && isStateful(doc, catalog, arc.from)),
-  );
-  return { order, ids, arcs, component, cutArcs, cutComponent: components(ids, cutArcs) };
+  const stateful = statefulNodes(doc, catalog);
+  const cutArcs = arcs.filter((arc) => !(component.get(arc.from) === component.get(arc.to) && stateful.has(arc.from)));
+  return { order, ids, arcs, component, stateful, cutArcs, cutComponent: components(ids, cutArcs) };
 }
 
 /** Every cycle problem, one cycle per strongly connected group of nodes. Pass `edges` to consider only those. */
 export function findCycles(doc: GraphDocument, catalog: NodeCatalog = nodeCatalog, edges?: readonly GraphEdge[]): CycleReport {
-  const { ids, arcs, component, cutArcs, cutComponent } = analyse(doc, catalog, edges);
+  const { ids, arcs, component, stateful, cutArcs, cutComponent } = analyse(doc, catalog, edges);
   const report: CycleReport = { statefulFeedback: [], withoutState: [] };
+  const cyclic = cyclicComponents(arcs, component);
+  const next = successors(ids, arcs);
   const seen = new Set<number>();
   for (const id of ids) {
     const c = component.get(id)!;
-    if (seen.has(c) || !isStateful(doc, catalog, id) || !isCyclic(id, arcs, component)) continue;
+    if (seen.has(c) || !stateful.has(id) || !cyclic.has(c)) continue;
     seen.add(c);
-    const cycle = shortestCycle(id, arcs, component);
+    const cycle = shortestCycle(id, next, component);
     if (cycle) report.statefulFeedback.push(cycle);
   }
+  const cyclicCut = cyclicComponents(cutArcs, cutComponent);
+  const nextCut = successors(ids, cutArcs);
   const seenCut = new Set<number>();
   for (const id of ids) {
     const c = cutComponent.get(id)!;
-    if (seenCut.has(c) || !isCyclic(id, cutArcs, cutComponent)) continue;
+    if (seenCut.has(c) || !cyclicCut.has(c)) continue;
     seenCut.add(c);
-    const cycle = shortestCycle(id, cutArcs, cutComponent);
+    const cycle = shortestCycle(id, nextCut, cutComponent);
     if (cycle) report.withoutState.push(cycle);
   }
   return report;
@@ -169,16 +199,16 @@ export function findCycles(doc: GraphDocument, catalog: NodeCatalog = nodeCatalo
  */
 export function topologicalOrder(doc: GraphDocument, catalog: NodeCatalog = nodeCatalog, edges?: readonly GraphEdge[]): string[] {
   const { order, ids, cutArcs } = analyse(doc, catalog, edges);
+  const next = successors(ids, cutArcs);
   const waitingOn = new Map<string, number>(ids.map((id) => [id, 0]));
   for (const arc of cutArcs) waitingOn.set(arc.to, waitingOn.get(arc.to)! + 1);
-  const ready = ids.filter((id) => waitingOn.get(id) === 0);
+  // Kahn's algorithm, taking the earliest ready node in document order each time.
+  const ready = new TinyQueue<string>([], (a, b) => order.get(a)! - order.get(b)!);
+  for (const id of ids) if (waitingOn.get(id) === 0) ready.push(id);
   const result: string[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => order.get(a)! - order.get(b)!);
-    const id = ready.shift()!;
+  for (let id = ready.pop(); id !== undefined; id = ready.pop()) {
     result.push(id);
-    for (const arc of cutArcs) {
-      if (arc.from !== id) continue;
+    for (const arc of next.get(id)!) {
       const left = waitingOn.get(arc.to)! - 1;
       waitingOn.set(arc.to, left);
       if (left === 0) ready.push(arc.to);

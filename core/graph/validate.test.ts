@@ -266,6 +266,18 @@ describe('validateGraph reports', () => {
   });
 });
 
+describe('validateGraph on large or hostile documents', () => {
+  it('checks a chain of 10,000 nodes (no recursion as deep as the graph)', () => {
+    const base = binaryPatternGraph({ patternSize: 8 });
+    const chain = Array.from({ length: 10_000 }, (_, i) => ({ id: `d${i}`, kind: 'Dense', params: { units: 4 } }));
+    const links: [string, string][] = chain.map((node, i) => [i === 0 ? 'patterns.input' : `d${i - 1}.output`, `${node.id}.input`]);
+    const doc = graphOf([...base.nodes, ...chain], [...base.edges.map((e): [string, string] => [`${e.from.node}.${e.from.port}`, `${e.to.node}.${e.to.port}`]), ...links]);
+    const problems = validateGraph(doc).problems;
+    expect(errors(problems)).toEqual([]);
+    expect(only(problems, 'unused-node')).toHaveLength(10_000); // the chain feeds no loss
+  });
+});
+
 describe('environments (delayed inputs)', () => {
   // A stand-in for a future maze: emits an observation, consumes the previous step's action.
   const World = defineNodeKind<{ width: number }>({
