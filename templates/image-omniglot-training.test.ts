@@ -43,7 +43,7 @@ describe('paper templates train', () => {
     const doc = setParam(template('omniglot.plastic.json'), 'omniglot', 'resampling', 'area');
     const metrics = await smoke(doc, 'omniglot', 3);
     for (const row of metrics) {
-      // Outputs start near 1/5 each: BCE = −(log 0.2 + 4·log 0.8)/5 ≈ 0.50 (PAPER.md §2(c), issue #8).
+      // Outputs start near 1/5 each: BCE = −(log 0.2 + 4·log 0.8)/5 ≈ 0.50 (Miconi et al. 2018, §4.3, issue #8).
       expect(row.loss).toBeGreaterThan(0.3);
       expect(row.loss).toBeLessThan(0.8);
       expect([0, 1]).toContain(row.accuracy);

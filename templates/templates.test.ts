@@ -30,7 +30,7 @@ describe('templates', () => {
     expect(files).toEqual(expect.arrayContaining(maze));
     for (const file of maze) {
       const doc = load(file);
-      // PAPER.md §2(d): Adam lr 1e-4, eps 1e-4, batch 1; labSize 11, 250 steps; γ 0.9, bentropy 0.1, blossv 0.03.
+      // Miconi et al. 2018, §4.4: Adam lr 1e-4, eps 1e-4, batch 1; labSize 11, 250 steps; γ 0.9, bentropy 0.1, blossv 0.03.
       expect(doc.training).toMatchObject({ batchSize: 1, optimizer: { kind: 'adam', learningRate: 1e-4, epsilon: 1e-4 } });
       const params = (id: string) => doc.nodes.find((n) => n.id === id)!.params;
       expect(params('maze')).toEqual({ labSize: 11, episodeLength: 250, wallPenalty: 0.1, rewardValue: 10 });
@@ -57,6 +57,16 @@ describe('templates', () => {
     expect(JSON.stringify(doc.meta)).not.toMatch(/PAPER\.md|\.\.\/shared/);
   });
 
+  it('the maze laptop recipe trains the paper’s three networks with one setting changed, the learning rate', () => {
+    for (const variant of ['plastic', 'rnn', 'homogeneous']) {
+      const laptop = load(`maze-laptop-${variant}.plastic.json`);
+      const paper = load(`maze-${variant}.plastic.json`);
+      expect(laptop.nodes.map((n) => [n.kind, n.params])).toEqual(paper.nodes.map((n) => [n.kind, n.params]));
+      expect(laptop.edges).toEqual(paper.edges);
+      expect(laptop.training).toMatchObject({ ...paper.training, optimizer: { ...paper.training.optimizer, learningRate: 1e-3 }, episodes: laptop.training.episodes, evaluation: { split: 'test' } });
+    }
+  });
+
   it('omniglot-laptop.plastic.json trains the paper’s network with its own recipe and measures held-out accuracy on the test characters', () => {
     const laptop = load('omniglot-laptop.plastic.json');
     const paper = load('omniglot.plastic.json');
@@ -67,19 +77,19 @@ describe('templates', () => {
   });
 
   it.each([
-    // PAPER.md §2(a): 2·1001² = 2,004,002 plus eta; the 51-neuron network has 5,203; the RNN 4.21 M; the LSTM about 16.4 M.
+    // Miconi et al. 2018, §4.1: 2·1001² = 2,004,002 plus eta; the 51-neuron network has 5,203; the RNN 4.21 M; the LSTM about 16.4 M.
     ['binary-patterns.plastic.json', 2_004_003],
     ['binary-patterns-50bit-plastic.plastic.json', 5_203],
     ['binary-patterns-50bit-rnn.plastic.json', 4_206_601],
     ['binary-patterns-50bit-lstm.plastic.json', 16_416_000],
-    // PAPER.md §2(d), H = 100: plastic 22,306, rnn 12,305; one shared alpha instead of 100² gives 12,307.
+    // Miconi et al. 2018, §4.4, H = 100: plastic 22,306, rnn 12,305; one shared alpha instead of 100² gives 12,307.
     ['maze-plastic.plastic.json', 22_306],
     ['maze-homogeneous.plastic.json', 12_307],
     ['maze-rnn.plastic.json', 12_305],
-    // PAPER.md §2(b): 2·1025² plus eta; with one shared alpha, 1025² + alpha + eta.
+    // Miconi et al. 2018, §4.2: 2·1025² plus eta; with one shared alpha, 1025² + alpha + eta.
     ['natural-images.plastic.json', 2_101_251],
     ['natural-images-shared-alpha.plastic.json', 1_050_627],
-    // PAPER.md §2(c): convolutions 111,424 + w 320 + alpha 320 + eta 1 (free alpha).
+    // Miconi et al. 2018, §4.3: convolutions 111,424 + w 320 + alpha 320 + eta 1 (free alpha).
     ['omniglot.plastic.json', 112_065],
     ['omniglot-laptop.plastic.json', 112_065],
   ])('%s has the paper’s parameter count', (file, count) => {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { countGraphParameters, validateGraph } from '../graph/index.ts';
 import { formatShape } from '../nodes/shape-helpers.ts';
+import { formatBytes } from '../graph/training-cost.ts';
 import { CliError, formatProblem, readGraphFile } from './load-graph.ts';
 
 const number = (n: number) => n.toLocaleString('en-US');
@@ -14,7 +15,7 @@ export function registerInfoCommand(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action((file: string, options: { json?: boolean }) => {
       const doc = readGraphFile(file);
-      const { problems, shapes } = validateGraph(doc);
+      const { problems, shapes, cost } = validateGraph(doc);
       const errors = problems.filter((p) => p.severity === 'error');
       if (errors.length) throw new CliError(errors.map((p) => formatProblem(file, p)));
       const counts = countGraphParameters(doc);
@@ -30,7 +31,7 @@ export function registerInfoCommand(program: Command): void {
         };
       });
       if (options.json) {
-        console.log(JSON.stringify({ name: doc.meta.name, nodes: rows, total: counts.total }, null, 2));
+        console.log(JSON.stringify({ name: doc.meta.name, nodes: rows, total: counts.total, trainingMemoryBytes: Math.round(cost.bytes) }, null, 2));
         return;
       }
       console.log(`${doc.meta.name}${doc.meta.description ? ` — ${doc.meta.description}` : ''}`);
@@ -47,5 +48,7 @@ export function registerInfoCommand(program: Command): void {
       console.log(line(header));
       for (const row of table) console.log(line(row));
       console.log(`total trainable parameters: ${number(counts.total.trainable)} (of which plastic alpha/eta: ${number(counts.total.plastic)})`);
+      const steps = cost.steps === undefined ? '' : `, ${number(cost.steps)} steps per episode`;
+      console.log(`memory for training: about ${formatBytes(cost.bytes)} (batches of ${number(cost.batchSize)}${steps}; an estimate for the wasm backend)`);
     });
 }

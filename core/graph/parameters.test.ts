@@ -4,7 +4,7 @@ import { countGraphParameters } from './parameters.ts';
 import { setParam } from './edits.ts';
 
 describe('countGraphParameters', () => {
-  it('counts the paper’s 1001-neuron plastic network: 2·1001² + 1 (PAPER.md §2(a))', () => {
+  it('counts the paper’s 1001-neuron plastic network: 2·1001² + 1 (Miconi et al. 2018, §4.1)', () => {
     const { nodes, total } = countGraphParameters(binaryPatternGraph());
     expect(nodes.memory).toEqual({ trainable: 2_004_003, plastic: 1001 * 1001 + 1 });
     expect(nodes.bits).toEqual({ trainable: 0, plastic: 0 });
@@ -36,7 +36,7 @@ describe('countGraphParameters', () => {
     );
     const { nodes } = countGraphParameters(doc);
     expect(nodes.head).toEqual({ trainable: 641, plastic: 321 });
-    // PAPER.md §2(a): the LSTM baseline with 50 inputs and 2,000 units has about 16.4 M parameters.
+    // Miconi et al. 2018, §4.1: the LSTM baseline with 50 inputs and 2,000 units has about 16.4 M parameters.
     expect(nodes.lstm.trainable).toBe(4 * 2000 * (50 + 2000) + 8 * 2000);
     // Dense and Slice have no wired input here: the Dense counts only its bias, the Slice has no shapes.
     expect(nodes.features).toEqual({ trainable: 64, plastic: 0 });

@@ -23,7 +23,7 @@ export function countGraphParameters(doc: GraphDocument, catalog: NodeCatalog = 
     const nodeShapes = shapes.get(id);
     if (!resolved.kind || !resolved.params || !nodeShapes) continue;
     const count = resolved.kind.countParameters(resolved.params, nodeShapes.inputs);
-    nodes[id] = count;
+    nodes[id] = { trainable: count.trainable, plastic: count.plastic };
     total.trainable += count.trainable;
     total.plastic += count.plastic;
   }

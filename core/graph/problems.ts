@@ -20,6 +20,9 @@ export type ProblemCode =
   | 'several-sources'
   | 'unused-node'
   | 'invalid-training'
+  /** Training would need more memory than the app can use (an error), or over a gigabyte (a warning). */
+  | 'too-large'
+  | 'large'
   /** The graph cannot be played step by step against its environment (core/compile/rollout.ts). */
   | 'rollout'
   | 'internal';

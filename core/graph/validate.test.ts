@@ -267,6 +267,21 @@ describe('validateGraph reports', () => {
 });
 
 describe('validateGraph on large or hostile documents', () => {
+  it('refuses a graph whose training cannot fit in memory, naming the node, and warns above a gigabyte', () => {
+    const sized = (size: number, batchSize = 1) => setTraining(binaryPatternGraph({ patternSize: size - 1 }), { batchSize });
+    const paper = validateGraph(sized(1001));
+    expect(only(paper.problems, 'large')).toEqual([]);
+    expect(paper.cost.traceValues).toBe(1001 * 1001);
+    expect(paper.cost.bytes).toBeGreaterThan(80 * 1024 ** 2); // measured: the process grows by ~130 MB
+    expect(paper.cost.bytes).toBeLessThan(200 * 1024 ** 2);
+    expect(only(validateGraph(sized(3501)).problems, 'large')).toMatchObject([{ severity: 'warning', nodeId: 'memory' }]);
+    const [tooLarge] = only(validateGraph(sized(9999)).problems, 'too-large');
+    expect(tooLarge).toMatchObject({ severity: 'error', nodeId: 'memory' });
+    expect(tooLarge.message).toMatch(/would need about 10\.\d GB of memory, more than the 3\.5 GB it can use; this node takes about/);
+    const [batch] = only(validateGraph(sized(1001, 100)).problems, 'too-large');
+    expect(batch.message).toMatch(/for batches of 100 episodes .* lower the batch size \(training\.batchSize\)/);
+  });
+
   it('checks a chain of 10,000 nodes (no recursion as deep as the graph)', () => {
     const base = binaryPatternGraph({ patternSize: 8 });
     const chain = Array.from({ length: 10_000 }, (_, i) => ({ id: `d${i}`, kind: 'Dense', params: { units: 4 } }));

@@ -7,10 +7,13 @@ import type { Problem } from './problems.ts';
 import { resolveGraph, type ResolvedGraph } from './resolve.ts';
 import { inferShapesInOrder, type NodeShapes } from './shapes.ts';
 import { findCycles, topologicalOrder, type Cycle } from './topology.ts';
+import { estimateTrainingCost, formatBytes, TRAINING_MEMORY_LIMIT_BYTES, TRAINING_MEMORY_NOTICE_BYTES, type TrainingCost } from './training-cost.ts';
 
 export interface ValidationResult {
   problems: Problem[];
   shapes: Map<string, NodeShapes>;
+  /** Parameters and the memory training will take (an estimate; see training-cost.ts). */
+  cost: TrainingCost;
 }
 
 export function validateGraph(doc: GraphDocument, catalog: NodeCatalog = nodeCatalog): ValidationResult {
@@ -22,7 +25,38 @@ export function validateGraph(doc: GraphDocument, catalog: NodeCatalog = nodeCat
   problems.push(...inferred.problems);
   problems.push(...wholeGraphProblems(graph));
   problems.push(...trainingProblems(doc));
-  return { problems, shapes: inferred.shapes };
+  const batchSize = Number.isSafeInteger(doc.training.batchSize) && doc.training.batchSize > 0 ? doc.training.batchSize : 1;
+  const cost = estimateTrainingCost(graph, inferred.shapes, batchSize);
+  problems.push(...costProblems(graph, cost));
+  return { problems, shapes: inferred.shapes, cost };
+}
+
+/** Training that cannot fit is an error on the heaviest node; training that takes over a gigabyte, a warning. */
+function costProblems(graph: ResolvedGraph, cost: TrainingCost): Problem[] {
+  const heaviest = cost.nodes[0];
+  if (!heaviest || cost.bytes <= TRAINING_MEMORY_NOTICE_BYTES) return [];
+  const node = graph.nodes.get(heaviest.nodeId)!;
+  const share = `this node takes about ${formatBytes(heaviest.bytes)} of it`;
+  const batch = cost.batchSize > 1 ? ` for batches of ${cost.batchSize.toLocaleString('en-US')} episodes` : '';
+  const fix = cost.batchSize > 1 ? 'make it smaller or lower the batch size (training.batchSize)' : 'make it smaller';
+  if (cost.bytes > TRAINING_MEMORY_LIMIT_BYTES) {
+    return [
+      {
+        severity: 'error',
+        code: 'too-large',
+        nodeId: heaviest.nodeId,
+        message: `${node.title}: training this graph${batch} would need about ${formatBytes(cost.bytes)} of memory, more than the ${formatBytes(TRAINING_MEMORY_LIMIT_BYTES)} it can use; ${share}: ${fix}.`,
+      },
+    ];
+  }
+  return [
+    {
+      severity: 'warning',
+      code: 'large',
+      nodeId: heaviest.nodeId,
+      message: `${node.title}: training this graph${batch} will need about ${formatBytes(cost.bytes)} of memory; ${share}.`,
+    },
+  ];
 }
 
 function describeCycle(graph: ResolvedGraph, cycle: Cycle): string {
@@ -85,12 +119,18 @@ function wholeGraphProblems(graph: ResolvedGraph): Problem[] {
     // Walk backwards from every loss and metric; anything not reached does not influence training.
     const reached = new Set(heads.map((h) => h.node.id));
     const pending = [...reached];
+    const sourcesOf = new Map<string, string[]>();
+    for (const edge of graph.doc.edges) {
+      const list = sourcesOf.get(edge.to.node);
+      if (list) list.push(edge.from.node);
+      else sourcesOf.set(edge.to.node, [edge.from.node]);
+    }
     while (pending.length > 0) {
       const id = pending.pop()!;
-      for (const edge of graph.doc.edges) {
-        if (edge.to.node === id && !reached.has(edge.from.node)) {
-          reached.add(edge.from.node);
-          pending.push(edge.from.node);
+      for (const from of sourcesOf.get(id) ?? []) {
+        if (!reached.has(from)) {
+          reached.add(from);
+          pending.push(from);
         }
       }
     }

@@ -2,7 +2,7 @@
 // (patterns, gaps, then the half-zeroed test pattern, plus a constant 1 for the bias neuron) and the
 // target (the full test pattern at every step). No input gain here: the receiving layer applies it.
 import { z } from 'zod';
-import { binaryPatternInputSize, generateBinaryPatternEpisodes } from '../tasks/binary-patterns.ts';
+import { binaryPatternEpisodeSteps, binaryPatternInputSize, generateBinaryPatternEpisodes } from '../tasks/binary-patterns.ts';
 import { defineNodeKind, type NodeIssue } from './kind.ts';
 
 const count = (description: string, fallback: number, { min = 1, max = 1000 } = {}) =>
@@ -49,6 +49,7 @@ export const BinaryPatternEpisode = defineNodeKind<BinaryPatternEpisodeParams>({
     return { ok: true, outputs: { input: [binaryPatternInputSize(params)], target: [params.patternSize] } };
   },
   countParameters: () => ({ trainable: 0, plastic: 0 }),
+  episodeSteps: (params) => binaryPatternEpisodeSteps(params),
   build(params) {
     return { role: 'source', sample: (rng, batchSize) => generateBinaryPatternEpisodes(params, rng, batchSize) };
   },

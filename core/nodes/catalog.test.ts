@@ -78,7 +78,7 @@ describe('defaultParams', () => {
   });
 
   it('gives the paper’s settings for the natural-image and Omniglot tasks', () => {
-    // PAPER.md §2(b): 3 images, 20 steps on, 2 off, 3 cycles, 3 test steps; the default data folder.
+    // Miconi et al. 2018, §4.2: 3 images, 20 steps on, 2 off, 3 cycles, 3 test steps; the default data folder.
     expect(defaultParams('ImageEpisode')).toEqual({
       imageCount: 3,
       presentationSteps: 20,
@@ -88,7 +88,7 @@ describe('defaultParams', () => {
       biasNeuron: true,
       dataFolder: '',
     });
-    // PAPER.md §2(c): 5-way 1-shot with rotations, training classes, the paper's resize.
+    // Miconi et al. 2018, §4.3: 5-way 1-shot with rotations, training classes, the paper's resize.
     expect(defaultParams('OmniglotEpisode')).toEqual({ classCount: 5, shots: 1, rotate: true, split: 'train', resampling: 'skimage', dataFolder: '' });
     expect(defaultParams('Conv2d')).toEqual({ filters: 64, kernelSize: 3, stride: 2, padding: 'valid', activation: 'tanh', bias: true });
     expect(defaultParams('BinaryCrossEntropyLoss')).toEqual({});

@@ -104,7 +104,7 @@ describe('Conv2d build', () => {
 });
 
 describe('Conv2d.countParameters', () => {
-  it('counts k·k·C·filters kernel weights plus one bias per filter (PAPER.md §2(c): 640 + 3 × 36,928 = 111,424)', () => {
+  it('counts k·k·C·filters kernel weights plus one bias per filter (Miconi et al. 2018, §4.3: 640 + 3 × 36,928 = 111,424)', () => {
     const params = Conv2d.params.parse({});
     expect(Conv2d.countParameters(params, { input: [1, 31, 31] })).toEqual({ trainable: 3 * 3 * 1 * 64 + 64, plastic: 0 });
     expect(Conv2d.countParameters(params, { input: [64, 15, 15] })).toEqual({ trainable: 3 * 3 * 64 * 64 + 64, plastic: 0 });

@@ -38,6 +38,8 @@ export interface ParameterCount {
   trainable: number;
   /** Of those, the ones that exist only because the node is plastic (alpha, eta). */
   plastic: number;
+  /** Not parameters: the values of the Hebbian trace each episode carries (one per plastic connection). */
+  traceValues?: number;
 }
 
 /** How a trainable tensor starts. PyTorch's defaults are expressed as `uniform` with ±1/sqrt(fan_in). */
@@ -193,6 +195,8 @@ export interface NodeKind<Params extends Record<string, unknown> = Record<string
    */
   inferShapes(params: Params, inputs: Record<string, Shape>): ShapeResult;
   countParameters(params: Params, inputs: Record<string, Shape>): ParameterCount;
+  /** Sources and environments: the steps of one episode with these params (for the training-cost estimate). */
+  episodeSteps?(params: Params): number;
   build(params: Params, ctx: BuildContext): BuiltNode;
 }
 

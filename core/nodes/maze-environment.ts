@@ -73,6 +73,7 @@ export const MazeEnvironment = defineNodeKind<MazeEnvironmentParams>({
     return { ok: true, outputs: { observation: [mazeObservationSize], action: [mazeActionCount], reward: [1] } };
   },
   countParameters: () => ({ trainable: 0, plastic: 0 }),
+  episodeSteps: (params) => params.episodeLength,
   build(params, ctx) {
     const settings: MazeSettings = { ...params };
     return {

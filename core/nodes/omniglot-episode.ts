@@ -7,7 +7,7 @@
 // The drawings are loaded and resized to 31×31 once, when the graph is built (a few seconds with the
 // paper's resize), so sampling an episode only copies pixels.
 import { z } from 'zod';
-import { type OmniglotDataset, generateOmniglotEpisodes } from '../tasks/omniglot-episodes.ts';
+import { type OmniglotDataset, generateOmniglotEpisodes, omniglotEpisodeSteps } from '../tasks/omniglot-episodes.ts';
 import { defineNodeKind } from './kind.ts';
 
 /** Drawings are resized 105 → 31, as the paper's code does. */
@@ -63,6 +63,7 @@ export const OmniglotEpisode = defineNodeKind<OmniglotEpisodeParams>({
     outputs: { image: [1, omniglotImageSide, omniglotImageSide], label: [params.classCount], target: [params.classCount] },
   }),
   countParameters: () => ({ trainable: 0, plastic: 0 }),
+  episodeSteps: (params) => omniglotEpisodeSteps(params),
   build(params, ctx) {
     let dataset: OmniglotDataset;
     try {

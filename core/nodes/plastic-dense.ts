@@ -56,7 +56,7 @@ export const PlasticDense = defineNodeKind<PlasticDenseParams>({
     const connections = (inputs.input ? flatWidth(inputs.input) : 0) * params.units;
     const alpha = params.alpha === 'perConnection' ? connections : 1;
     const eta = params.learnEta ? 1 : 0;
-    return { trainable: connections + alpha + eta, plastic: alpha + eta };
+    return { trainable: connections + alpha + eta, plastic: alpha + eta, traceValues: connections };
   },
   build(params, ctx) {
     const { tf } = ctx;

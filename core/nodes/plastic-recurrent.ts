@@ -54,7 +54,7 @@ export const PlasticRecurrent = defineNodeKind<PlasticRecurrentParams>({
     const n2 = params.size * params.size;
     const alpha = params.alpha === 'perConnection' ? n2 : 1;
     const eta = params.learnEta ? 1 : 0;
-    return { trainable: n2 + alpha + eta, plastic: alpha + eta };
+    return { trainable: n2 + alpha + eta, plastic: alpha + eta, traceValues: n2 };
   },
   build(params, ctx) {
     const { tf } = ctx;

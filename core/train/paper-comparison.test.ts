@@ -1,4 +1,4 @@
-// PAPER.md §2(a), Fig. 3 on a fixed seed: on the small binary-pattern task a plastic network of 51 neurons
+// Miconi et al. 2018, §4.1, Fig. 3 on a fixed seed: on the small binary-pattern task a plastic network of 51 neurons
 // learns what an ordinary recurrent network of 2,051 neurons does not, in the same number of episodes.
 //
 // Thresholds come from measured curves of these templates (seed 0): the mean sign error over episodes 201–300

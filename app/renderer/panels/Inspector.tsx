@@ -19,6 +19,7 @@ import { describeParams, describeRange, getNodeKind, type ParamDescription } fro
 import type { TrainedModelInfo } from '../../shared/channels.ts';
 import { NodeTrainedValues, TrainedModelSummary } from './TrainedValues.tsx';
 import type { DocumentEdit } from '../editor/editor-state.ts';
+import { formatBytes, type TrainingCost } from '../../../core/graph/training-cost.ts';
 
 type Edit = (document: DocumentEdit, label: string) => void;
 
@@ -172,6 +173,32 @@ function NodeInspector({ node, document, validation, onEdit, onNotice, trained }
   );
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** What the graph costs before it is trained: its parameters and the memory training will take. */
+function TrainingCostSummary({ cost }: { cost: TrainingCost }) {
+  return (
+    <dl className="training-cost" data-testid="training-cost">
+      <dt>Trainable parameters</dt>
+      <dd>{count(cost.trainable)}</dd>
+      {cost.traceValues > 0 && (
+        <>
+          <dt title="The Hebbian trace: one value per plastic connection, reset at the start of each episode">Hebbian trace per episode</dt>
+          <dd>{count(cost.traceValues)}</dd>
+        </>
+      )}
+      {cost.steps !== undefined && (
+        <>
+          <dt>Steps per episode</dt>
+          <dd>{count(cost.steps)}</dd>
+        </>
+      )}
+      <dt title="An estimate for the wasm backend: parameters, optimizer state, Hebbian traces and every step's activations for backpropagation through time">Memory for training</dt>
+      <dd data-bytes={Math.round(cost.bytes)}>about {formatBytes(cost.bytes)}</dd>
+    </dl>
+  );
+}
+
 function GraphSettings({ document, validation, onEdit }: { document: GraphDocument; validation: ValidationResult; onEdit: Edit }) {
   const problemFor = (field: string) => validation.problems.find((p) => p.field === field);
   const train = (patch: TrainingPatch, label: string) => onEdit((present) => setTraining(present, patch), label);
@@ -197,6 +224,7 @@ function GraphSettings({ document, validation, onEdit }: { document: GraphDocume
         <label htmlFor="graph-description">Description</label>
         <TextField id="graph-description" multiline value={document.meta.description ?? ''} onCommit={(t) => onEdit((present) => setMeta(present, { description: t || undefined }), 'Edit description')} />
       </div>
+      <TrainingCostSummary cost={validation.cost} />
       <h3>Training</h3>
       {numberField('training.episodes', 'Episodes', document.training.episodes, (n) => train({ episodes: n as number }, 'Set episodes'), 'Episodes to train; each is one optimizer step.')}
       {numberField('training.batchSize', 'Batch size', document.training.batchSize, (n) => train({ batchSize: n as number }, 'Set batch size'), 'Episodes per optimizer step (the paper uses 1).')}
