@@ -4,6 +4,7 @@
 import { describeSchemaIssue, formatJsonPath, graphDocumentFromJson } from '../graph/document.ts';
 import { validateGraph } from '../graph/index.ts';
 import { flatWidth } from '../nodes/shape-helpers.ts';
+import { describeNonFinite } from '../util/finite.ts';
 import {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
@@ -69,7 +70,10 @@ function decodeWeights(specs: WeightSpec[], data: Uint8Array | ArrayBuffer | und
   let offset = 0;
   for (const spec of specs) {
     const size = flatWidth(spec.shape);
-    values.set(spec.name, all.subarray(offset, offset + size));
+    const weight = all.subarray(offset, offset + size);
+    const damage = describeNonFinite(weight);
+    if (damage) throw new BundleError(`${where}: ${WEIGHTS}: the weight "${spec.name}" ${damage}; trained weights are finite, so the file is damaged.`);
+    values.set(spec.name, weight);
     offset += size;
   }
   return { specs, values };

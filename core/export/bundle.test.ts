@@ -223,6 +223,11 @@ describe('broken bundles', () => {
       () => brokenZip('bomb.zip', (bytes) => declareSize(bytes, 'model.json', 3_000_000_000)),
       /bomb\.zip: model\.json would inflate to 3000000000 bytes, more than a bundle's model\.json may hold/,
     ],
+    [
+      'a NaN among the weights',
+      () => broken('nan', { files: (dir) => fs.writeFileSync(weightsFile(dir), Buffer.concat([Buffer.from(new Float32Array([NaN]).buffer), fs.readFileSync(weightsFile(dir)).subarray(4)])) }),
+      /nan: weights\.bin: the weight "memory\/w" holds NaN at index 0 \(of 2,601 values\); trained weights are finite, so the file is damaged\./,
+    ],
     ['a device file', () => '/dev/zero', /\/dev\/zero: a device, not a model bundle file/],
     [
       'a pipe (FIFO), which would block the reader',

@@ -110,6 +110,14 @@ describe('checkpoints', () => {
     });
   });
 
+  it('refuses a checkpoint holding NaN or infinity, naming the weight', () => {
+    const dir = path.join(tempDir(), 'checkpoint');
+    const damaged = sampleCheckpoint(3);
+    damaged.parameters.values.get('memory/w')![4] = -Infinity;
+    saveCheckpoint(dir, damaged);
+    expect(() => loadCheckpoint(dir)).toThrow(/weights\.bin: "memory\/w" holds -Infinity at index 4 \(of 6 values\)/);
+  });
+
   it('names the file when weights.bin is truncated', () => {
     const dir = path.join(tempDir(), 'checkpoint');
     saveCheckpoint(dir, sampleCheckpoint(3));

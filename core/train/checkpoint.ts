@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { describeNonFinite } from '../util/finite.ts';
 import { InputError } from '../util/input-error.ts';
 import { replaceDirectory, restoreInterruptedReplace, writeFileAtomic } from '../util/atomic-write.ts';
 
@@ -65,7 +66,10 @@ function split(file: string, specs: WeightSpec[]): Map<string, Float32Array> {
   let offset = 0;
   for (const spec of specs) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
-    values.set(spec.name, all.slice(offset, offset + size));
+    const weight = all.slice(offset, offset + size);
+    const damage = describeNonFinite(weight);
+    if (damage) throw new InputError(`${file}: "${spec.name}" ${damage}; a checkpoint only ever holds finite values, so the file is damaged.`);
+    values.set(spec.name, weight);
     offset += size;
   }
   return values;
