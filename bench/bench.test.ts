@@ -1,5 +1,5 @@
 // The harness's pure parts: statistics, table, goal verdicts, option parsing, case selection, child output
-// parsing and the signal hash shared with the PyTorch reference. No timings here (DESIGN.md: speed is
+// parsing and the signal hash shared with the PyTorch reference. No timings here (speed is
 // measured by `npm run bench`, never by tests).
 import { describe, expect, it } from 'vitest';
 import { CommanderError } from 'commander';

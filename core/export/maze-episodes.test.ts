@@ -11,7 +11,7 @@ import { parseGraphDocument } from '../graph/document.ts';
 import { createRng } from '../util/random.ts';
 import { loadModel } from './model.ts';
 import { taskEpisodes } from './task-episodes.ts';
-import { bundleOf } from './test-bundles.ts';
+import { bundleOf } from './testing/bundles.ts';
 
 beforeAll(async () => {
   await selectBackend('cpu');

@@ -10,7 +10,7 @@ import type { GraphDocument } from '../graph/document.ts';
 import { createRng } from '../util/random.ts';
 import { loadModel, ModelInputError, type PlasticModel, type StepInput } from './model.ts';
 import { taskEpisodes } from './task-episodes.ts';
-import { bundleOf, smallGraph, smallPatterns } from './test-bundles.ts';
+import { bundleOf, smallGraph, smallPatterns } from './testing/bundles.ts';
 
 beforeAll(async () => {
   await selectBackend('cpu');

@@ -7,7 +7,7 @@ import { compileGraph } from '../compile/compile.ts';
 import { createRng } from '../util/random.ts';
 import { loadModel } from './model.ts';
 import { perEpisodeSteps, taskEpisodes } from './task-episodes.ts';
-import { bundleOf, smallGraph, smallPatterns } from './test-bundles.ts';
+import { bundleOf, smallGraph, smallPatterns } from './testing/bundles.ts';
 
 beforeAll(async () => {
   await selectBackend('cpu');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createGraphDocument, parseGraphDocument, serializeGraphDocument, type GraphDocument } from './document.ts';
-import { binaryPatternGraph } from './fixtures.ts';
+import { binaryPatternGraph } from './testing/fixtures.ts';
 
 function parseOk(text: string): GraphDocument {
   const result = parseGraphDocument(text, 'test.plastic.json');

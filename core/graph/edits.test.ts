@@ -18,7 +18,7 @@ import {
   setParam,
   setTraining,
 } from './edits.ts';
-import { binaryPatternGraph, graphOf } from './fixtures.ts';
+import { binaryPatternGraph, graphOf } from './testing/fixtures.ts';
 import { validateGraph } from './validate.ts';
 
 const at = { x: 10, y: 20 };

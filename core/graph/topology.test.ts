@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryPatternGraph, graphOf } from './fixtures.ts';
+import { binaryPatternGraph, graphOf } from './testing/fixtures.ts';
 import { findCycles, topologicalOrder } from './topology.ts';
 
 describe('topologicalOrder', () => {

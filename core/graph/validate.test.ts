@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { nodeCatalog } from '../nodes/catalog.ts';
 import { defineNodeKind, type NodeKind } from '../nodes/kind.ts';
-import { binaryPatternGraph, graphOf } from './fixtures.ts';
+import { binaryPatternGraph, graphOf } from './testing/fixtures.ts';
 import type { Problem } from './problems.ts';
 import { validateGraph } from './validate.ts';
 import { setParam, setTraining } from './edits.ts';

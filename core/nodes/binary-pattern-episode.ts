@@ -2,7 +2,7 @@
 // (patterns, gaps, then the half-zeroed test pattern, plus a constant 1 for the bias neuron) and the
 // target (the full test pattern at every step). No input gain here: the receiving layer applies it.
 import { z } from 'zod';
-import { binaryPatternEpisodeSteps, binaryPatternInputSize, generateBinaryPatternEpisodes } from '../tasks/binary-patterns.ts';
+import { binaryPatternEpisodeSteps, binaryPatternInputSize, generateBinaryPatternEpisodes } from '../episodes/binary-patterns.ts';
 import { defineNodeKind, type NodeIssue } from './kind.ts';
 
 const count = (description: string, fallback: number, { min = 1, max = 1000 } = {}) =>

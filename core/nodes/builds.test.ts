@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../util/random.ts';
-import { imageEpisodeSteps } from '../tasks/image-episodes.ts';
+import { imageEpisodeSteps } from '../episodes/image-episodes.ts';
 import type { TaskLibrary } from '../tasks/index.ts';
 import { BinaryPatternEpisode } from './binary-pattern-episode.ts';
 import { Dense } from './dense.ts';
@@ -15,7 +15,7 @@ import { PlasticDense } from './plastic-dense.ts';
 import { PlasticRecurrent } from './plastic-recurrent.ts';
 import { Recurrent } from './recurrent.ts';
 import { Slice } from './slice.ts';
-import { testBuildContext } from './test-build-context.ts';
+import { testBuildContext } from './testing/build-context.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -2,9 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conv2d } from './conv2d.ts';
-import { type ConvCase as Case, referenceConv, referenceKernelGradient } from './conv2d-reference.ts';
+import { type ConvCase as Case, referenceConv, referenceKernelGradient } from './testing/conv2d-reference.ts';
 import type { BuiltLayer, Shape } from './kind.ts';
-import { testBuildContext } from './test-build-context.ts';
+import { testBuildContext } from './testing/build-context.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

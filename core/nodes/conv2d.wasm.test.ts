@@ -9,9 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AccuracyMetric } from './accuracy-metric.ts';
 import { BinaryCrossEntropyLoss } from './binary-cross-entropy-loss.ts';
 import { Conv2d } from './conv2d.ts';
-import { type ConvCase, referenceConv, referenceKernelGradient } from './conv2d-reference.ts';
+import { type ConvCase, referenceConv, referenceKernelGradient } from './testing/conv2d-reference.ts';
 import type { BuiltLayer, BuiltLoss, BuiltMetric } from './kind.ts';
-import { testBuildContext } from './test-build-context.ts';
+import { testBuildContext } from './testing/build-context.ts';
 
 beforeAll(async () => {
   const wasmFile = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');

@@ -1,11 +1,11 @@
 // The CIFAR-10 source shows training images in training episodes and only test images in held-out ones.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { GrayImageSet } from '../tasks/image-episodes.ts';
+import type { GrayImageSet } from '../episodes/image-episodes.ts';
 import { createRng } from '../util/random.ts';
 import { ImageEpisode } from './image-episode.ts';
 import type { BuiltSource } from './kind.ts';
-import { testBuildContext } from './test-build-context.ts';
+import { testBuildContext } from './testing/build-context.ts';
 
 /** Images whose every pixel is `value` (after the source's own scaling, a constant image stays constant). */
 const images = (value: number, source: string): GrayImageSet => ({ count: 10, height: 32, width: 32, pixels: new Float32Array(10 * 1024).fill(value), source });

@@ -7,7 +7,7 @@
 // The images are loaded once, when the graph is built (core/tasks: grayscale = R+G+B, minus the image's
 // mean, over its max |value|, as the authors' code), so sampling an episode only copies pixels.
 import { z } from 'zod';
-import { type GrayImageSet, generateImageEpisodes, imageEpisodeSteps } from '../tasks/image-episodes.ts';
+import { type GrayImageSet, generateImageEpisodes, imageEpisodeSteps } from '../episodes/image-episodes.ts';
 import { type HeldOutSplit, defineNodeKind } from './kind.ts';
 
 /** CIFAR-10 images are 32×32: 1,024 pixels, one neuron each. */

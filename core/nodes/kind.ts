@@ -1,7 +1,7 @@
 // The contract every node kind fulfils. A kind's whole story lives in one file under core/nodes/:
 // its ports, its parameter schema, its shape rule and how it builds into runnable code.
 //
-// Graph semantics (DESIGN.md): a graph describes ONE time step of an episode. At run time the compiler
+// Graph semantics: a graph describes ONE time step of an episode. At run time the compiler
 // evaluates it in "sequence mode": every tensor carries a leading [T, B] (time, batch) pair of axes, so
 // stateless layers run once over all steps, and stateful layers (recurrent, plastic) scan over time inside.
 //
@@ -9,6 +9,8 @@
 // tensor library and kernels arrive through BuildContext from the compiler.
 import type * as tfjs from '@tensorflow/tfjs';
 import type { z } from 'zod';
+import type { EpisodeBatch, HeldOutSplit } from '../episodes/episode-batch.ts';
+import type { TaskLibrary } from '../episodes/task-library.ts';
 import type { Rng } from '../util/random.ts';
 
 /** Per-step shape of a value, without the time and batch axes: [1001] for a vector, [1, 31, 31] for an image. */
@@ -58,27 +60,13 @@ export interface BuildContext {
   parameter(name: string, shape: number[], init: Initializer, options?: { trainable?: boolean }): tfjs.Variable;
   /** The fused plastic kernels (core/plasticity), injected so the catalog has no runtime tfjs dependency. */
   kernels: import('../plasticity/index.ts').PlasticKernels;
-  /** Episode generators and datasets (core/tasks), injected for the same reason. */
-  tasks: import('../tasks/index.ts').TaskLibrary;
+  /** The dataset loaders (core/tasks implements them), injected for the same reason. */
+  tasks: TaskLibrary;
   /** Stream for anything random at build time other than parameter init. */
   rng: Rng;
 }
 
-/** Values of one batch of episodes, time-major: a [T, B, ...shape] Float32Array per output port. */
-export interface EpisodeBatch {
-  steps: number;
-  batchSize: number;
-  outputs: Record<string, Float32Array>;
-  /** Environments only: what reached each delayed input during the rollout (e.g. the policy), [T, B, ...] per port. */
-  delayedInputs?: Record<string, Float32Array>;
-}
-
-/**
- * Which data an evaluation draws its episodes from: `test` is only for reported results, `validation` for
- * choosing settings. Sources that read a dataset draw from the matching held-out part; sources that generate
- * their episodes (patterns, the maze) ignore it, since evaluation's own seed stream already makes them new.
- */
-export type HeldOutSplit = 'validation' | 'test';
+export type { EpisodeBatch, HeldOutSplit } from '../episodes/episode-batch.ts';
 
 /** A source emits the inputs and targets of whole episodes (it is sampled before the forward pass). */
 export interface BuiltSource {

@@ -10,7 +10,7 @@ import { LSTM } from './lstm.ts';
 import { PlasticDense } from './plastic-dense.ts';
 import { PlasticRecurrent } from './plastic-recurrent.ts';
 import { Recurrent } from './recurrent.ts';
-import { testBuildContext } from './test-build-context.ts';
+import { testBuildContext } from './testing/build-context.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

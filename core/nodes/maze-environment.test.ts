@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { createMazeBatch } from '../tasks/maze.ts';
+import { createMazeBatch } from '../episodes/maze.ts';
 import { createRng } from '../util/random.ts';
 import type { BuiltEnvironment, EnvironmentEpisodes } from './kind.ts';
 import { MazeEnvironment, sampleAction } from './maze-environment.ts';
-import { testBuildContext } from './test-build-context.ts';
+import { testBuildContext } from './testing/build-context.ts';
 
 const defaults = MazeEnvironment.params.parse({});
 

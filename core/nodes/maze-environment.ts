@@ -7,7 +7,7 @@
 //
 // Training plays each batch of episodes first (core/compile/rollout.ts) and replays the record in sequence mode.
 import { z } from 'zod';
-import { createMazeBatch, mazeActionCount, mazeActions, mazeObservationSize, type MazeSettings } from '../tasks/maze.ts';
+import { createMazeBatch, mazeActionCount, mazeActions, mazeObservationSize, type MazeSettings } from '../episodes/maze.ts';
 import type { Rng } from '../util/random.ts';
 import { defineNodeKind, type EnvironmentEpisodes, type NodeIssue } from './kind.ts';
 import { flatWidth, formatShape } from './shape-helpers.ts';

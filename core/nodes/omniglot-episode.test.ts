@@ -2,11 +2,11 @@
 // asked for: a training character in an evaluation episode fails these tests.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { type OmniglotDataset, splitOmniglotClasses } from '../tasks/omniglot-episodes.ts';
+import { type OmniglotDataset, splitOmniglotClasses } from '../episodes/omniglot-episodes.ts';
 import { createRng } from '../util/random.ts';
 import type { BuiltSource, HeldOutSplit } from './kind.ts';
 import { OmniglotEpisode, omniglotImageSide } from './omniglot-episode.ts';
-import { testBuildContext } from './test-build-context.ts';
+import { testBuildContext } from './testing/build-context.ts';
 
 const pixels = omniglotImageSide * omniglotImageSide;
 const characterCount = 400;

@@ -7,7 +7,7 @@
 // The drawings are loaded and resized to 31×31 once, when the graph is built (a few seconds with the
 // paper's resize), so sampling an episode only copies pixels.
 import { z } from 'zod';
-import { type OmniglotDataset, generateOmniglotEpisodes, omniglotEpisodeSteps } from '../tasks/omniglot-episodes.ts';
+import { type OmniglotDataset, generateOmniglotEpisodes, omniglotEpisodeSteps } from '../episodes/omniglot-episodes.ts';
 import { defineNodeKind } from './kind.ts';
 
 /** Drawings are resized 105 → 31, as the paper's code does. */

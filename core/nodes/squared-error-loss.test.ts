@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltLoss } from './kind.ts';
 import { SquaredErrorLoss } from './squared-error-loss.ts';
-import { testBuildContext } from './test-build-context.ts';
+import { testBuildContext } from './testing/build-context.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { planCheckpoints, traceMemoryBytes } from './checkpoints.ts';
 import { sequenceBackward, sequenceForward, type KernelInputs } from './kernel.ts';
-import { makeCase, makeCaseData, norm, type KernelCase } from './test-cases.ts';
+import { makeCase, makeCaseData, norm, type KernelCase } from './testing/cases.ts';
 import { createRng } from '../util/random.ts';
 
 type InputName = 'drive' | 'pre' | 'w' | 'alpha' | 'eta';

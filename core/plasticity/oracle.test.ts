@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { referenceSequence } from './reference.ts';
 import { createSequenceOp } from './sequence-op.ts';
 import type { PlasticSequenceInputs, PlasticSpec } from './spec.ts';
-import { makeCase, makeCaseData, norm, relativeError, type KernelCase } from './test-cases.ts';
+import { makeCase, makeCaseData, norm, relativeError, type KernelCase } from './testing/cases.ts';
 
 const sequence = createSequenceOp(tf);
 type SequenceFn = (spec: PlasticSpec, inputs: PlasticSequenceInputs) => tf.Tensor3D;

@@ -7,7 +7,7 @@ import { sequenceForward, type Precision } from './kernel.ts';
 import { createStepper } from './stepper.ts';
 import { referenceSequence } from './reference.ts';
 import type { PlasticSequenceInputs, PlasticSpec } from './spec.ts';
-import { makeCase, makeCaseData, relativeError, type KernelCase } from './test-cases.ts';
+import { makeCase, makeCaseData, relativeError, type KernelCase } from './testing/cases.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

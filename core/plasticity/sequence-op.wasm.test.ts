@@ -6,7 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plasticKernels } from './index.ts';
 import { sequenceBackward, sequenceForward } from './kernel.ts';
-import { makeCase, makeCaseData, relativeError } from './test-cases.ts';
+import { makeCase, makeCaseData, relativeError } from './testing/cases.ts';
 
 beforeAll(async () => {
   // In Node, setWasmPaths needs the directory of the .wasm files with a trailing slash.

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { binaryPatternGraph } from '../graph/fixtures.ts';
+import { binaryPatternGraph } from '../graph/testing/fixtures.ts';
 import { readEvaluations } from '../train/run-folder.ts';
 import { trainGraph } from '../train/trainer.ts';
 import { writeReport } from './write-report.ts';

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { readTarGzEntries } from './archive.ts';
-import type { GrayImageSet } from './image-episodes.ts';
+import type { GrayImageSet } from '../episodes/image-episodes.ts';
 
 export const cifarRecordBytes = 3073;
 export const cifarSide = 32;

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDataDir } from './data-dir.ts';
-import type { OmniglotCharacter, OmniglotDataset } from './omniglot-episodes.ts';
+import type { OmniglotCharacter, OmniglotDataset } from '../episodes/omniglot-episodes.ts';
 import { loadOmniglot } from './omniglot.ts';
 import { makeOneBitPng } from './testing/make-png.ts';
 

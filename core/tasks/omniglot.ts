@@ -22,24 +22,18 @@ import {
   omniglotSplitSeed,
   omniglotTestClassCount,
   splitOmniglotClasses,
-} from './omniglot-episodes.ts';
+} from '../episodes/omniglot-episodes.ts';
 import { axisResampler, resizeWith } from './resize.ts';
 
-export { generateOmniglotEpisodes } from './omniglot-episodes.ts';
+export { generateOmniglotEpisodes } from '../episodes/omniglot-episodes.ts';
 
 export const omniglotRawSide = 105;
 export const omniglotSide = 31;
 const sets = ['background', 'evaluation'] as const;
 const packedRecordBytes = Math.ceil((omniglotRawSide * omniglotRawSide) / 8); // 1379
 
-export interface OmniglotLoadOptions {
-  /** 'skimage' (default): the paper's resize from 105×105; 'area': the packed 31×31 files (faster, see above). */
-  resampling?: 'skimage' | 'area';
-  /** Gaussian anti-aliasing before the bilinear resize (skimage ≥ 0.16 default). Default true. */
-  antiAliasing?: boolean;
-  splitSeed?: string;
-  testClassCount?: number;
-}
+export type { OmniglotLoadOptions } from '../episodes/task-library.ts';
+import type { OmniglotLoadOptions } from '../episodes/task-library.ts';
 
 /** One character before decoding: where its drawings are and how to read one as 105×105 (1 = white). */
 interface PendingCharacter extends OmniglotCharacter {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTrainedParameters } from '../cli/evaluate-command.ts';
 import { compileGraph, type CompiledProgram } from '../compile/compile.ts';
 import { exportBundle } from '../export/export-run.ts';
-import { binaryPatternGraph } from '../graph/fixtures.ts';
+import { binaryPatternGraph } from '../graph/testing/fixtures.ts';
 import type { EpisodeBatch, HeldOutSplit } from '../nodes/kind.ts';
 import type { Rng } from '../util/random.ts';
 import { evaluateProgram } from './evaluation.ts';

@@ -7,7 +7,7 @@
 // half, with probability 0.5 each. The target is the full test image.
 //
 // Pure TypeScript (no Node APIs): the images come in already decoded (core/tasks/cifar.ts loads them).
-import type { EpisodeBatch } from '../nodes/kind.ts';
+import type { EpisodeBatch } from './episode-batch.ts';
 import type { Rng } from '../util/random.ts';
 
 /** A set of same-sized grayscale images, row-major, one after the other. */

@@ -1,5 +1,5 @@
 // Direct-loop references for Conv2d's tests (float64, no tfjs): the convolution and its kernel gradient.
-import type { Conv2dParams } from './conv2d.ts';
+import type { Conv2dParams } from '../conv2d.ts';
 
 export interface ConvCase {
   channels: number;

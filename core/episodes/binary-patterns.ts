@@ -7,7 +7,7 @@
 //
 // No ×20 input gain here: the layer that receives the input applies it.
 // This module is imported by a node kind that the renderer also loads: keep it free of Node-only imports.
-import type { EpisodeBatch } from '../nodes/kind.ts';
+import type { EpisodeBatch } from './episode-batch.ts';
 import type { Rng } from '../util/random.ts';
 
 export interface BinaryPatternSettings {

@@ -1,10 +1,10 @@
 // Test support: small graphs and in-memory bundles of them, with weights large enough that every layer's
 // state visibly changes its outputs (the small initialisers leave plastic and recurrent effects near 1e-4).
-import { compileGraph } from '../compile/compile.ts';
-import { graphDocumentFromJson, serializeGraphDocument, type GraphDocument } from '../graph/document.ts';
-import { createRng } from '../util/random.ts';
-import { decodeBundle, encodeBundle } from './bundle-codec.ts';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type Bundle, type BundleManifest, type WeightSpec } from './bundle-format.ts';
+import { compileGraph } from '../../compile/compile.ts';
+import { graphDocumentFromJson, serializeGraphDocument, type GraphDocument } from '../../graph/document.ts';
+import { createRng } from '../../util/random.ts';
+import { decodeBundle, encodeBundle } from '../bundle-codec.ts';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, type Bundle, type BundleManifest, type WeightSpec } from '../bundle-format.ts';
 
 type NodeSpec = [id: string, kind: string, params?: Record<string, unknown>];
 type EdgeSpec = [from: string, to: string];

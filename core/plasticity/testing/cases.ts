@@ -1,8 +1,8 @@
 // Random, seeded episodes for the kernel tests: a spec plus flat inputs large enough that every gradient
 // is far from zero (weights ~ 1/√M, drives of order 1, a third of the clamp drive set).
-import type { KernelInputs } from './kernel.ts';
-import type { PlasticSpec } from './spec.ts';
-import { createRng } from '../util/random.ts';
+import type { KernelInputs } from '../kernel.ts';
+import type { PlasticSpec } from '../spec.ts';
+import { createRng } from '../../util/random.ts';
 
 export interface KernelCase {
   name: string;

@@ -12,7 +12,7 @@
 // (k uniform in 0..3) applied to all its images in the episode. Steps 1..classCount·shots show one support
 // drawing each, in random order, with its one-hot label; the last step shows a different drawing of one
 // of the classes (chosen uniformly) with no label. The target is that class's one-hot at every step.
-import type { EpisodeBatch } from '../nodes/kind.ts';
+import type { EpisodeBatch } from './episode-batch.ts';
 import { type Rng, createRng } from '../util/random.ts';
 
 export interface OmniglotCharacter {

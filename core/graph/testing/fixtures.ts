@@ -1,6 +1,6 @@
 // Small documents for tests (here and in core/compile): the paper's binary pattern network, and a helper
 // to write a graph as a list of nodes and "node.port → node.port" connections.
-import { GraphDocumentSchema, type GraphDocument } from './document.ts';
+import { GraphDocumentSchema, type GraphDocument } from '../document.ts';
 
 export interface FixtureNode {
   id: string;

@@ -1,10 +1,10 @@
 // A BuildContext for unit tests of node builds: real tfjs, seeded parameter init, and fake kernels that
 // record what a plastic layer asked for (the real kernels are tested in core/plasticity).
 import type * as tfjs from '@tensorflow/tfjs';
-import type { PlasticKernels, PlasticSequenceInputs, PlasticSpec } from '../plasticity/spec.ts';
-import { taskLibrary } from '../tasks/index.ts';
-import { createRng } from '../util/random.ts';
-import type { BuildContext, Initializer, Shape } from './kind.ts';
+import type { PlasticKernels, PlasticSequenceInputs, PlasticSpec } from '../../plasticity/spec.ts';
+import { taskLibrary } from '../../tasks/index.ts';
+import { createRng } from '../../util/random.ts';
+import type { BuildContext, Initializer, Shape } from '../kind.ts';
 
 export interface RecordedSequenceCall {
   spec: PlasticSpec;
