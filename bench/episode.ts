@@ -6,7 +6,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { BuildContext, BuiltLayer, Shape } from '../core/nodes/kind.ts';
 import { Conv2d } from '../core/nodes/conv2d.ts';
 import { PlasticDense } from '../core/nodes/plastic-dense.ts';
-import { leanAdam } from '../core/plasticity/lean-adam.ts';
+import { leanAdam } from '../core/train/lean-adam.ts';
 import type { PlasticKernels, PlasticSpec } from '../core/plasticity/spec.ts';
 import type { BenchCase } from './cases.ts';
 import { STREAM, hash32, signs, ternary, uniform, uniformFloat32 } from './signal.ts';

@@ -7,7 +7,7 @@ import { selectBackend, type BackendChoice } from '../compile/backend.ts';
 import { compileGraph, type CompiledProgram } from '../compile/compile.ts';
 import type { GraphDocument } from '../graph/document.ts';
 import { serializeGraphDocument } from '../graph/document.ts';
-import { leanAdam } from '../plasticity/lean-adam.ts';
+import { leanAdam, type LeanAdamOptimizer } from './lean-adam.ts';
 import { createRng } from '../util/random.ts';
 import { InputError } from '../util/input-error.ts';
 import { checkCheckpointFits, checkpointExists, loadCheckpoint, saveCheckpoint, type Checkpoint, type WeightSpec } from './checkpoint.ts';
@@ -88,16 +88,11 @@ export function learningRateAt(doc: GraphDocument, episode: number): number {
   return base;
 }
 
-/** tfjs reads Adam's learning rate at every step but declares it protected; a schedule needs to set it. */
-function setLearningRate(optimizer: tf.AdamOptimizer, learningRate: number): void {
-  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-}
-
 function trainableParameters(program: CompiledProgram) {
   return program.parameters.filter((p) => p.trainable);
 }
 
-function snapshot(program: CompiledProgram, optimizer: tf.AdamOptimizer, episode: number, moments: Map<string, tf.Variable[]> | null): Checkpoint {
+function snapshot(program: CompiledProgram, optimizer: LeanAdamOptimizer, episode: number, moments: Map<string, tf.Tensor[]> | null): Checkpoint {
   const specs: WeightSpec[] = program.parameters.map((p) => ({ name: p.name, shape: p.variable.shape, dtype: 'float32' as const }));
   const values = new Map(program.parameters.map((p) => [p.name, p.variable.dataSync() as Float32Array]));
   const checkpoint: Checkpoint = { episode, parameters: { specs, values } };
@@ -116,47 +111,28 @@ function snapshot(program: CompiledProgram, optimizer: tf.AdamOptimizer, episode
 }
 
 /** Adam's moments by our parameter name; null before the first step (Adam creates them lazily). */
-async function adamMoments(optimizer: tf.AdamOptimizer, program: CompiledProgram): Promise<Map<string, tf.Variable[]> | null> {
-  if (optimizer.iterations === 0) return null;
-  const weights = await optimizer.getWeights();
+async function adamMoments(optimizer: LeanAdamOptimizer, program: CompiledProgram): Promise<Map<string, tf.Tensor[]> | null> {
   const trainable = trainableParameters(program);
-  const count = trainable.length;
-  const moments = new Map<string, tf.Variable[]>();
-  // getWeights: [iterations, m_0 … m_{n-1}, v_0 … v_{n-1}] in the order the gradients were given.
-  trainable.forEach((p, i) => moments.set(p.name, [weights[1 + i].tensor as tf.Variable, weights[1 + count + i].tensor as tf.Variable]));
-  return moments;
+  const moments = await optimizer.moments(trainable.map((p) => p.variable));
+  return moments && new Map(trainable.map((p, i) => [p.name, [moments[i].m, moments[i].v]]));
 }
 
-async function restoreAdam(optimizer: tf.AdamOptimizer, program: CompiledProgram, checkpoint: Checkpoint): Promise<void> {
+async function restoreAdam(optimizer: LeanAdamOptimizer, program: CompiledProgram, checkpoint: Checkpoint): Promise<void> {
   if (!checkpoint.optimizer) return;
   const { iterations, moments } = checkpoint.optimizer;
   const trainable = trainableParameters(program);
   const tensorOf = (name: string, shape: number[]) => {
     const values = moments.values.get(name);
-    if (!values) throw new Error(`The checkpoint's optimizer state has no "${name}".`);
+    if (!values) throw new InputError(`The checkpoint's optimizer state has no "${name}".`);
     return tf.tensor(values, shape);
   };
-  await optimizer.setWeights([
-    { name: 'iter', tensor: tf.scalar(iterations, 'int32') },
-    ...trainable.map((p) => ({ name: `${p.variable.name}/m`, tensor: tensorOf(`${p.name}/m`, p.variable.shape) })),
-    ...trainable.map((p) => ({ name: `${p.variable.name}/v`, tensor: tensorOf(`${p.name}/v`, p.variable.shape) })),
-  ]);
-  // setWeights sets Adam's powers β^(t+1) with pow(), but training multiplies them by β once per step, and the
-  // two can differ in float32's last bit: a resumed run would drift from an uninterrupted one. Redo the products.
-  const adam = optimizer as unknown as { beta1: number; beta2: number; accBeta1: tf.Variable; accBeta2: tf.Variable };
-  tf.tidy(() => {
-    adam.accBeta1.assign(tf.scalar(float32Power(adam.beta1, iterations + 1)));
-    adam.accBeta2.assign(tf.scalar(float32Power(adam.beta2, iterations + 1)));
-  });
+  await optimizer.restore(
+    iterations,
+    trainable.map((p) => p.variable),
+    trainable.map((p) => ({ m: tensorOf(`${p.name}/m`, p.variable.shape), v: tensorOf(`${p.name}/v`, p.variable.shape) })),
+  );
 }
 
-/** beta^n as n − 1 successive float32 products, the way tfjs's Adam accumulates it. */
-function float32Power(beta: number, n: number): number {
-  const b = Math.fround(beta);
-  let power = b;
-  for (let i = 1; i < n; i++) power = Math.fround(power * b);
-  return power;
-}
 
 export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions): Promise<TrainingResult> {
   const runDir = options.outDir;
@@ -190,7 +166,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
     }
   }
   const optimizerSettings = doc.training.optimizer;
-  // tf.train.adam's arithmetic with a smaller memory peak (core/plasticity/lean-adam.ts); checkpoints are interchangeable.
+  // tf.train.adam's arithmetic with a smaller memory peak (lean-adam.ts); checkpoints are interchangeable.
   const optimizer = leanAdam(learningRateAt(doc, startEpisode + 1), optimizerSettings.beta1, optimizerSettings.beta2, optimizerSettings.epsilon);
   if (checkpoint) await restoreAdam(optimizer, program, checkpoint);
 
@@ -260,7 +236,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
       if (options.budgetSeconds !== undefined && performance.now() - started >= options.budgetSeconds * 1000) break;
       const next = episode + 1;
       const t0 = performance.now();
-      setLearningRate(optimizer, learningRateAt(doc, next));
+      optimizer.setLearningRate(learningRateAt(doc, next));
       const batch = program.sampleEpisodes(createRng(seed).fork(`episode/${next}`), batchSize);
       let metrics: Record<string, number> = {};
       let loss = NaN;

@@ -4,6 +4,9 @@
 // the same arithmetic (same ops in the same order, so the same values) one variable and one operation at a
 // time, freeing each temporary as soon as the next one exists: at most ~3 of one variable's size at once.
 // Moments, their names and (de)serialisation are the parent's, so checkpoints are interchangeable.
+//
+// It also gives the trainer what tfjs keeps protected: the learning rate (a schedule sets it between steps), and
+// the moments by parameter name, read for a checkpoint and restored from one.
 import * as tf from '@tensorflow/tfjs';
 
 /** The parent's private state, which this subclass updates exactly as the parent would. */
@@ -21,7 +24,53 @@ function then(input: tf.Tensor, f: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
   return output;
 }
 
+/** Adam's first and second moments of one parameter. */
+export interface AdamMoments {
+  m: tf.Tensor;
+  v: tf.Tensor;
+}
+
+/** beta^n as n − 1 successive float32 products, the way Adam accumulates it step by step. */
+function float32Power(beta: number, n: number): number {
+  const b = Math.fround(beta);
+  let power = b;
+  for (let i = 1; i < n; i++) power = Math.fround(power * b);
+  return power;
+}
+
 export class LeanAdamOptimizer extends tf.AdamOptimizer {
+  /** Used from the next step on (a learning-rate schedule calls this between steps). */
+  setLearningRate(learningRate: number): void {
+    this.learningRate = learningRate;
+  }
+
+  /**
+   * The moments of each variable, in the order given (that of the gradients at every step); null before the
+   * first step, when Adam has not created them yet.
+   */
+  async moments(variables: readonly tf.Variable[]): Promise<AdamMoments[] | null> {
+    if (this.iterations === 0) return null;
+    const weights = await this.getWeights();
+    // getWeights: [iterations, m_0 … m_{n-1}, v_0 … v_{n-1}].
+    return variables.map((_, i) => ({ m: weights[1 + i].tensor, v: weights[1 + variables.length + i].tensor }));
+  }
+
+  /** Continues from a checkpoint: `iterations` steps taken, and each variable's moments (same order as `moments`). */
+  async restore(iterations: number, variables: readonly tf.Variable[], moments: readonly AdamMoments[]): Promise<void> {
+    await this.setWeights([
+      { name: 'iter', tensor: tf.scalar(iterations, 'int32') },
+      ...variables.map((variable, i) => ({ name: `${variable.name}/m`, tensor: moments[i].m })),
+      ...variables.map((variable, i) => ({ name: `${variable.name}/v`, tensor: moments[i].v })),
+    ]);
+    // setWeights sets β^(t+1) with pow(), but training multiplies by β once per step, and the two can differ in
+    // float32's last bit: a resumed run would drift from an uninterrupted one. Redo the products.
+    const state = this as unknown as AdamState;
+    tf.tidy(() => {
+      state.accBeta1.assign(tf.scalar(float32Power(this.beta1, iterations + 1)));
+      state.accBeta2.assign(tf.scalar(float32Power(this.beta2, iterations + 1)));
+    });
+  }
+
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
     const state = this as unknown as AdamState;
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
