@@ -41,7 +41,7 @@ describe('LeanAdamOptimizer', () => {
   });
 
   it('continues exactly from its moments read back into a fresh optimizer, at a learning rate set between steps', async () => {
-    const loss = (a: tf.Variable) => () => tf.sum(tf.square(tf.sub(a, tf.tensor1d([1, -1, 2]))));
+    const loss = (a: tf.Variable) => () => tf.sum(tf.square(tf.sub(a, tf.tensor1d([1, -1, 2])))) as tf.Scalar;
     const make = () => tf.variable(tf.tensor1d([0.5, 0.2, -0.3]), true);
     const whole = make();
     const optimizer = leanAdam(0.1);

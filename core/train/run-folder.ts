@@ -132,6 +132,25 @@ export function appendMetrics(runDir: string, record: MetricsRecord): void {
   fs.appendFileSync(path.join(runDir, runFiles.metrics), JSON.stringify(record) + '\n');
 }
 
+/**
+ * Records the end of a run whose process died without recording it (the app's host calls this when its
+ * trainer exits abnormally): if run.json still says "running", it now says "failed", with the reason.
+ * Works on whatever run.json holds, so even a run that died while writing its first record is marked.
+ */
+export function markRunFailed(runDir: string, error: string, finishedAt = new Date().toISOString()): boolean {
+  const file = path.join(runDir, runFiles.info);
+  let info: unknown;
+  try {
+    info = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!info || typeof info !== 'object' || (info as { status?: unknown }).status !== 'running') return false;
+  const { process: _ended, ...rest } = info as Record<string, unknown>;
+  writeFileAtomic(file, JSON.stringify({ ...rest, status: 'failed', error, finishedAt }, null, 2) + '\n');
+  return true;
+}
+
 /** Held-out evaluations of the run, in order. */
 export function readEvaluations(runDir: string): EvaluationRecord[] {
   return readJsonLines(runDir, runFiles.evaluation, evaluationRecordSchema) as EvaluationRecord[];

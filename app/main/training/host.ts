@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Backend, GraphDocumentJson, MetricPoint, RunSummary, TrainingProgress } from '../../shared/channels.ts';
-import { readJsonIfPresent, writeFileAtomic } from '../handlers/atomic-write.ts';
+import { markRunFailed } from '../../../core/train/run-folder.ts';
 import { UserError } from '../handlers/user-error.ts';
 import { HostToWorker, WorkerToHost } from './messages.ts';
 
@@ -183,7 +183,7 @@ export class TrainingHost {
       if (next.ended) return;
       const why = description ? ` (${description})` : '';
       this.end(next, 'failed', `The training process stopped unexpectedly${why}. The last checkpoint in the run folder is kept.`);
-      void this.markFolderFailed(next);
+      this.markFolderFailed(next);
       this.startNext();
     });
     const { document, episodes, seed, backend } = next.request;
@@ -233,13 +233,8 @@ export class TrainingHost {
   }
 
   /** A dead process cannot record its own failure, so run.json would say "running" forever. */
-  private async markFolderFailed(run: HostRun): Promise<void> {
-    const file = path.join(run.summary.dir, 'run.json');
-    const info = await readJsonIfPresent(file);
-    if (info && typeof info === 'object' && (info as { status?: unknown }).status === 'running') {
-      const updated = { ...info, status: 'failed', error: run.summary.error, finishedAt: run.summary.finishedAt };
-      await writeFileAtomic(file, JSON.stringify(updated, null, 2) + '\n');
-    }
+  private markFolderFailed(run: HostRun): void {
+    markRunFailed(run.summary.dir, run.summary.error ?? 'The training process ended unexpectedly.', run.summary.finishedAt ?? undefined);
   }
 
   private changed(): void {
