@@ -9,7 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventName, EventPayload } from '../shared/channels.ts';
 import { dispatch, type HandlerTable } from '../main/handlers/index.ts';
 import { serveStatic } from './static-files.ts';
-import { API_PATH, ClientMessage, type ServerMessage } from './wire-protocol.ts';
+import { API_PATH, ClientMessage, type ServerMessage } from '../shared/wire-protocol.ts';
 
 export const LOOPBACK = '127.0.0.1';
 

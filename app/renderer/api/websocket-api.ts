@@ -2,7 +2,7 @@
 // are validated against the channel table before the UI sees them. Reconnects by itself if the server
 // restarts; requests made while disconnected are sent once the connection is back.
 import { channels, events, type ChannelName, type EventName, type EventPayload, type PlasticityApi, type RequestOf, type ResponseOf } from '../../shared/channels.ts';
-import { ServerMessage, API_PATH } from '../../server/wire-protocol.ts';
+import { ServerMessage, API_PATH } from '../../shared/wire-protocol.ts';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
