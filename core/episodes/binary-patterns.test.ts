@@ -25,6 +25,20 @@ function row(data: Float32Array, t: number, b: number, batch: number, width: num
 }
 
 describe('binary pattern episodes', () => {
+  it('defaults to the settings of the authors’ code (Miconi et al. 2018, §4.1), stated once here for the node and its tests', () => {
+    expect(defaultBinaryPatternSettings).toEqual({
+      patternSize: 1000,
+      patternCount: 5,
+      presentationSteps: 6,
+      gapSteps: 4,
+      cycles: 2,
+      testSteps: 6,
+      zeroFraction: 0.5,
+      balanced: true,
+      biasNeuron: true,
+    });
+  });
+
   it('counts steps as cycles·(presentation+gap)·patterns + test', () => {
     expect(binaryPatternEpisodeSteps(defaultBinaryPatternSettings)).toBe(106);
     expect(binaryPatternEpisodeSteps(small)).toBe(2 * 3 * 3 + 3);

@@ -18,6 +18,10 @@ function same(a: Float32Array, b: Float32Array): boolean {
 const imageId = (values: Float32Array | number[]) => Math.round(values[values.length - 1] - (values.length - 1) / 10000) - 1;
 
 describe('image episodes', () => {
+  it('defaults to the authors’ settings (Miconi et al. 2018, §4.2): 3 images, 20 steps on, 2 off, 3 cycles, 3 test steps', () => {
+    expect(defaultImageEpisodeSettings).toEqual({ imageCount: 3, presentationSteps: 20, gapSteps: 2, cycles: 3, testSteps: 3, biasNeuron: true });
+  });
+
   it('has 201 steps for the paper settings and the right shapes', () => {
     expect(imageEpisodeSteps(defaultImageEpisodeSettings)).toBe(201);
     const batch = generateImageEpisodes(defaultImageEpisodeSettings, syntheticImages(10), createRng(1), 2);

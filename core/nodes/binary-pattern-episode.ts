@@ -2,25 +2,25 @@
 // (patterns, gaps, then the half-zeroed test pattern, plus a constant 1 for the bias neuron) and the
 // target (the full test pattern at every step). No input gain here: the receiving layer applies it.
 import { z } from 'zod';
-import { binaryPatternEpisodeSteps, binaryPatternInputSize, generateBinaryPatternEpisodes } from '../episodes/binary-patterns.ts';
+import { binaryPatternEpisodeSteps, binaryPatternInputSize, defaultBinaryPatternSettings as paper, generateBinaryPatternEpisodes } from '../episodes/binary-patterns.ts';
 import { defineNodeKind, type NodeIssue } from './kind.ts';
 
 const count = (description: string, fallback: number, { min = 1, max = 1000 } = {}) =>
   z.number().int().min(min).max(max).default(fallback).describe(description);
 
 export const BinaryPatternEpisodeParams = z.object({
-  patternSize: count('Bits per pattern (one neuron per bit).', 1000, { max: 100_000 }),
-  patternCount: count('Patterns to memorise in each episode.', 5),
-  presentationSteps: count('Steps each pattern is shown for, per presentation.', 6),
-  gapSteps: count('Zero-input steps after each presentation.', 4, { min: 0 }),
-  cycles: count('How many times the whole set is presented (each time in a new random order).', 2),
-  testSteps: count('Steps the half-erased test pattern is shown for.', 6),
-  zeroFraction: z.number().min(0).max(1).default(0.5).describe('Fraction of the test pattern’s bits set to 0.'),
+  patternSize: count('Bits per pattern (one neuron per bit).', paper.patternSize, { max: 100_000 }),
+  patternCount: count('Patterns to memorise in each episode.', paper.patternCount),
+  presentationSteps: count('Steps each pattern is shown for, per presentation.', paper.presentationSteps),
+  gapSteps: count('Zero-input steps after each presentation.', paper.gapSteps, { min: 0 }),
+  cycles: count('How many times the whole set is presented (each time in a new random order).', paper.cycles),
+  testSteps: count('Steps the half-erased test pattern is shown for.', paper.testSteps),
+  zeroFraction: z.number().min(0).max(1).default(paper.zeroFraction).describe('Fraction of the test pattern’s bits set to 0.'),
   balanced: z
     .boolean()
-    .default(true)
+    .default(paper.balanced)
     .describe('Each pattern has exactly half +1 and half −1 bits (simple.py); off: independent random bits (simplest.py).'),
-  biasNeuron: z.boolean().default(true).describe('Add one input that is 1 at every step, to drive a bias neuron.'),
+  biasNeuron: z.boolean().default(paper.biasNeuron).describe('Add one input that is 1 at every step, to drive a bias neuron.'),
 });
 
 export type BinaryPatternEpisodeParams = z.infer<typeof BinaryPatternEpisodeParams>;

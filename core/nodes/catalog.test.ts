@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defaultParams, getNodeKind, nodeCatalog } from './catalog.ts';
 import { describeParams, describeRange } from './describe-params.ts';
+import { defaultBinaryPatternSettings } from '../episodes/binary-patterns.ts';
+import { defaultImageEpisodeSettings } from '../episodes/image-episodes.ts';
 
 describe('nodeCatalog', () => {
   it('registers every kind under its own name', () => {
@@ -49,17 +51,8 @@ describe('nodeCatalog', () => {
 
 describe('defaultParams', () => {
   it('gives the paper’s settings for the binary pattern task', () => {
-    expect(defaultParams('BinaryPatternEpisode')).toEqual({
-      patternSize: 1000,
-      patternCount: 5,
-      presentationSteps: 6,
-      gapSteps: 4,
-      cycles: 2,
-      testSteps: 6,
-      zeroFraction: 0.5,
-      balanced: true,
-      biasNeuron: true,
-    });
+    // The settings themselves are checked against the paper once, in core/episodes (106 steps).
+    expect(defaultParams('BinaryPatternEpisode')).toEqual(defaultBinaryPatternSettings);
     expect(defaultParams('PlasticRecurrent')).toEqual({
       size: 1001,
       rule: 'hebb',
@@ -78,16 +71,8 @@ describe('defaultParams', () => {
   });
 
   it('gives the paper’s settings for the natural-image and Omniglot tasks', () => {
-    // Miconi et al. 2018, §4.2: 3 images, 20 steps on, 2 off, 3 cycles, 3 test steps; the default data folder.
-    expect(defaultParams('ImageEpisode')).toEqual({
-      imageCount: 3,
-      presentationSteps: 20,
-      gapSteps: 2,
-      cycles: 3,
-      testSteps: 3,
-      biasNeuron: true,
-      dataFolder: '',
-    });
+    // Miconi et al. 2018, §4.2 (checked in core/episodes: 201 steps), and the default data folder.
+    expect(defaultParams('ImageEpisode')).toEqual({ ...defaultImageEpisodeSettings, dataFolder: '' });
     // Miconi et al. 2018, §4.3: 5-way 1-shot with rotations, training classes, the paper's resize.
     expect(defaultParams('OmniglotEpisode')).toEqual({ classCount: 5, shots: 1, rotate: true, split: 'train', resampling: 'skimage', dataFolder: '' });
     expect(defaultParams('Conv2d')).toEqual({ filters: 64, kernelSize: 3, stride: 2, padding: 'valid', activation: 'tanh', bias: true });

@@ -7,7 +7,7 @@
 // The images are loaded once, when the graph is built (core/tasks: grayscale = R+G+B, minus the image's
 // mean, over its max |value|, as the authors' code), so sampling an episode only copies pixels.
 import { z } from 'zod';
-import { type GrayImageSet, generateImageEpisodes, imageEpisodeSteps } from '../episodes/image-episodes.ts';
+import { type GrayImageSet, defaultImageEpisodeSettings as paper, generateImageEpisodes, imageEpisodeSteps } from '../episodes/image-episodes.ts';
 import { type HeldOutSplit, defineNodeKind } from './kind.ts';
 
 /** CIFAR-10 images are 32×32: 1,024 pixels, one neuron each. */
@@ -18,12 +18,12 @@ const count = (description: string, fallback: number, { min = 1, max = 1000 } = 
   z.number().int().min(min).max(max).default(fallback).describe(description);
 
 export const ImageEpisodeParams = z.object({
-  imageCount: count('Images to memorise in each episode (all different).', 3, { max: 100 }),
-  presentationSteps: count('Steps each image is shown for, per presentation.', 20),
-  gapSteps: count('Zero-input steps after each presentation (the authors’ code uses 2; the paper’s text says 3).', 2, { min: 0 }),
-  cycles: count('How many times the whole set is presented (each time in a new random order).', 3),
-  testSteps: count('Steps the half-erased test image is shown for.', 3),
-  biasNeuron: z.boolean().default(true).describe('Add one input that is 1 at every step, to drive a bias neuron.'),
+  imageCount: count('Images to memorise in each episode (all different).', paper.imageCount, { max: 100 }),
+  presentationSteps: count('Steps each image is shown for, per presentation.', paper.presentationSteps),
+  gapSteps: count('Zero-input steps after each presentation (the authors’ code uses 2; the paper’s text says 3).', paper.gapSteps, { min: 0 }),
+  cycles: count('How many times the whole set is presented (each time in a new random order).', paper.cycles),
+  testSteps: count('Steps the half-erased test image is shown for.', paper.testSteps),
+  biasNeuron: z.boolean().default(paper.biasNeuron).describe('Add one input that is 1 at every step, to drive a bias neuron.'),
   dataFolder: z
     .string()
     .default('')
