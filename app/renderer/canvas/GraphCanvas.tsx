@@ -19,8 +19,9 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
-import { addNode, canConnect, connect, moveNodes, type GraphDocument, type ValidationResult } from '../../../core/graph/index.ts';
-import { getNodeKind } from '../../../core/nodes/index.ts';
+import type { GraphDocument, ValidationResult } from '../../../core/graph/index.ts';
+import { connectionEnds, editorCommands, type EditorView } from '../editor/commands.ts';
+import type { RunCommand } from '../editor/use-editor.ts';
 import { KIND_DRAG_TYPE } from '../panels/Palette.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
 import { NodeView } from './NodeView.tsx';
@@ -33,7 +34,8 @@ export interface GraphCanvasProps {
   validation: ValidationResult;
   selectedNodes: readonly string[];
   selectedEdges: readonly string[];
-  onEdit(document: GraphDocument, label: string, select?: readonly string[]): void;
+  /** Every change goes through the editor's commands (which refuse it on a trained model). */
+  run: RunCommand;
   onSelect(nodes: readonly string[], edges: readonly string[]): void;
   onNotice(message: string): void;
   /**
@@ -47,23 +49,25 @@ function toPorts(c: Connection | Edge) {
   return { from: { node: c.source, port: c.sourceHandle ?? '' }, to: { node: c.target, port: c.targetHandle ?? '' } };
 }
 
+/** What the commands see of the canvas's document (selection does not matter to connecting). */
+const viewOf = (document: GraphDocument, readOnly: boolean): EditorView => ({ document, selectedNodes: [], selectedEdges: [], readOnly });
+
 /** While a connection is dragged over a port that refuses it, say why. */
 function ConnectionHint({ document }: { document: GraphDocument }) {
   const connection = useConnection();
   if (!connection.inProgress || !connection.toHandle || connection.isValid !== false) return null;
-  const from = connection.fromHandle.type === 'source' ? connection.fromHandle : connection.toHandle;
-  const to = connection.fromHandle.type === 'source' ? connection.toHandle : connection.fromHandle;
-  const check = canConnect(document, { node: from.nodeId, port: from.id ?? '' }, { node: to.nodeId, port: to.id ?? '' });
-  if (check.ok) return null;
+  const { from, to } = connectionEnds(connection.fromHandle, connection.toHandle);
+  const refusal = editorCommands.connectionRefusal(viewOf(document, false), from, to);
+  if (!refusal) return null;
   return (
     <div className="connection-hint" role="status" data-testid="connection-hint">
-      Cannot connect: {check.reason}
+      {refusal}
     </div>
   );
 }
 
 export function GraphCanvas(props: GraphCanvasProps) {
-  const { document, validation, onEdit, onSelect, onNotice, readOnly } = props;
+  const { document, validation, run, onSelect, onNotice, readOnly } = props;
   const flow = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const [nodes, setNodes] = useState<CanvasNode[]>([]);
@@ -113,49 +117,38 @@ export function GraphCanvas(props: GraphCanvasProps) {
 
   const onNodeDragStop = useCallback(
     (_event: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
-      if (readOnly) return;
-      const moves = dragged
-        .map((n) => ({ id: n.id, position: { x: Math.round(n.position.x), y: Math.round(n.position.y) } }))
-        .filter((m) => {
-          const current = document.nodes.find((n) => n.id === m.id)?.position;
-          return current && (current.x !== m.position.x || current.y !== m.position.y);
-        });
-      if (moves.length) onEdit(moveNodes(document, moves), moves.length === 1 ? `Move ${moves[0].id}` : `Move ${moves.length} nodes`);
+      if (readOnly) return; // told already when the drag started
+      run(editorCommands.moveNodes, dragged.map((n) => ({ id: n.id, position: n.position })));
     },
-    [document, onEdit, readOnly],
+    [run, readOnly],
   );
 
   const isValidConnection = useCallback((c: Connection | Edge) => {
     const { from, to } = toPorts(c);
-    return canConnect(document, from, to).ok;
+    return editorCommands.connectionRefusal(viewOf(document, false), from, to) === null;
   }, [document]);
 
   const onConnect = useCallback(
     (c: Connection) => {
-      const result = connect(document, toPorts(c));
-      if (result.ok) onEdit(result.document, `Connect ${c.source}.${c.sourceHandle} → ${c.target}.${c.targetHandle}`);
-      else onNotice(`Cannot connect: ${result.reason}`);
+      const { from, to } = toPorts(c);
+      run(editorCommands.connect, from, to);
     },
-    [document, onEdit, onNotice],
+    [run],
   );
 
   const onConnectEnd = useCallback(
     (_event: unknown, state: FinalConnectionState) => {
       if (!state.toHandle || state.isValid !== false || !state.fromHandle) return;
-      const [a, b] = state.fromHandle.type === 'source' ? [state.fromHandle, state.toHandle] : [state.toHandle, state.fromHandle];
-      const check = canConnect(document, { node: a.nodeId, port: a.id ?? '' }, { node: b.nodeId, port: b.id ?? '' });
-      if (!check.ok) onNotice(`Cannot connect: ${check.reason}`);
+      const { from, to } = connectionEnds(state.fromHandle, state.toHandle);
+      const refusal = editorCommands.connectionRefusal(viewOf(document, false), from, to);
+      if (refusal) onNotice(refusal);
     },
     [document, onNotice],
   );
 
   const add = useCallback(
-    (kind: string, position: { x: number; y: number }) => {
-      const next = addNode(document, { kind, position: { x: Math.round(position.x), y: Math.round(position.y) } });
-      const added = next.nodes.at(-1)!;
-      onEdit(next, `Add ${getNodeKind(kind)?.title ?? kind}`, [added.id]);
-    },
-    [document, onEdit],
+    (kind: string, position: { x: number; y: number }) => run(editorCommands.addNode, kind, position),
+    [run],
   );
 
   const onDrop = useCallback(
@@ -163,10 +156,9 @@ export function GraphCanvas(props: GraphCanvasProps) {
       const kind = event.dataTransfer.getData(KIND_DRAG_TYPE);
       if (!kind) return;
       event.preventDefault();
-      if (readOnly) return onNotice(readOnly);
       add(kind, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
     },
-    [add, flow, readOnly, onNotice],
+    [add, flow],
   );
 
   const onDoubleClick = useCallback(

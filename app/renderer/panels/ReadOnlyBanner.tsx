@@ -2,7 +2,7 @@
 // the way out, a copy that is an ordinary unsaved document.
 import type { TrainedModelInfo } from '../../shared/channels.ts';
 
-export const READ_ONLY_MESSAGE = 'Trained model — read-only. Make a copy to edit.';
+import { READ_ONLY_MESSAGE } from '../editor/commands.ts';
 
 export function ReadOnlyBanner({ model, onMakeCopy }: { model: TrainedModelInfo; onMakeCopy(): void }) {
   return (

@@ -1,0 +1,75 @@
+// The modal dialogs of the shell: the template gallery (with recovered work), the browser mode's file
+// dialog, the unsaved-work question and About.
+import type { AppInfo, AutosaveRecord, PlasticityApi, TemplateSummary } from '../../shared/channels.ts';
+import { ConfirmDiscard } from '../dialogs/ConfirmDiscard.tsx';
+import { FileDialog } from '../dialogs/FileDialog.tsx';
+import { Modal } from '../dialogs/Modal.tsx';
+import { TemplateGallery } from '../dialogs/TemplateGallery.tsx';
+import type { Dialogs } from './use-dialogs.ts';
+import type { DocumentFiles } from './use-document-files.ts';
+
+interface Props {
+  api: PlasticityApi;
+  info: AppInfo | null;
+  dialogs: Dialogs;
+  files: DocumentFiles;
+  /** The open document's file, where the file dialog starts. */
+  filePath: string | null;
+  title: string;
+  recovered: AutosaveRecord[];
+  onRecover(record: AutosaveRecord): void;
+  onDismissRecovery(record: AutosaveRecord): void;
+}
+
+export function AppDialogs({ api, info, dialogs, files, filePath, title, recovered, onRecover, onDismissRecovery }: Props) {
+  const { dialog, close } = dialogs;
+  if (dialog?.kind === 'gallery') {
+    return (
+      <TemplateGallery
+        api={api}
+        recovered={recovered}
+        onTemplate={(template: TemplateSummary) => void files.openTemplate(template)}
+        onBlank={async () => {
+          if (await files.newGraph()) close();
+        }}
+        onOpenFile={() => {
+          close();
+          void files.open();
+        }}
+        onOpenRecent={(p) => void files.openAfterConfirm(p)}
+        onRecover={onRecover}
+        onDismissRecovery={onDismissRecovery}
+        onClose={close}
+      />
+    );
+  }
+  if (dialog?.kind === 'file') {
+    const answer = (path: string | null) => {
+      dialog.resolve(path);
+      close();
+    };
+    return (
+      <FileDialog
+        api={api}
+        mode={dialog.mode}
+        startDir={dialog.startDir ?? (filePath ? filePath.replace(/[\\/][^\\/]*$/, '') : info?.documentsDir ?? '.')}
+        suggestedName={dialog.suggestedName}
+        title={dialog.title}
+        onPick={answer}
+        onClose={() => answer(null)}
+      />
+    );
+  }
+  if (dialog?.kind === 'discard') return <ConfirmDiscard name={title} onChoose={dialog.resolve} />;
+  if (dialog?.kind === 'about') {
+    return (
+      <Modal title="About Plasticity Studio" onClose={close}>
+        <p>
+          Plasticity Studio {info?.version} ({info?.mode} mode). Build, train and watch plastic neural networks: differentiable plasticity (Miconi, Clune &amp; Stanley, ICML 2018).
+        </p>
+        <p className="muted">Runs are written to {info?.runsDir}.</p>
+      </Modal>
+    );
+  }
+  return null;
+}
