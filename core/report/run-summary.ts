@@ -6,6 +6,7 @@ import { readGraphFile } from '../cli/load-graph.ts';
 import type { GraphDocument } from '../graph/document.ts';
 import type { EvaluationRecord } from '../train/evaluation.ts';
 import { readEvaluations, readMetrics, readRunInfo, runFiles, type RunInfo } from '../train/run-folder.ts';
+import { meanInterval, type Interval } from '../train/statistics.ts';
 
 export interface CurvePoint {
   /** Training steps (batches) done. */
@@ -30,6 +31,10 @@ export interface RunSummary {
   wallSeconds: number;
   /** Training loss, averaged over bins of consecutive steps. */
   loss: CurvePoint[];
+  /** Each training metric (reward, accuracy, …) on the training episodes, averaged over bins of steps. */
+  trainingMetrics: Record<string, CurvePoint[]>;
+  /** Each training metric's mean over the last tenth of the steps, with its 95% interval over steps. */
+  finalTenth: Record<string, Interval>;
   evaluations: EvaluationPoint[];
 }
 
@@ -62,6 +67,16 @@ export function summarizeRun(dir: string, bins = 400): RunSummary {
     if (m.loss !== null) losses.push({ step: m.episode, minutes: seconds / 60, value: m.loss });
   }
   const steps = metrics.length ? metrics[metrics.length - 1].episode : 0;
+  const metricNames = [...new Set(metrics.flatMap((m) => Object.keys(m)))].filter((key) => !['episode', 'loss', 'seconds'].includes(key));
+  const trainingMetrics: Record<string, CurvePoint[]> = {};
+  const finalTenth: Record<string, Interval> = {};
+  const lastTenth = metrics.slice(Math.floor(metrics.length * 0.9));
+  for (const name of metricNames) {
+    const values = metrics.filter((m) => typeof m[name] === 'number').map((m) => ({ step: m.episode, minutes: minutesAt.get(m.episode)!, value: m[name] as number }));
+    trainingMetrics[name] = binned(values, bins);
+    const tail = lastTenth.map((m) => m[name]).filter((v): v is number => typeof v === 'number');
+    if (tail.length > 0) finalTenth[name] = meanInterval(tail);
+  }
   return {
     dir,
     info,
@@ -70,6 +85,8 @@ export function summarizeRun(dir: string, bins = 400): RunSummary {
     episodesSeen: steps * info.batchSize,
     wallSeconds: seconds,
     loss: binned(losses, bins),
+    trainingMetrics,
+    finalTenth,
     evaluations: evaluations.map((e) => ({ ...e, minutes: minutesAt.get(e.episode) ?? 0 })),
   };
 }

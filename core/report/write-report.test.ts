@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { binaryPatternGraph } from '../graph/testing/fixtures.ts';
 import { readEvaluations } from '../train/run-folder.ts';
 import { trainGraph } from '../train/trainer.ts';
+import { summarizeRun } from './run-summary.ts';
 import { writeReport } from './write-report.ts';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-report-'));
@@ -26,7 +27,10 @@ describe('writeReport', () => {
     expect(text).toMatch(/\| `run-2` \| 2 \| 5 × 3 \| 15 \| [\d.]+ min \| [\d.]+ min \|/);
     expect(text).toContain(`${final.mean.toPrecision(4)} [${final.low!.toPrecision(4)}, ${final.high!.toPrecision(4)}] | 6 test episodes | finished |`);
     expect(text).toContain('`plasticity train g.json --seed 1`');
-    expect(charts).toEqual(['heldout-signError.svg', 'training-loss.svg']);
+    expect(charts).toEqual(['heldout-signError.svg', 'training-signError-by-episodes.svg', 'training-signError-by-minutes.svg', 'training-loss.svg']);
+    const tail = summarizeRun(runs[0]).finalTenth.signError;
+    expect(tail.count).toBe(1); // the last tenth of 5 steps is the last step
+    expect(text).toMatch(new RegExp(`\\| \`run-1\` \\|.*\\| ${tail.mean.toPrecision(4).replace('.', '\\.')}`));
     for (const chart of charts) expect(fs.readFileSync(path.join(out, chart), 'utf8')).toMatch(/^<svg[^>]*>.*run-2/s);
   });
 

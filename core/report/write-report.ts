@@ -31,16 +31,17 @@ function headlineMetric(runs: RunSummary[]): string | undefined {
 
 function runTable(runs: RunSummary[], metric: string | undefined): string[] {
   const lines = [
-    `| run | seed | steps × batch | episodes seen | training time | start to end | final held-out ${metric ?? 'metric'} (95% CI) | evaluated on | status |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| run | seed | steps × batch | episodes seen | training time | start to end | training ${metric ?? 'metric'}, last 10% of steps (95% CI) | final held-out ${metric ?? 'metric'} (95% CI) | evaluated on | status |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const run of runs) {
     const last = run.evaluations[run.evaluations.length - 1];
     const result = last && metric && last.metrics[metric] ? formatInterval(metric, last.metrics[metric]) : '—';
     const where = last ? `${last.episodes.toLocaleString('en-US')} ${last.split} episodes` : '—';
     const elapsed = run.info.finishedAt ? minutes((Date.parse(run.info.finishedAt) - Date.parse(run.info.startedAt)) / 1000) : '—';
+    const tail = metric && run.finalTenth[metric] ? formatInterval(metric, run.finalTenth[metric]) : '—';
     lines.push(
-      `| \`${path.basename(run.dir)}\` | ${run.info.seed} | ${run.steps.toLocaleString('en-US')} × ${run.info.batchSize} | ${run.episodesSeen.toLocaleString('en-US')} | ${minutes(run.wallSeconds)} | ${elapsed} | ${result} | ${where} | ${run.info.status} |`,
+      `| \`${path.basename(run.dir)}\` | ${run.info.seed} | ${run.steps.toLocaleString('en-US')} × ${run.info.batchSize} | ${run.episodesSeen.toLocaleString('en-US')} | ${minutes(run.wallSeconds)} | ${elapsed} | ${tail} | ${result} | ${where} | ${run.info.status} |`,
     );
   }
   return lines;
@@ -92,6 +93,23 @@ export async function writeReport(runDirs: string[], options: ReportOptions): Pr
       }),
     );
   }
+  if (metric && runs.some((r) => r.trainingMetrics[metric]?.length)) {
+    // Two axes on the same curve: episodes (the paper's figures) and wall time (what a laptop can afford).
+    for (const [axis, xTitle, x] of [
+      ['episodes', 'episodes trained', (r: RunSummary, p: { step: number }) => p.step * r.info.batchSize],
+      ['minutes', 'minutes of training', (_r: RunSummary, p: { minutes: number }) => p.minutes],
+    ] as const) {
+      writeChart(
+        `training-${metric}-by-${axis}.svg`,
+        await renderLineChart({
+          title: `Training ${metric} on training episodes (mean over bins of steps) against ${xTitle}`,
+          xTitle,
+          yTitle: metric,
+          series: runs.map((r) => ({ name: runName(r), points: (r.trainingMetrics[metric] ?? []).map((p) => ({ x: x(r, p), y: p.value })) })),
+        }),
+      );
+    }
+  }
   writeChart(
     'training-loss.svg',
     await renderLineChart({
@@ -114,6 +132,7 @@ export async function writeReport(runDirs: string[], options: ReportOptions): Pr
     ...runTable(runs, metric),
     '',
     ...(metric ? [`![held-out ${metric}](heldout-${metric}.svg)`, ''] : []),
+    ...charts.filter((c) => c.startsWith('training-') && c !== 'training-loss.svg').flatMap((c) => [`![${c.replace(/\.svg$/, '').replace(/-/g, ' ')}](${c})`, '']),
     '![training loss](training-loss.svg)',
     '',
     '"Training time" sums the steps\' and the evaluations\' own durations; "start to end" is the clock from the run\'s start (data loading included) to its end, across resumes. "Step" is one optimizer step on a batch of episodes.',
