@@ -43,7 +43,7 @@ describe('editor', () => {
   it('opens the binary-pattern template from the gallery onto a visible canvas', async () => {
     const card = s.page.locator('[data-template="binary-patterns"]');
     await card.waitFor({ timeout: 20_000 });
-    await poll(() => card.textContent()).toMatch(/Should reach: signError below 0\.01/);
+    await poll(() => card.textContent()).toMatch(/Expected: signError falls below 0\.01/);
     await card.click();
     await poll(() => nodes().count()).toBe(5);
     await poll(() => s.page.getByTestId('doc-title').textContent()).toContain('Binary patterns (1,000 bits)');

@@ -16,12 +16,18 @@ export interface GalleryProps {
   onClose(): void;
 }
 
+/**
+ * What a template is expected to do, in words: "signError falls below 0.01 within 2,000 episodes", or, for a
+ * baseline that should not learn, "signError stays above 0.01". Errors and losses are better low; others high.
+ */
 export function describeExpected(t: Pick<TemplateSummary, 'expected'>): string | null {
   const e = t.expected;
   if (!e) return null;
-  const bound = e.below !== undefined ? `below ${e.below}` : e.above !== undefined ? `above ${e.above}` : '';
+  const lowerIsBetter = /error|loss/i.test(e.metric);
   const within = e.withinEpisodes !== undefined ? ` within ${e.withinEpisodes.toLocaleString('en')} episodes` : '';
-  return `${e.metric} ${bound}${within}`.trim();
+  if (e.below !== undefined) return lowerIsBetter ? `${e.metric} falls below ${e.below}${within}` : `${e.metric} stays below ${e.below} (${e.withinEpisodes ? `after ${e.withinEpisodes.toLocaleString('en')} episodes` : 'it should not learn the task'})`;
+  if (e.above !== undefined) return lowerIsBetter ? `${e.metric} stays above ${e.above}: it should not learn the task${within ? ` (${within.trim()})` : ''}` : `${e.metric} rises above ${e.above}${within}`;
+  return null;
 }
 
 export function TemplateGallery(props: GalleryProps) {
@@ -61,7 +67,7 @@ export function TemplateGallery(props: GalleryProps) {
             <span className="template-desc">{t.description}</span>
             {describeExpected(t) && (
               <span className="template-expected">
-                Should reach: <b>{describeExpected(t)}</b>
+                Expected: <b>{describeExpected(t)}</b>
                 {t.expected?.source && <span className="muted"> — {t.expected.source}</span>}
               </span>
             )}

@@ -23,12 +23,16 @@ import { formatBytes, type TrainingCost } from '../../../core/graph/training-cos
 
 type Edit = (document: DocumentEdit, label: string) => void;
 
-/** A number as typed: a finite number when it is one, else the text itself (validation will say what is wrong). */
-export function parseTypedNumber(text: string): number | string | undefined {
+/** A decimal number as people write one: 51, -0.5, .5, 3e-4. (Number() would also take "0x33" as 51, and "" as 0.) */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * A number as typed: the number when the text is a decimal number, else the text itself, which validation then
+ * reports on the field (an emptied field too: it is not silently reset to the default; "Reset to default" does that).
+ */
+export function parseTypedNumber(text: string): number | string {
   const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  const n = Number(trimmed);
-  return Number.isFinite(n) ? n : trimmed;
+  return DECIMAL.test(trimmed) && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
 }
 
 function TextField(props: { id: string; value: string; invalid?: boolean; onCommit(text: string): void; placeholder?: string; multiline?: boolean }) {
@@ -234,7 +238,7 @@ function GraphSettings({ document, validation, onEdit }: { document: GraphDocume
         'Learning rate (Adam)',
         document.training.optimizer.learningRate,
         (n) => train({ optimizer: { learningRate: n as number } }, 'Set learning rate'),
-        'The paper uses 3e-4 for the binary patterns.',
+        'Adam’s step size. Each template states the value its expected result was measured with.',
       )}
       {document.meta.expected && (
         <p className="expected">
