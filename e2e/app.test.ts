@@ -253,6 +253,20 @@ describe('training dashboard', () => {
     await screenshot(s.page, 'dashboard-overlay');
   });
 
+  it('lists the keyboard shortcuts from Help (Ctrl+/), and shows what training a graph will cost', async () => {
+    await s.page.keyboard.press('Escape');
+    await s.page.keyboard.press(`${mod}+Slash`);
+    const list = s.page.getByTestId('shortcuts');
+    await list.waitFor({ timeout: 5000 });
+    expect(await list.textContent()).toMatch(/Save As.*S.*Undo.*Z.*Fit View/s);
+    await screenshot(s.page, 'help-shortcuts');
+    await s.page.keyboard.press('Escape');
+    await poll(() => list.count()).toBe(0);
+    await s.page.getByRole('tab', { name: 'Editor' }).click();
+    await clickEmptyCanvas();
+    await poll(() => s.page.getByTestId('training-cost').textContent()).toMatch(/Trainable parameters[\d,]+.*Memory for trainingabout \d+ (KB|MB)/s);
+  });
+
   it('raised no errors in the page', () => {
     expect(s.pageErrors).toEqual([]);
   });

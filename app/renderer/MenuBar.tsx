@@ -1,12 +1,9 @@
 // The browser mode's menu bar (Electron shows the native menu built from the same model instead).
 import { useEffect, useRef, useState } from 'react';
 import type { MenuCommand, RecentFile } from '../shared/channels.ts';
-import { menuModel } from '../shared/menu.ts';
+import { menuModel, shortcutText } from '../shared/menu.ts';
 
-function shortcutText(accelerator: string | undefined, isMac: boolean): string {
-  if (!accelerator) return '';
-  return accelerator.replace('CmdOrCtrl', isMac ? '⌘' : 'Ctrl').replace('Shift+1', 'Shift+1');
-}
+
 
 export function MenuBar({ onCommand, recent, onOpenRecent, onMenuOpen, isMac }: { onCommand(c: MenuCommand): void; recent: RecentFile[]; onOpenRecent(path: string): void; onMenuOpen(): void; isMac: boolean }) {
   const [open, setOpen] = useState<string | null>(null);
@@ -56,7 +53,7 @@ export function MenuBar({ onCommand, recent, onOpenRecent, onMenuOpen, isMac }: 
                   <li key={i}>
                     <button role="menuitem" onClick={() => (setOpen(null), onCommand(item.command))} data-command={item.command}>
                       <span>{item.label}</span>
-                      <kbd>{shortcutText(item.accelerator, isMac)}</kbd>
+                      <kbd>{item.accelerator ? shortcutText(item.accelerator, isMac) : ''}</kbd>
                     </button>
                   </li>
                 );

@@ -272,6 +272,7 @@ export const MenuCommand = z.enum([
   'fitView',
   'autoLayout',
   'toggleDashboard',
+  'shortcuts',
   'about',
 ]);
 export type MenuCommand = z.infer<typeof MenuCommand>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandForKey, menuModel } from './menu.ts';
+import { commandForKey, menuModel, shortcutList } from './menu.ts';
 
 const key = (k: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }> = {}, code?: string) => ({
   key: k,
@@ -33,5 +33,13 @@ describe('keyboard shortcuts from the menu model', () => {
     for (const wanted of ['New', 'New from Template…', 'Open…', 'Save', 'Save As…', 'Undo', 'Redo', 'Cut', 'Copy', 'Paste', 'Delete', 'Select All']) expect(labels).toContain(wanted);
     const accelerators = menuModel.flatMap((m) => m.items).flatMap((i) => (typeof i === 'string' ? [] : [i.accelerator, ...(i.alsoKeys ?? [])])).filter(Boolean);
     expect(new Set(accelerators).size).toBe(accelerators.length);
+  });
+
+  it('lists every shortcut for Help → Keyboard Shortcuts, written as each platform writes them', () => {
+    const pc = shortcutList(false);
+    expect(pc.map((g) => g.menu)).toEqual(['File', 'Edit', 'View', 'Help']);
+    expect(pc.find((g) => g.menu === 'Edit')!.items.find((i) => i.label === 'Redo')!.keys).toEqual(['Ctrl+Shift+Z', 'Ctrl+Y']);
+    expect(shortcutList(true).find((g) => g.menu === 'File')!.items.find((i) => i.label === 'Save As')!.keys).toEqual(['⌘⇧S']);
+    expect(commandForKey(key('/', { ctrl: true }), false)).toBe('shortcuts');
   });
 });

@@ -51,8 +51,32 @@ export const menuModel: { label: string; items: MenuEntry[] }[] = [
       { command: 'toggleDashboard', label: 'Editor / Training Dashboard', accelerator: 'CmdOrCtrl+Shift+D' },
     ],
   },
-  { label: 'Help', items: [{ command: 'about', label: 'About Plasticity Studio' }] },
+  {
+    label: 'Help',
+    items: [
+      { command: 'shortcuts', label: 'Keyboard Shortcuts', accelerator: 'CmdOrCtrl+/' },
+      'separator',
+      { command: 'about', label: 'About Plasticity Studio' },
+    ],
+  },
 ];
+
+/** An accelerator as this platform writes it: ⌘S on a Mac, Ctrl+S elsewhere. */
+export function shortcutText(accelerator: string, isMac: boolean): string {
+  return isMac ? accelerator.replace('CmdOrCtrl+', '⌘').replace('Shift+', '⇧') : accelerator.replace('CmdOrCtrl', 'Ctrl');
+}
+
+/** Every command with a shortcut, grouped by menu, for the Help → Keyboard Shortcuts list. */
+export function shortcutList(isMac: boolean): { menu: string; items: { label: string; keys: string[] }[] }[] {
+  return menuModel
+    .map(({ label, items }) => ({
+      menu: label,
+      items: items
+        .filter((item): item is MenuItemSpec => typeof item === 'object' && item.accelerator !== undefined)
+        .map((item) => ({ label: item.label.replace(/…$/, ''), keys: [item.accelerator!, ...(item.alsoKeys ?? [])].map((k) => shortcutText(k, isMac)) })),
+    }))
+    .filter((group) => group.items.length > 0);
+}
 
 export interface KeyLike {
   key: string;

@@ -7,6 +7,8 @@ import { Modal } from '../dialogs/Modal.tsx';
 import { TemplateGallery } from '../dialogs/TemplateGallery.tsx';
 import type { Dialogs } from './use-dialogs.ts';
 import type { DocumentFiles } from './use-document-files.ts';
+import { isMac } from './use-app-commands.ts';
+import { shortcutList } from '../../shared/menu.ts';
 
 interface Props {
   api: PlasticityApi;
@@ -61,6 +63,7 @@ export function AppDialogs({ api, info, dialogs, files, filePath, title, recover
     );
   }
   if (dialog?.kind === 'discard') return <ConfirmDiscard name={title} onChoose={dialog.resolve} />;
+  if (dialog?.kind === 'shortcuts') return <ShortcutsDialog onClose={close} />;
   if (dialog?.kind === 'about') {
     return (
       <Modal title="About Plasticity Studio" onClose={close}>
@@ -72,4 +75,44 @@ export function AppDialogs({ api, info, dialogs, files, filePath, title, recover
     );
   }
   return null;
+}
+
+/** Help → Keyboard Shortcuts: every menu shortcut, and what the mouse does on the canvas. */
+function ShortcutsDialog({ onClose }: { onClose(): void }) {
+  return (
+    <Modal title="Keyboard shortcuts" onClose={onClose}>
+      <table className="shortcuts" data-testid="shortcuts">
+        <tbody>
+          {shortcutList(isMac).flatMap((group) => [
+            <tr key={group.menu}>
+              <th colSpan={2}>{group.menu}</th>
+            </tr>,
+            ...group.items.map((item) => (
+              <tr key={`${group.menu}-${item.label}`}>
+                <td>{item.label}</td>
+                <td>{item.keys.map((k) => <kbd key={k}>{k}</kbd>)}</td>
+              </tr>
+            )),
+          ])}
+          <tr>
+            <th colSpan={2}>Canvas</th>
+          </tr>
+          <tr>
+            <td>Add a node where you point</td>
+            <td>double-click the empty canvas, or drag from the palette</td>
+          </tr>
+          <tr>
+            <td>Connect two ports</td>
+            <td>drag from an output to an input (or back); a refused connection says why</td>
+          </tr>
+          <tr>
+            <td>Select several nodes</td>
+            <td>
+              <kbd>{isMac ? '⌘' : 'Ctrl'}</kbd> or <kbd>Shift</kbd> + click, or drag a box with <kbd>Shift</kbd>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </Modal>
+  );
 }

@@ -80,6 +80,8 @@ export function useAppCommands({ api, editor, files, dialogs, exportShownModel, 
           return;
         case 'toggleDashboard':
           return toggleDashboard();
+        case 'shortcuts':
+          return dialogs.show({ kind: 'shortcuts' });
         case 'about':
           return dialogs.show({ kind: 'about' });
       }

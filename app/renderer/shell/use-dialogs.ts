@@ -8,11 +8,12 @@ export type Dialog =
   | { kind: 'file'; mode: FileDialogMode; suggestedName?: string; title?: string; startDir?: string; resolve(path: string | null): void }
   | { kind: 'discard'; resolve(choice: DiscardChoice): void }
   | { kind: 'about' }
+  | { kind: 'shortcuts' }
   | null;
 
 export interface Dialogs {
   dialog: Dialog;
-  show(dialog: { kind: 'gallery' } | { kind: 'about' }): void;
+  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' }): void;
   close(): void;
   /** The browser mode's file dialog; null when cancelled. */
   askPath(request: { mode: FileDialogMode; suggestedName?: string; title?: string; startDir?: string }): Promise<string | null>;
@@ -21,7 +22,7 @@ export interface Dialogs {
 
 export function useDialogs(): Dialogs {
   const [dialog, setDialog] = useState<Dialog>(null);
-  const show = useCallback((next: { kind: 'gallery' } | { kind: 'about' }) => setDialog(next), []);
+  const show = useCallback((next: { kind: 'gallery' | 'about' | 'shortcuts' }) => setDialog(next as Dialog), []);
   const close = useCallback(() => setDialog(null), []);
   const askPath = useCallback<Dialogs['askPath']>((request) => new Promise((resolve) => setDialog({ kind: 'file', ...request, resolve })), []);
   const askDiscard = useCallback(
