@@ -17,12 +17,16 @@ function edited(outcome: CommandOutcome) {
 }
 
 describe('editor commands', () => {
-  it('add a node by its kind’s title, selected, at a whole-pixel position', () => {
+  it('add a node titled by its kind, selected, at a whole-pixel position', () => {
     const outcome = edited(commands.addNode(view(twoNodes()), 'Dense', { x: 10.6, y: -3.2 }));
     expect(outcome.label).toBe('Add Dense layer');
     const added = outcome.document.nodes.at(-1)!;
     expect(outcome.select).toEqual([added.id]);
     expect(added.position).toEqual({ x: 11, y: -3 });
+    expect(added.label).toBe('Dense layer');
+    const second = edited(commands.addNode(view(outcome.document), 'Dense', { x: 0, y: 0 })).document.nodes.at(-1)!;
+    expect(second.label).toBe('Dense layer 2');
+    expect(second.id).not.toBe(added.id);
   });
 
   it('connect output to input, and refuse a connection the graph cannot take, saying why', () => {

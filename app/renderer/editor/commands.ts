@@ -57,10 +57,14 @@ export function connectionEnds(start: { nodeId: string; id?: string | null; type
 }
 
 export const editorCommands = {
+  /** A new node titled by its kind ("Dense layer", then "Dense layer 2"), so canvas and messages read as words, not ids. */
   addNode: (view: EditorView, kind: string, position: Position): CommandOutcome =>
     editing(view, () => {
-      const next = addNode(view.document, { kind, position: { x: Math.round(position.x), y: Math.round(position.y) } });
-      return { kind: 'edit', document: next, label: `Add ${getNodeKind(kind)?.title ?? kind}`, select: [next.nodes.at(-1)!.id] };
+      const title = getNodeKind(kind)?.title ?? kind;
+      const same = view.document.nodes.filter((n) => n.kind === kind).length;
+      const label = same === 0 ? title : `${title} ${same + 1}`;
+      const next = addNode(view.document, { kind, label, position: { x: Math.round(position.x), y: Math.round(position.y) } });
+      return { kind: 'edit', document: next, label: `Add ${title}`, select: [next.nodes.at(-1)!.id] };
     }),
 
   connect: (view: EditorView, from: PortRef, to: PortRef): CommandOutcome =>
