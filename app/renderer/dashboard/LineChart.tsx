@@ -24,6 +24,9 @@ function translucent(color: string, alpha: number): string {
   return /^#[0-9a-f]{6}$/i.test(color) ? color + Math.round(alpha * 255).toString(16).padStart(2, '0') : color;
 }
 
+/** Whole-number tick spacings for the episode axis. */
+const EPISODE_TICK_STEPS = Array.from({ length: 8 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
 export function LineChart({ title, series, logScale, height = 220, testId }: { title: string; series: ChartSeries[]; logScale?: boolean; height?: number; testId?: string }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -39,11 +42,12 @@ export function LineChart({ title, series, logScale, height = 220, testId }: { t
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: false }, y: logScale ? { distr: 3 } : { auto: true } },
       axes: [
-        { label: 'episode', stroke: '#9aa4b2', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' } },
+        // Episodes are whole: ticks only at whole steps (1, 2, 5, 10, 20, 50, …), never at 2.5.
+        { label: 'episode', stroke: '#9aa4b2', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' }, incrs: EPISODE_TICK_STEPS },
         { stroke: '#9aa4b2', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' }, size: 60 },
       ],
       series: [
-        { label: 'episode' },
+        { label: 'episode', value: (_u: uPlot, v: number | null) => (v === null ? '–' : Math.round(v).toLocaleString('en-US')) },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.faint ? translucent(s.color, 0.35) : s.color,
