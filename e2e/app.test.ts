@@ -253,6 +253,20 @@ describe('training dashboard', () => {
     await screenshot(s.page, 'dashboard-overlay');
   });
 
+  it('continues the stopped run from its checkpoint, in its own folder, to its planned episodes', async () => {
+    const runDirs = (await fs.readdir(s.dirs.runs)).map((name) => path.join(s.dirs.runs, name));
+    const infos = await Promise.all(runDirs.map(async (dir) => ({ dir, ...JSON.parse(await fs.readFile(path.join(dir, 'run.json'), 'utf8')) })));
+    const stopped = infos.find((i) => i.status === 'stopped')!;
+    const row = s.page.locator(`[data-testid="run-history"] tr[data-run="${stopped.runId}"]`);
+    await row.getByTestId('continue-run').click();
+    await expect.poll(() => row.locator('.status').textContent(), { timeout: 120_000 }).toBe('finished');
+    const info = JSON.parse(await fs.readFile(path.join(stopped.dir, 'run.json'), 'utf8'));
+    expect(info).toMatchObject({ status: 'finished', episodesDone: 1500, runId: stopped.runId });
+    const episodes = (await fs.readFile(path.join(stopped.dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).episode);
+    expect(episodes).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
+    expect(await s.page.locator(`[data-testid="run-history"] tr[data-run="${stopped.runId}"]`).count()).toBe(1);
+  });
+
   it('lists the keyboard shortcuts from Help (Ctrl+/), and shows what training a graph will cost', async () => {
     await s.page.keyboard.press('Escape');
     await s.page.keyboard.press(`${mod}+Slash`);

@@ -234,6 +234,8 @@ export const channels = {
   'training:pause': { request: RunRef, response: z.object({}) },
   'training:resume': { request: RunRef, response: z.object({}) },
   'training:stop': { request: RunRef, response: z.object({}) },
+  /** Continues a stopped or failed run from its last checkpoint, in its own folder, to its planned episodes. */
+  'training:continue': { request: RunRef, response: z.object({ runId: z.string(), dir: z.string() }) },
 
   /** Electron only: the main process keeps the title marker and the "discard changes?" prompt in sync. */
   'window:setDocumentState': {

@@ -207,6 +207,18 @@ describe('runs', () => {
     expect(runs[1]).toMatchObject({ name: 'Graph new', lastLoss: 1.5, backend: 'wasm', seed: 3, live: false });
   });
 
+  it('continues a stopped run in its own folder from its checkpoint, and refuses one that trained all its episodes', async () => {
+    await makeRunFolder('done', '2024-01-01T00:00:00Z', [3, 2]);
+    await expect(call('training:continue', { runId: 'done' })).rejects.toThrow(/is finished with all its episodes; only a stopped or failed run/);
+    await makeRunFolder('halted', '2024-01-02T00:00:00Z', [3, 2]);
+    const info = JSON.parse(await fs.readFile(path.join(ctx.runsDir, 'halted', 'run.json'), 'utf8'));
+    await fs.writeFile(path.join(ctx.runsDir, 'halted', 'run.json'), JSON.stringify({ ...info, status: 'stopped', episodes: 10 }));
+    expect(await call('training:continue', { runId: 'halted' })).toEqual({ runId: 'halted', dir: path.join(ctx.runsDir, 'halted') });
+    expect(spawned.at(-1)!.sent[0]).toMatchObject({ type: 'start', runDir: path.join(ctx.runsDir, 'halted'), resume: true });
+    expect((await call('runs:list')).runs.filter((r: any) => r.runId === 'halted')).toMatchObject([{ live: true, status: 'running', episodesDone: 2, episodes: 10 }]);
+    await expect(call('training:continue', { runId: 'halted' })).rejects.toThrow(/halted is running|already training/);
+  });
+
   it('reads a run\'s metrics grouped by name, skipping a torn last line', async () => {
     await makeRunFolder('r1', '2024-01-01T00:00:00Z', [3, 2]);
     const metrics = await call('runs:metrics', { runId: 'r1' });

@@ -9,7 +9,8 @@ import { AutosaveStore } from './autosave.ts';
 import { exportRunBundle, openBundle } from './bundles.ts';
 import { checkDocument, listGraphDirectory, readGraphFile, writeGraphFile } from './graph-files.ts';
 import { RecentFiles } from './recent-files.ts';
-import { listRunFolders, readRunMetrics, readRunTail } from './runs.ts';
+import { listRunFolders, readRunMetrics, readRunSummary, readRunTail } from './runs.ts';
+import { runFiles } from '../../../core/train/run-folder.ts';
 import { listTemplates, openTemplate } from './templates.ts';
 import { describeError, UserError } from './user-error.ts';
 import { confineToWorkspace, isInside } from './workspace.ts';
@@ -121,6 +122,17 @@ export function createHandlers(ctx: AppContext): HandlerTable {
     'training:resume': async ({ runId }) => {
       ctx.training.resume(runId);
       return {};
+    },
+    'training:continue': async ({ runId }) => {
+      const dir = runDir(runId);
+      const run = ctx.training.list().find((r) => r.runId === runId) ?? (await readRunSummary(dir));
+      if (!run) throw new UserError(`There is no run ${runId}.`);
+      const planned = run.episodes ?? 0;
+      if (!['stopped', 'failed', 'finished'].includes(run.status) || (run.status === 'finished' && (run.episodesDone ?? 0) >= planned)) {
+        throw new UserError(`The run ${run.name} is ${run.status}${run.status === 'finished' ? ' with all its episodes' : ''}; only a stopped or failed run, or one that ended early, can be continued.`);
+      }
+      const document = await readGraphFile(path.join(dir, runFiles.graph));
+      return ctx.training.start({ document, resume: { runId, dir, episodesDone: run.episodesDone ?? 0, episodes: run.episodes } });
     },
     'training:stop': async ({ runId }) => {
       ctx.training.stop(runId);

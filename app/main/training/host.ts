@@ -23,6 +23,8 @@ export interface RunRequest {
   episodes?: number;
   seed?: number;
   backend?: Backend;
+  /** Continue the run in this folder from its checkpoint, instead of starting a new run. */
+  resume?: { runId: string; dir: string; episodesDone: number; episodes: number | null };
 }
 
 export interface TrainingHostOptions {
@@ -53,7 +55,10 @@ export class TrainingHost {
     const meta = request.document.meta as { name?: unknown; expected?: { metric?: unknown } } | undefined;
     const name = typeof meta?.name === 'string' ? meta.name : 'graph';
     const metric = meta?.expected?.metric;
-    const { runId, dir } = await this.reserveRunFolder(name);
+    if (request.resume && this.runs.some((r) => r.summary.runId === request.resume!.runId && !r.ended)) {
+      throw new UserError(`The run ${request.resume.runId} is already training.`);
+    }
+    const { runId, dir } = request.resume ?? (await this.reserveRunFolder(name));
     const run: HostRun = {
       request,
       process: null,
@@ -63,8 +68,8 @@ export class TrainingHost {
         dir,
         name,
         status: 'queued',
-        episodes: request.episodes ?? null,
-        episodesDone: 0,
+        episodes: request.resume?.episodes ?? request.episodes ?? null,
+        episodesDone: request.resume?.episodesDone ?? 0,
         backend: null,
         seed: request.seed ?? null,
         startedAt: null,
@@ -76,6 +81,9 @@ export class TrainingHost {
         metric: typeof metric === 'string' ? metric : null,
       },
     };
+    // A continued run replaces its ended entry, so the run history lists it once.
+    const ended = this.runs.findIndex((r) => r.summary.runId === runId && r.ended);
+    if (ended >= 0) this.runs.splice(ended, 1);
     this.runs.push(run);
     this.startNext();
     this.changed();
@@ -104,7 +112,8 @@ export class TrainingHost {
     if (run.ended) return;
     if (run.summary.status === 'queued') {
       this.end(run, 'stopped', null);
-      void fs.rm(run.summary.dir, { recursive: true, force: true });
+      // A new run's reserved folder is empty; a continued run's folder holds its earlier training.
+      if (!run.request.resume) void fs.rm(run.summary.dir, { recursive: true, force: true });
       return;
     }
     run.process?.send({ type: 'stop' });
@@ -186,8 +195,8 @@ export class TrainingHost {
       this.markFolderFailed(next);
       this.startNext();
     });
-    const { document, episodes, seed, backend } = next.request;
-    child.send({ type: 'start', runDir: next.summary.dir, document, episodes, seed, backend });
+    const { document, episodes, seed, backend, resume } = next.request;
+    child.send({ type: 'start', runDir: next.summary.dir, document, episodes, seed, backend, ...(resume && { resume: true }) });
   }
 
   private handleMessage(run: HostRun, raw: unknown): void {

@@ -10,6 +10,8 @@ export const HostToWorker = z.discriminatedUnion('type', [
     episodes: z.number().int().positive().optional(),
     seed: z.number().int().optional(),
     backend: Backend.optional(),
+    /** Continue the run in `runDir` from its checkpoint (its own graph, seed and planned episodes). */
+    resume: z.boolean().optional(),
   }),
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),

@@ -91,6 +91,7 @@ async function run(message: Extract<HostToWorker, { type: 'start' }>): Promise<v
       episodes: message.episodes,
       seed: message.seed,
       backend: message.backend,
+      resume: message.resume,
       signal: abort.signal,
       between: () => resumeGate?.promise ?? Promise.resolve(),
       onProgress: (p) => {

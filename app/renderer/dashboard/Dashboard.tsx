@@ -18,6 +18,11 @@ export function canExport(run: RunSummary): boolean {
   return ENDED.has(run.status) && (run.episodesDone ?? 0) > 0;
 }
 
+/** A run that ended before its planned episodes (stopped, failed, or a time budget): it can go on from its checkpoint. */
+export function canContinue(run: RunSummary): boolean {
+  return ENDED.has(run.status) && (run.status !== 'finished' || (run.episodes !== null && (run.episodesDone ?? 0) < run.episodes));
+}
+
 export interface DashboardProps {
   api: PlasticityApi;
   document: GraphDocument;
@@ -298,6 +303,21 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
                 <td className="nowrap">{run.episodesDone ?? 0} / {run.episodes ?? '?'}</td>
                 <SmoothedMetricCell {...historyValue(run)} />
                 <td onClick={(e) => e.stopPropagation()}>
+                  {canContinue(run) && (
+                    <button
+                      className="small"
+                      data-testid="continue-run"
+                      onClick={() =>
+                        api.invoke('training:continue', { runId: run.runId }).then(
+                          () => onShowRun(run.runId),
+                          (e: Error) => onNotice(e.message),
+                        )
+                      }
+                      title={`Go on from the last checkpoint (episode ${run.episodesDone ?? 0}) to episode ${run.episodes ?? '?'}, in the same run folder`}
+                    >
+                      Continue
+                    </button>
+                  )}
                   {canExport(run) && (
                     <button className="small" onClick={() => onExport(run)} title={`Write the model trained by this run (episode ${run.episodesDone}) as a bundle: a .zip or a folder with model.json and weights.bin`}>
                       Export model…
