@@ -265,6 +265,8 @@ describe('training dashboard', () => {
     const episodes = (await fs.readFile(path.join(stopped.dir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).episode);
     expect(episodes).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
     expect(await s.page.locator(`[data-testid="run-history"] tr[data-run="${stopped.runId}"]`).count()).toBe(1);
+    // The status line shows the metric as the charts do: the mean of the recent episodes, not one episode's value.
+    await poll(() => s.page.getByTestId('recent-signError').textContent()).toMatch(/^0\.\d+ \(mean of 10\)$/);
   });
 
   it('lists the keyboard shortcuts from Help (Ctrl+/), and shows what training a graph will cost', async () => {

@@ -220,7 +220,20 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
               <div><dt>Status</dt><dd className={`status status-${shown.status}`}>{shown.status}</dd></div>
               <div><dt>Episode</dt><dd data-testid="episode">{shown.episodesDone ?? 0} / {shown.episodes ?? '?'}</dd></div>
               <div><dt>Loss</dt><dd>{formatNumber(progress?.loss ?? shown.lastLoss)}</dd></div>
-              {progress && Object.entries(progress.metrics).map(([name, value]) => <div key={name}><dt>{name}</dt><dd>{formatNumber(value)}</dd></div>)}
+              {progress &&
+                Object.entries(progress.metrics).map(([name, value]) => {
+                  // One episode's value jumps about; the recent mean is what the run is doing (the charts' smoothing).
+                  const recent = smoothWindow > 1 ? lastSmoothed(training.points[shown.runId] ?? [], pickValue(name), smoothWindow) : null;
+                  return (
+                    <div key={name}>
+                      <dt>{name}</dt>
+                      <dd data-testid={`recent-${name}`} title={recent === null ? 'last episode' : `last episode ${formatNumber(value)}; mean of the last ${smoothWindow}`}>
+                        {formatNumber(recent ?? value)}
+                        {recent !== null && <span className="muted"> (mean of {smoothWindow})</span>}
+                      </dd>
+                    </div>
+                  );
+                })}
               <div><dt>Episodes/s</dt><dd>{formatNumber(progress?.episodesPerSecond)}</dd></div>
               <div><dt>ETA</dt><dd>{active ? formatDuration(progress?.etaSeconds) : '—'}</dd></div>
               <div><dt>Elapsed</dt><dd>{formatDuration(progress?.elapsedSeconds)}</dd></div>
