@@ -278,6 +278,13 @@ describe('training dashboard', () => {
     await screenshot(s.page, 'help-shortcuts');
     await s.page.keyboard.press('Escape');
     await poll(() => list.count()).toBe(0);
+    // Help → Guide to the Paper's Experiments: the project's own guide, rendered in the app.
+    await s.page.locator('.menu-title', { hasText: 'Help' }).click();
+    await s.page.locator('[data-command="guide"]').click();
+    await poll(() => s.page.getByTestId('document').locator('h2').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Maze exploration/)]));
+    await screenshot(s.page, 'help-guide');
+    await s.page.keyboard.press('Escape');
+    await poll(() => s.page.getByTestId('document').count()).toBe(0);
     await s.page.getByRole('tab', { name: 'Editor' }).click();
     await clickEmptyCanvas();
     await poll(() => s.page.getByTestId('training-cost').textContent()).toMatch(/Trainable parameters[\d,]+.*Memory for trainingabout \d+ (KB|MB)/s);

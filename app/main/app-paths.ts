@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
 export const templatesDir = path.join(repoRoot, 'templates');
+/** README.md and docs/ live here (the repository, or the packaged app's root). */
+export const docsRoot = repoRoot;
 export const rendererSourceDir = path.join(repoRoot, 'app', 'renderer');
 export const rendererDistDir = path.join(rendererSourceDir, 'dist');
 

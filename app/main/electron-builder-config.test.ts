@@ -33,6 +33,6 @@ describe('electron-builder.yml', () => {
     await expect(fs.access(path.join(root, config.icon as string))).resolves.toBeUndefined();
     expect(path.join(root, (config.extraMetadata as { main: string }).main)).toBe(electronMainEntry);
     const files = (config.files as { filter: string[] }[]).flatMap((f) => f.filter);
-    expect(files).toEqual(expect.arrayContaining(['app/dist/**', 'app/renderer/dist/**', 'templates/*.plastic.json']));
+    expect(files).toEqual(expect.arrayContaining(['app/dist/**', 'app/renderer/dist/**', 'templates/*.plastic.json', 'docs/*.md', 'README.md']));
   });
 });

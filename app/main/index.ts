@@ -21,6 +21,7 @@ const paths = {
   worker: path.join(here, 'training-worker.mjs'),
   rendererIndex: path.join(root, 'app', 'renderer', 'dist', 'index.html'),
   templates: path.join(root, 'templates'),
+  docs: root,
 };
 const isMac = process.platform === 'darwin';
 
@@ -50,7 +51,7 @@ app.whenReady().then(async () => {
     onRunsChanged: (runs) => win?.webContents.send('training:runs', { runs }),
     onProgress: (runId, points, progress) => win?.webContents.send('training:progress', { runId, points, progress }),
   });
-  const shared = createHandlers({ mode: 'electron', version: app.getVersion(), dataDir, runsDir, templatesDir: paths.templates, documentsDir, training });
+  const shared = createHandlers({ mode: 'electron', version: app.getVersion(), dataDir, runsDir, templatesDir: paths.templates, docsRoot: paths.docs, documentsDir, training });
   const table: HandlerTable = {
     ...shared,
     ...createElectronHandlers({ dialog, getWindow: () => win, documentsDir, onDocumentState: (state) => (documentName = state.name) }),

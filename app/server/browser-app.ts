@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appVersion, defaultDataDir, rendererDistDir, templatesDir as bundledTemplatesDir } from '../main/app-paths.ts';
+import { appVersion, defaultDataDir, docsRoot, rendererDistDir, templatesDir as bundledTemplatesDir } from '../main/app-paths.ts';
 import { createHandlers } from '../main/handlers/index.ts';
 import { TrainingHost } from '../main/training/host.ts';
 import { nodeTrainerSpawner } from '../main/training/node-process.ts';
@@ -55,6 +55,7 @@ export async function startBrowserApp(options: BrowserAppOptions = {}): Promise<
     dataDir,
     runsDir,
     templatesDir: options.templatesDir ?? bundledTemplatesDir,
+    docsRoot,
     documentsDir,
     workspace: [documentsDir, runsDir],
     training,

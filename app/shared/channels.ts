@@ -168,6 +168,9 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 const RunRef = z.object({ runId: z.string().min(1) });
 
+export const DocName = z.enum(['experiments', 'readme']);
+export type DocName = z.infer<typeof DocName>;
+
 export const channels = {
   'app:info': { request: Empty, response: AppInfo },
 
@@ -234,6 +237,11 @@ export const channels = {
   'training:pause': { request: RunRef, response: z.object({}) },
   'training:resume': { request: RunRef, response: z.object({}) },
   'training:stop': { request: RunRef, response: z.object({}) },
+  /** The project's own documents, shown from the Help menu: the guide to the paper's experiments, the README. */
+  'docs:read': {
+    request: z.object({ name: DocName }),
+    response: z.object({ name: DocName, title: z.string(), markdown: z.string() }),
+  },
   /** Continues a stopped or failed run from its last checkpoint, in its own folder, to its planned episodes. */
   'training:continue': { request: RunRef, response: z.object({ runId: z.string(), dir: z.string() }) },
 
@@ -275,6 +283,8 @@ export const MenuCommand = z.enum([
   'autoLayout',
   'toggleDashboard',
   'shortcuts',
+  'guide',
+  'readme',
   'about',
 ]);
 export type MenuCommand = z.infer<typeof MenuCommand>;

@@ -54,6 +54,8 @@ export const menuModel: { label: string; items: MenuEntry[] }[] = [
   {
     label: 'Help',
     items: [
+      { command: 'guide', label: 'Guide to the Paper’s Experiments' },
+      { command: 'readme', label: 'README' },
       { command: 'shortcuts', label: 'Keyboard Shortcuts', accelerator: 'CmdOrCtrl+/' },
       'separator',
       { command: 'about', label: 'About Plasticity Studio' },

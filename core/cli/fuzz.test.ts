@@ -132,6 +132,7 @@ describe('fuzzing what users hand to the CLI and the app', () => {
       dataDir: path.join(work, 'data'),
       runsDir: path.join(work, 'runs'),
       templatesDir: path.join(repoRoot, 'templates'),
+      docsRoot: repoRoot,
       documentsDir: work,
       workspace: [work],
       training: new TrainingHost({ runsDir: path.join(work, 'runs'), spawn: () => ({ send() {}, onMessage() {}, onExit() {}, kill() {} }) }),

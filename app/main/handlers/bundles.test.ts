@@ -41,6 +41,7 @@ beforeAll(async () => {
     dataDir: path.join(root, 'data'),
     runsDir,
     templatesDir: path.join(repoRoot, 'templates'),
+    docsRoot: repoRoot,
     documentsDir: docs,
     training: new TrainingHost({ runsDir, spawn: () => ({ send() {}, onMessage() {}, onExit() {}, kill() {} }) }),
   });

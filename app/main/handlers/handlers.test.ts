@@ -33,6 +33,7 @@ beforeEach(async () => {
     dataDir: path.join(root, 'data'),
     runsDir: path.join(root, 'runs'),
     templatesDir: path.join(root, 'templates'),
+    docsRoot: path.resolve(import.meta.dirname, '../../..'),
     documentsDir: path.join(root, 'docs'),
     training: new TrainingHost({ runsDir: path.join(root, 'runs'), spawn: fakeSpawn }),
   };
@@ -94,6 +95,16 @@ describe('graph files', () => {
     expect(listing.dir).toBe(ctx.documentsDir);
     expect(listing.parent).toBe(root);
     expect(listing.entries.map((e: any) => [e.name, e.isDirectory])).toEqual([['sub', true], ['net.plastic.json', false]]);
+  });
+});
+
+describe('documents', () => {
+  it('reads the guide and the README by name, and nothing else', async () => {
+    const guide = await call('docs:read', { name: 'experiments' });
+    expect(guide.title).toMatch(/Guide to the paper/);
+    expect(guide.markdown).toMatch(/Maze exploration \(§4\.4/);
+    expect((await call('docs:read', { name: 'readme' })).markdown).toMatch(/^# Plasticity Studio/);
+    await expect(call('docs:read', { name: '../../etc/passwd' })).rejects.toThrow(/Invalid "docs:read" request \(name\)/);
   });
 });
 

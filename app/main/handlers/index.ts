@@ -14,6 +14,7 @@ import { runFiles } from '../../../core/train/run-folder.ts';
 import { listTemplates, openTemplate } from './templates.ts';
 import { describeError, UserError } from './user-error.ts';
 import { confineToWorkspace, isInside } from './workspace.ts';
+import { readFileLimitedAsync } from '../../../core/util/read-limited.ts';
 
 export interface AppContext {
   mode: 'electron' | 'browser';
@@ -22,6 +23,8 @@ export interface AppContext {
   dataDir: string;
   runsDir: string;
   templatesDir: string;
+  /** Where README.md and docs/ are. */
+  docsRoot: string;
   /** Where file dialogs start. */
   documentsDir: string;
   /**
@@ -34,6 +37,12 @@ export interface AppContext {
 
 export type Handler<C extends ChannelName> = (request: z.output<Channels[C]['request']>) => Promise<ResponseOf<C>>;
 export type HandlerTable = { [C in ChannelName]?: Handler<C> };
+
+/** The documents the Help menu shows, by name (never a path from the request). */
+const documents = {
+  experiments: { file: 'docs/experiments.md', title: 'Guide to the paper’s experiments' },
+  readme: { file: 'README.md', title: 'README' },
+} as const;
 
 export function createHandlers(ctx: AppContext): HandlerTable {
   const recent = new RecentFiles(path.join(ctx.dataDir, 'recent-files.json'));
@@ -133,6 +142,11 @@ export function createHandlers(ctx: AppContext): HandlerTable {
       }
       const document = await readGraphFile(path.join(dir, runFiles.graph));
       return ctx.training.start({ document, resume: { runId, dir, episodesDone: run.episodesDone ?? 0, episodes: run.episodes } });
+    },
+    'docs:read': async ({ name }) => {
+      const { file, title } = documents[name];
+      const markdown = (await readFileLimitedAsync(path.join(ctx.docsRoot, file), 4 * 1024 * 1024, 'document')).toString('utf8');
+      return { name, title, markdown };
     },
     'training:stop': async ({ runId }) => {
       ctx.training.stop(runId);

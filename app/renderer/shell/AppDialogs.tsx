@@ -3,6 +3,7 @@
 import type { AppInfo, AutosaveRecord, PlasticityApi, TemplateSummary } from '../../shared/channels.ts';
 import { ConfirmDiscard } from '../dialogs/ConfirmDiscard.tsx';
 import { FileDialog } from '../dialogs/FileDialog.tsx';
+import { DocumentViewer } from '../dialogs/DocumentViewer.tsx';
 import { Modal } from '../dialogs/Modal.tsx';
 import { TemplateGallery } from '../dialogs/TemplateGallery.tsx';
 import type { Dialogs } from './use-dialogs.ts';
@@ -64,6 +65,7 @@ export function AppDialogs({ api, info, dialogs, files, filePath, title, recover
   }
   if (dialog?.kind === 'discard') return <ConfirmDiscard name={title} onChoose={dialog.resolve} />;
   if (dialog?.kind === 'shortcuts') return <ShortcutsDialog onClose={close} />;
+  if (dialog?.kind === 'document') return <DocumentViewer api={api} name={dialog.name} onClose={close} />;
   if (dialog?.kind === 'about') {
     return (
       <Modal title="About Plasticity Studio" onClose={close}>

@@ -80,6 +80,10 @@ export function useAppCommands({ api, editor, files, dialogs, exportShownModel, 
           return;
         case 'toggleDashboard':
           return toggleDashboard();
+        case 'guide':
+          return dialogs.show({ kind: 'document', name: 'experiments' });
+        case 'readme':
+          return dialogs.show({ kind: 'document', name: 'readme' });
         case 'shortcuts':
           return dialogs.show({ kind: 'shortcuts' });
         case 'about':

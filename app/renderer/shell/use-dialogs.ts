@@ -2,6 +2,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { DiscardChoice } from '../dialogs/ConfirmDiscard.tsx';
 import type { FileDialogMode } from '../dialogs/FileDialog.tsx';
+import type { DocName } from '../../shared/channels.ts';
 
 export type Dialog =
   | { kind: 'gallery' }
@@ -9,11 +10,12 @@ export type Dialog =
   | { kind: 'discard'; resolve(choice: DiscardChoice): void }
   | { kind: 'about' }
   | { kind: 'shortcuts' }
+  | { kind: 'document'; name: DocName }
   | null;
 
 export interface Dialogs {
   dialog: Dialog;
-  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' }): void;
+  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' } | { kind: 'document'; name: DocName }): void;
   close(): void;
   /** The browser mode's file dialog; null when cancelled. */
   askPath(request: { mode: FileDialogMode; suggestedName?: string; title?: string; startDir?: string }): Promise<string | null>;
@@ -22,7 +24,7 @@ export interface Dialogs {
 
 export function useDialogs(): Dialogs {
   const [dialog, setDialog] = useState<Dialog>(null);
-  const show = useCallback((next: { kind: 'gallery' | 'about' | 'shortcuts' }) => setDialog(next as Dialog), []);
+  const show = useCallback((next: Exclude<Dialog, null | { kind: 'file' } | { kind: 'discard' }>) => setDialog(next), []);
   const close = useCallback(() => setDialog(null), []);
   const askPath = useCallback<Dialogs['askPath']>((request) => new Promise((resolve) => setDialog({ kind: 'file', ...request, resolve })), []);
   const askDiscard = useCallback(
