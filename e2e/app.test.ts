@@ -206,6 +206,12 @@ describe('training dashboard', () => {
 
     await s.page.getByRole('button', { name: /Pause/ }).click();
     await poll(status).toBe('paused');
+    // An edit during the run: the run goes on with its snapshot, and says so.
+    expect(await s.page.getByTestId('run-uses-snapshot').count()).toBe(0);
+    await s.page.getByRole('tab', { name: 'Editor' }).click();
+    await s.page.getByRole('button', { name: /Layout/ }).click();
+    await s.page.getByTestId('tab-training').click();
+    await poll(() => s.page.getByTestId('run-uses-snapshot').textContent()).toMatch(/goes on with the graph as it was then/);
     await s.page.waitForTimeout(800); // the episode in flight finishes
     const pausedAt = await episodeText();
     await s.page.waitForTimeout(1500);

@@ -165,6 +165,7 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
     }
     try {
       const { runId } = await api.invoke('training:start', { document, episodes: n, backend });
+      training.recordStart(runId, document);
       onShowRun(runId);
     } catch (error) {
       onNotice(`Could not start training: ${(error as Error).message}`);
@@ -248,6 +249,11 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
               </p>
             )}
             {shown.error && <p className="error" role="alert">Run failed: {shown.error}</p>}
+            {active && training.startedFrom.has(shown.runId) && training.startedFrom.get(shown.runId) !== document && (
+              <p className="muted" data-testid="run-uses-snapshot">
+                The graph was edited after this run started: the run goes on with the graph as it was then; your edits apply to the next run.
+              </p>
+            )}
           </div>
         )}
       </section>

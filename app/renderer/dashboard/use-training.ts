@@ -1,6 +1,7 @@
 // The dashboard's view of training: every run (live ones from the host's events, earlier ones from their
 // folders) and the points of the runs being drawn.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { GraphDocument } from '../../../core/graph/index.ts';
 import type { EvaluationPoint, MetricPoint, PlasticityApi, RunSummary } from '../../shared/channels.ts';
 
 const ENDED = new Set(['finished', 'stopped', 'failed']);
@@ -38,6 +39,9 @@ export interface TrainingState {
   error: string | null;
   refresh(): void;
   loadPoints(runId: string): void;
+  /** The document each run of this session was started from: a run trains that snapshot, not later edits. */
+  startedFrom: ReadonlyMap<string, GraphDocument>;
+  recordStart(runId: string, document: GraphDocument): void;
 }
 
 export function useTraining(api: PlasticityApi): TrainingState {
@@ -45,6 +49,8 @@ export function useTraining(api: PlasticityApi): TrainingState {
   const [points, setPoints] = useState<Record<string, MetricPoint[]>>({});
   const [evaluations, setEvaluations] = useState<Record<string, EvaluationPoint[]>>({});
   const [error, setError] = useState<string | null>(null);
+  const [startedFrom, setStartedFrom] = useState<ReadonlyMap<string, GraphDocument>>(new Map());
+  const recordStart = useCallback((runId: string, document: GraphDocument) => setStartedFrom((all) => new Map(all).set(runId, document)), []);
   const requested = useRef(new Set<string>());
   const wasLive = useRef(new Map<string, string>());
 
@@ -103,5 +109,5 @@ export function useTraining(api: PlasticityApi): TrainingState {
     };
   }, [api, refresh]);
 
-  return { runs, points, evaluations, error, refresh, loadPoints };
+  return { runs, points, evaluations, error, refresh, loadPoints, startedFrom, recordStart };
 }
