@@ -1,5 +1,6 @@
 // `plasticity validate <graph>`: every problem on its own line; exit 1 if any is an error.
 import type { Command } from 'commander';
+import { datasetProblems } from '../compile/dataset-problems.ts';
 import { validateGraph } from '../graph/index.ts';
 import { formatProblem, readGraphFile } from './load-graph.ts';
 
@@ -10,7 +11,8 @@ export function registerValidateCommand(program: Command): void {
     .argument('<graph>', 'graph file (.plastic.json)')
     .action((file: string) => {
       const doc = readGraphFile(file);
-      const { problems } = validateGraph(doc);
+      // Also what only this machine can tell: datasets missing from where the nodes read them.
+      const problems = [...validateGraph(doc).problems, ...datasetProblems(doc)];
       for (const problem of problems) console.log(formatProblem(file, problem));
       const errors = problems.filter((p) => p.severity === 'error').length;
       if (errors) {

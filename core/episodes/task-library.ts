@@ -17,6 +17,14 @@ export interface CifarTrainingOptions {
   batches?: number[];
 }
 
+/** A dataset a node reads, and the parameter that says from where ('' = the default data folder). */
+export interface DatasetUse {
+  dataset: 'omniglot' | 'cifar-training' | 'cifar-test';
+  /** The parameter naming the folder, and its value. */
+  param: string;
+  source: string;
+}
+
 export interface TaskLibrary {
   /**
    * Omniglot, decoded, resized to 31×31 and split into train/test classes.
@@ -30,6 +38,8 @@ export interface TaskLibrary {
   loadCifarTest(source: string): GrayImageSet;
   /** The folder a '' source stands for: PLASTICITY_DATA_DIR, else the per-user data folder (data-dir.ts). */
   defaultDataDir(): string;
+  /** Why the dataset cannot be read from `source` (names only, nothing decoded), or null when its files are there. */
+  missingDataset(dataset: DatasetUse['dataset'], source: string): string | null;
   /** Drops every cached dataset (frees the memory; the next load reads the files again). */
   clearCache(): void;
 }

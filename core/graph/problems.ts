@@ -23,6 +23,8 @@ export type ProblemCode =
   /** Training would need more memory than the app can use (an error), or over a gigabyte (a warning). */
   | 'too-large'
   | 'large'
+  /** A dataset a node reads is not where it says (found by the Node side before training: core/compile). */
+  | 'missing-dataset'
   /** The graph cannot be played step by step against its environment (core/compile/rollout.ts). */
   | 'rollout'
   | 'internal';

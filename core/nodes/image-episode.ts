@@ -52,6 +52,10 @@ export const ImageEpisode = defineNodeKind<ImageEpisodeParams>({
   }),
   countParameters: () => ({ trainable: 0, plastic: 0 }),
   episodeSteps: (params) => imageEpisodeSteps(params),
+  datasets: (params) => [
+    { dataset: 'cifar-training', param: 'dataFolder', source: params.dataFolder },
+    { dataset: 'cifar-test', param: 'dataFolder', source: params.dataFolder },
+  ],
   build(params, ctx) {
     let images: GrayImageSet;
     try {

@@ -10,7 +10,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { z } from 'zod';
 import type { EpisodeBatch, HeldOutSplit } from '../episodes/episode-batch.ts';
-import type { TaskLibrary } from '../episodes/task-library.ts';
+import type { DatasetUse, TaskLibrary } from '../episodes/task-library.ts';
 import type { Rng } from '../util/random.ts';
 
 /** Per-step shape of a value, without the time and batch axes: [1001] for a vector, [1, 31, 31] for an image. */
@@ -183,6 +183,8 @@ export interface NodeKind<Params extends Record<string, unknown> = Record<string
    */
   inferShapes(params: Params, inputs: Record<string, Shape>): ShapeResult;
   countParameters(params: Params, inputs: Record<string, Shape>): ParameterCount;
+  /** Sources that read a dataset: which, and from where (checked before training starts). */
+  datasets?(params: Params): DatasetUse[];
   /** Sources and environments: the steps of one episode with these params (for the training-cost estimate). */
   episodeSteps?(params: Params): number;
   build(params: Params, ctx: BuildContext): BuiltNode;

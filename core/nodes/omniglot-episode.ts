@@ -64,6 +64,7 @@ export const OmniglotEpisode = defineNodeKind<OmniglotEpisodeParams>({
   }),
   countParameters: () => ({ trainable: 0, plastic: 0 }),
   episodeSteps: (params) => omniglotEpisodeSteps(params),
+  datasets: (params) => [{ dataset: 'omniglot', param: 'dataFolder', source: params.dataFolder }],
   build(params, ctx) {
     let dataset: OmniglotDataset;
     try {

@@ -146,6 +146,17 @@ function readOfficialBatches(folder: string, names: string[]): GrayImageSet | un
 }
 
 /**
+ * Why CIFAR-10's training (or test) images cannot be loaded from `folder`, or null when their files are there:
+ * names only, nothing decoded.
+ */
+export function cifarMissing(folder: string, part: 'training' | 'test'): string | null {
+  if (!existsSync(folder)) return `the folder ${folder} does not exist`;
+  const candidates = part === 'training' ? ['data_batch_1.bin', cifarArchiveName, subsetName] : ['test_batch.bin', cifarArchiveName, jpegPackName];
+  if (candidates.some((name) => findFile(folder, name))) return null;
+  return `${folder} holds no CIFAR-10 ${part} images: it needs ${part === 'training' ? 'data_batch_1.bin … data_batch_4.bin' : 'test_batch.bin'} from the official ${archiveFolder}/, or ${cifarArchiveName}`;
+}
+
+/**
  * The training images (grayscale, normalised). `batches` picks the official data_batch_N files
  * (default 1–4, as the paper); with loose files, those of them that exist are used.
  */

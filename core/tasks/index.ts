@@ -9,15 +9,15 @@
 // The episode generators and the maze are pure TypeScript in core/episodes, which the renderer may load too.
 // This file imports Node-only modules: import it from the compiler and the CLI, never from the renderer.
 import path from 'node:path';
-import { loadCifarTest, loadCifarTraining } from './cifar.ts';
+import { cifarMissing, loadCifarTest, loadCifarTraining } from './cifar.ts';
 import { defaultDataDir } from './data-dir.ts';
 import type { TaskLibrary } from '../episodes/task-library.ts';
-import { loadOmniglot } from './omniglot.ts';
+import { loadOmniglot, omniglotMissing } from './omniglot.ts';
 
 export { defaultDataDir } from './data-dir.ts';
 export type { GrayImageSet } from '../episodes/image-episodes.ts';
 export type { OmniglotDataset } from '../episodes/omniglot-episodes.ts';
-export type { CifarTrainingOptions, OmniglotLoadOptions, TaskLibrary } from '../episodes/task-library.ts';
+export type { CifarTrainingOptions, DatasetUse, OmniglotLoadOptions, TaskLibrary } from '../episodes/task-library.ts';
 
 /** An absolute folder for a user-given source; '' stands for defaultDataDir(). */
 export function resolveDataFolder(source: string): string {
@@ -46,6 +46,10 @@ export function createTaskLibrary(): TaskLibrary {
       return cached(['cifar-test', folder], () => loadCifarTest(folder));
     },
     defaultDataDir,
+    missingDataset(dataset, source) {
+      const folder = resolveDataFolder(source);
+      return dataset === 'omniglot' ? omniglotMissing(folder) : cifarMissing(folder, dataset === 'cifar-training' ? 'training' : 'test');
+    },
     clearCache: () => cache.clear(),
   };
 }

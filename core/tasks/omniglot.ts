@@ -248,6 +248,18 @@ function decodeAll(pending: PendingCharacter[], options: OmniglotLoadOptions): F
  * Loads, decodes and resizes Omniglot from `folder` (synchronous; the caller caches, see index.ts).
  * The official distribution wins over the packed copy when both are present.
  */
+/**
+ * Why Omniglot cannot be loaded from `folder`, or null when its files are there: a look at names only, nothing
+ * decoded, so training can refuse at once instead of failing seconds after it started.
+ */
+export function omniglotMissing(folder: string): string | null {
+  if (!isDirectory(folder)) return `the folder ${folder} does not exist`;
+  const hasSet = (set: string) => candidateFolders(folder).some((dir) => isDirectory(path.join(dir, `images_${set}`)) || existsSync(path.join(dir, `images_${set}.zip`)));
+  if (sets.every(hasSet)) return null;
+  if (candidateFolders(folder).some((dir) => existsSync(path.join(dir, 'characters.tsv')) && sets.every((set) => existsSync(path.join(dir, `${set}_105x105.bits.gz`))))) return null;
+  return `${folder} holds no Omniglot: it needs images_background/ and images_evaluation/ (or their .zip files) from the official distribution`;
+}
+
 export function loadOmniglot(folder: string, options: OmniglotLoadOptions = {}): OmniglotDataset {
   if (!isDirectory(folder)) throw new Error(`Omniglot: folder ${folder} does not exist`);
   const resampling = options.resampling ?? 'skimage';

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { selectBackend, type BackendChoice } from '../compile/backend.ts';
 import { compileGraph, type CompiledProgram } from '../compile/compile.ts';
+import { datasetProblems } from '../compile/dataset-problems.ts';
+import { GraphInvalidError } from '../compile/errors.ts';
 import type { GraphDocument } from '../graph/document.ts';
 import { serializeGraphDocument } from '../graph/document.ts';
 import { leanAdam, type LeanAdamOptimizer } from './lean-adam.ts';
@@ -156,6 +158,8 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
   const batchSize = doc.training.batchSize;
   const startEpisode = checkpoint?.episode ?? 0;
 
+  const missing = datasetProblems(doc);
+  if (missing.length > 0) throw new GraphInvalidError(missing);
   const program = compileGraph(doc, { seed, initialValues: checkpoint?.parameters.values });
   if (checkpoint) {
     try {

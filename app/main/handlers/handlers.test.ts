@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphDocument, serializeGraphDocument } from '../../../core/graph/document.ts';
+import { addNode } from '../../../core/graph/edits.ts';
 import { TrainingHost, type TrainerProcess } from '../training/host.ts';
 import { createHandlers, dispatch, type AppContext, type HandlerTable } from './index.ts';
 
@@ -252,6 +253,13 @@ describe('training requests', () => {
     await call('training:stop', { runId });
     expect(spawned[0].sent.map((m: any) => m.type)).toEqual(['start', 'pause', 'resume', 'stop']);
     await expect(call('training:pause', { runId: 'nope' })).rejects.toThrow(/no active run nope/);
+  });
+
+  it('refuses to train a graph whose dataset is missing, naming the node, before any run folder exists', async () => {
+    const doc = addNode(createGraphDocument('No data'), { kind: 'OmniglotEpisode', id: 'omniglot', position: { x: 0, y: 0 }, params: { dataFolder: path.join(root, 'nowhere') } });
+    await expect(call('training:start', { document: doc })).rejects.toThrow(/Node "omniglot" \(OmniglotEpisode\): Omniglot is not in the folder "dataFolder" names/);
+    expect(await fs.readdir(ctx.runsDir)).toEqual([]);
+    expect(spawned).toHaveLength(0);
   });
 
   it('refuses to train an invalid document', async () => {

@@ -11,6 +11,7 @@ import { checkDocument, listGraphDirectory, readGraphFile, writeGraphFile } from
 import { RecentFiles } from './recent-files.ts';
 import { listRunFolders, readRunMetrics, readRunSummary, readRunTail } from './runs.ts';
 import { runFiles } from '../../../core/train/run-folder.ts';
+import { datasetProblems } from '../../../core/compile/dataset-problems.ts';
 import { listTemplates, openTemplate } from './templates.ts';
 import { describeError, UserError } from './user-error.ts';
 import { confineToWorkspace, isInside } from './workspace.ts';
@@ -122,6 +123,9 @@ export function createHandlers(ctx: AppContext): HandlerTable {
 
     'training:start': async ({ document, episodes, seed, backend }) => {
       const checked = checkDocument(document);
+      // Refused here, before a run folder exists, rather than seconds later in the training process.
+      const missing = datasetProblems(checked);
+      if (missing.length > 0) throw new UserError(missing.map((p) => p.message).join('\n'));
       return ctx.training.start({ document: checked, episodes, seed, backend });
     },
     'training:pause': async ({ runId }) => {
