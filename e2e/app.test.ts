@@ -296,6 +296,24 @@ describe('training dashboard', () => {
     await poll(() => s.page.getByTestId('training-cost').textContent()).toMatch(/Trainable parameters[\d,]+.*Memory for trainingabout \d+ (KB|MB)/s);
   });
 
+  it('reports a dataset missing from where a node reads it, on the node, before training', async () => {
+    await s.page.locator('.menu-title', { hasText: 'File' }).click();
+    await s.page.locator('[data-command="newFromTemplate"]').click();
+    await s.page.locator('[data-template="omniglot-laptop"]').click();
+    // The open graph was edited (the layout, during the run above): the app asks first.
+    await s.page.getByRole('button', { name: /Don.t save|Discard/ }).click();
+    await poll(() => s.page.getByTestId('doc-title').textContent()).toMatch(/Omniglot/);
+    await nodeOnCanvas(s.page, 'omniglot').locator('.node-header').click();
+    await poll(() => s.page.locator('[data-testid="inspector"]').getAttribute('data-node')).toBe('omniglot');
+    const folder = s.page.locator('[data-testid="inspector"] [data-param="dataFolder"] input');
+    await folder.fill('/nonexistent-datasets');
+    await folder.press('Enter');
+    await poll(() => s.page.getByTestId('problems').textContent()).toMatch(/Omniglot is not in the folder "dataFolder" names: the folder \/nonexistent-datasets does not exist/);
+    await s.page.getByTestId('tab-training').click();
+    expect(await s.page.getByRole('button', { name: /Train “/ }).isDisabled()).toBe(true);
+    await s.page.getByRole('tab', { name: 'Editor' }).click();
+  });
+
   it('raised no errors in the page', () => {
     expect(s.pageErrors).toEqual([]);
   });

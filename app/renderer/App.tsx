@@ -9,6 +9,7 @@ import { GraphCanvas } from './canvas/GraphCanvas.tsx';
 import { Dashboard } from './dashboard/Dashboard.tsx';
 import { useTraining } from './dashboard/use-training.ts';
 import { editorCommands, READ_ONLY_MESSAGE } from './editor/commands.ts';
+import { useDatasetProblems } from './editor/use-dataset-problems.ts';
 import { useEditor } from './editor/use-editor.ts';
 import { Inspector } from './panels/Inspector.tsx';
 import { Palette } from './panels/Palette.tsx';
@@ -35,7 +36,7 @@ export function App({ api }: { api: PlasticityApi }) {
   const { sessionId, info } = useSessionIdentity(api, fail);
   const { state } = editor;
   const doc = state.history.present;
-  const validation = useMemo(() => validateGraph(doc), [doc]);
+  const validation = useDatasetProblems(api, doc, useMemo(() => validateGraph(doc), [doc]));
 
   const showEditor = useCallback(() => setView('editor'), []);
   const showDashboard = useCallback(() => setView('training'), []);

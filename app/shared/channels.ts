@@ -237,6 +237,13 @@ export const channels = {
   'training:pause': { request: RunRef, response: z.object({}) },
   'training:resume': { request: RunRef, response: z.object({}) },
   'training:stop': { request: RunRef, response: z.object({}) },
+  /** Datasets the graph reads that are not on this machine where its nodes say (the editor shows them as problems). */
+  'graph:datasetProblems': {
+    request: z.object({ document: GraphDocumentJson }),
+    response: z.object({
+      problems: z.array(z.object({ severity: z.literal('error'), code: z.literal('missing-dataset'), nodeId: z.string(), param: z.string(), message: z.string() })),
+    }),
+  },
   /** The project's own documents, shown from the Help menu: the guide to the paper's experiments, the README. */
   'docs:read': {
     request: z.object({ name: DocName }),

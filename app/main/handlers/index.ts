@@ -147,6 +147,10 @@ export function createHandlers(ctx: AppContext): HandlerTable {
       const document = await readGraphFile(path.join(dir, runFiles.graph));
       return ctx.training.start({ document, resume: { runId, dir, episodesDone: run.episodesDone ?? 0, episodes: run.episodes } });
     },
+    'graph:datasetProblems': async ({ document }) => {
+      const problems = datasetProblems(checkDocument(document));
+      return { problems: problems.map((p) => ({ severity: 'error' as const, code: 'missing-dataset' as const, nodeId: p.nodeId!, param: p.param!, message: p.message })) };
+    },
     'docs:read': async ({ name }) => {
       const { file, title } = documents[name];
       const markdown = (await readFileLimitedAsync(path.join(ctx.docsRoot, file), 4 * 1024 * 1024, 'document')).toString('utf8');
