@@ -321,7 +321,7 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
                 <td className={`status status-${run.status}`}>{run.status}</td>
                 <td className="nowrap">{run.episodesDone ?? 0} / {run.episodes ?? '?'}</td>
                 <SmoothedMetricCell {...historyValue(run)} />
-                <td onClick={(e) => e.stopPropagation()}>
+                <td className="run-actions" onClick={(e) => e.stopPropagation()}>
                   {canContinue(run) && (
                     <button
                       className="small"
