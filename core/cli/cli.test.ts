@@ -1,6 +1,7 @@
 // The CLI as a user meets it: real processes, real files, exit codes and one line per problem.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -218,3 +219,31 @@ describe('plasticity train', () => {
     expect(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({ status: 'finished', episodesDone: info.episodesDone + 5 });
   });
 });
+
+describe('plasticity data', () => {
+  it('lists each dataset as present or missing where the loaders look, with the command that gets it', async () => {
+    const empty = path.join(work, 'no-datasets');
+    const listed = await plasticity('data', 'list', '--dir', empty);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/omniglot\s+missing .*\n.*plasticity data download omniglot/);
+    const present = await plasticity('data', 'list');
+    expect(present.stdout).toMatch(/omniglot\s+present/);
+    expect(present.stdout).toMatch(/cifar10\s+present/);
+  });
+
+  it('refuses a corrupted archive from a mirror with a clear error, leaving nothing half-installed', async () => {
+    const server = http.createServer((request, response) => response.end(`not the archive you wanted: ${request.url}`));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const folder = path.join(work, 'mirror-download');
+    try {
+      const result = await plasticity('data', 'download', 'omniglot', '--dir', folder, '--mirror', `http://127.0.0.1:${port}/omniglot/`);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/plasticity data download omniglot: download: images_background\.zip from http:\/\/127\.0\.0\.1:\d+\/omniglot\/images_background\.zip is corrupt or changed/);
+      expect(fs.readdirSync(folder)).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+});
+

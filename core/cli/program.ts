@@ -2,6 +2,7 @@
 // The app adds its own commands (serve) in app/cli.ts, the entry point of bin/plasticity.js.
 import { Command } from 'commander';
 import { InputError } from '../util/input-error.ts';
+import { registerDataCommand } from './data-command.ts';
 import { registerEvaluateCommand } from './evaluate-command.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerReportCommand } from './report-command.ts';
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerRunCommand(program);
   registerEvaluateCommand(program);
   registerReportCommand(program);
+  registerDataCommand(program);
   return program;
 }
 

@@ -7,6 +7,8 @@ import { nodeCatalog, type NodeCatalog } from '../nodes/catalog.ts';
 import { taskLibrary, type TaskLibrary } from '../tasks/index.ts';
 
 const datasetNames = { omniglot: 'Omniglot', 'cifar-training': 'CIFAR-10 (training images)', 'cifar-test': 'CIFAR-10 (test images)' } as const;
+/** The name `plasticity data download` knows each by. */
+const downloadNames = { omniglot: 'omniglot', 'cifar-training': 'cifar10', 'cifar-test': 'cifar10' } as const;
 
 export function datasetProblems(doc: GraphDocument, tasks: TaskLibrary = taskLibrary, catalog: NodeCatalog = nodeCatalog): Problem[] {
   const problems: Problem[] = [];
@@ -24,7 +26,7 @@ export function datasetProblems(doc: GraphDocument, tasks: TaskLibrary = taskLib
         code: 'missing-dataset',
         nodeId: node.id,
         param: use.param,
-        message: `${nodeTitle(node)}: ${datasetNames[use.dataset]} is not in ${where}: ${missing}. Put the dataset there, set "${use.param}" to the folder that holds it, or set PLASTICITY_DATA_DIR.`,
+        message: `${nodeTitle(node)}: ${datasetNames[use.dataset]} is not in ${where}: ${missing}. Download it (plasticity data download ${downloadNames[use.dataset]}), set "${use.param}" to the folder that holds it, or set PLASTICITY_DATA_DIR.`,
       });
     }
   }

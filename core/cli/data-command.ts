@@ -1,0 +1,73 @@
+// `plasticity data list | download <name>`: which datasets the templates read, whether this machine has them
+// where the loaders look, and fetching the official archives (with progress, checksums, and nothing left
+// half-installed). The loaders read the archives as they are, so a download needs no unpacking.
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import path from 'node:path';
+import type { DatasetUse } from '../episodes/task-library.ts';
+import { datasetSources, downloadDataset, type DatasetName, type DatasetSource } from '../tasks/download.ts';
+import { resolveDataFolder, taskLibrary } from '../tasks/index.ts';
+import { CliError } from './load-graph.ts';
+
+/** Each downloadable dataset and the parts of it the loaders check. */
+const datasets: Record<DatasetName, { uses: DatasetUse['dataset'][]; readBy: string }> = {
+  omniglot: { uses: ['omniglot'], readBy: 'the Omniglot templates (OmniglotEpisode)' },
+  cifar10: { uses: ['cifar-training', 'cifar-test'], readBy: 'the natural-image templates (ImageEpisode)' },
+};
+
+const isDatasetName = (name: string): name is DatasetName => name in datasets;
+
+/** The catalogue's files from another host (an offline mirror): same file names, same checksums. */
+function fromMirror(source: DatasetSource, mirror: string): DatasetSource {
+  const base = mirror.endsWith('/') ? mirror : `${mirror}/`;
+  return { ...source, files: source.files.map((file) => ({ ...file, url: new URL(file.fileName, base).href })) };
+}
+
+export function registerDataCommand(program: Command): void {
+  const data = program.command('data').description('list the datasets the templates read and download them');
+
+  data
+    .command('list')
+    .description('each dataset: where it is looked for, and whether it is there')
+    .option('--dir <folder>', 'the data folder (default: PLASTICITY_DATA_DIR, else the per-user data folder)')
+    .action((options: { dir?: string }) => {
+      const folder = resolveDataFolder(options.dir ?? '');
+      console.log(`data folder: ${folder}`);
+      for (const [name, { uses, readBy }] of Object.entries(datasets)) {
+        const missing = uses.map((use) => taskLibrary.missingDataset(use, folder)).find((reason) => reason !== null);
+        const title = datasetSources[name as DatasetName].title;
+        console.log(`${name.padEnd(9)} ${missing ? 'missing  ' : 'present  '}${title}; read by ${readBy}${missing ? `\n          ${missing}; get it with: plasticity data download ${name}` : ''}`);
+      }
+    });
+
+  data
+    .command('download')
+    .description('download a dataset\'s official archives into the data folder (checksums checked; resumable by running again)')
+    .argument('<name>', `the dataset: ${Object.keys(datasets).join(' or ')}`)
+    .option('--dir <folder>', 'the data folder (default: PLASTICITY_DATA_DIR, else the per-user data folder)')
+    .option('--mirror <url>', 'fetch the same files from this base URL instead of the official hosts (an offline mirror)')
+    .action(async (name: string, options: { dir?: string; mirror?: string }) => {
+      if (!isDatasetName(name)) throw new CliError([`plasticity data download: unknown dataset "${name}"; the datasets are ${Object.keys(datasets).join(', ')}.`]);
+      const folder = resolveDataFolder(options.dir ?? '');
+      const source = options.mirror ? fromMirror(datasetSources[name], options.mirror) : datasetSources[name];
+      const bar = new cliProgress.SingleBar({ format: '{file} [{bar}] {percentage}% {value}/{total} MB', hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);
+      let started = false;
+      try {
+        const files = await downloadDataset(name, folder, {
+          source,
+          onProgress: (p) => {
+            const total = Math.max(1, Math.round((p.totalBytes ?? p.receivedBytes) / 1e6));
+            if (!started) bar.start(total, 0, { file: p.fileName });
+            started = true;
+            bar.setTotal(total);
+            bar.update(Math.round(p.receivedBytes / 1e6), { file: p.fileName });
+          },
+        });
+        bar.stop();
+        console.log(`${datasetSources[name].title}: ${files.map((file) => path.basename(file)).join(', ')} in ${folder}`);
+      } catch (error) {
+        bar.stop();
+        throw new CliError([`plasticity data download ${name}: ${(error as Error).message}`]);
+      }
+    });
+}
