@@ -252,7 +252,9 @@ describe('training dashboard', () => {
     const legend = s.page.locator('[data-testid="metric-chart-signError"] .u-legend .u-series');
     const heldOut = legend.filter({ hasText: 'held-out (test)' });
     await poll(() => heldOut.count()).toBeGreaterThanOrEqual(1);
-    expect((await legend.count()) - (await heldOut.count())).toBe(1 + 2 * perRun);
+    // … and the shown run's expected result (the template: signError below 0.01) as a dashed target line.
+    await poll(() => legend.filter({ hasText: 'target: below 0.01' }).count()).toBe(1);
+    expect((await legend.count()) - (await heldOut.count())).toBe(1 + 2 * perRun + 1);
     // The finished run's final evaluation: in the status line and in the run history, with its 95% interval.
     await poll(() => s.page.getByTestId('run-held-out').textContent()).toMatch(/Held-out signError 0\.\d+ \[0\.\d+, 0\.\d+\] \(test, 500 episodes, after episode 12\)/);
     await poll(() => rows.first().getByTestId('held-out').textContent()).toMatch(/held-out 0\.\d+ \[/);

@@ -106,6 +106,8 @@ export const RunSummary = z.object({
   progress: TrainingProgress.nullable(),
   /** The metric the run is judged by (the graph's expected result), when it names one. */
   metric: z.string().nullable().optional(),
+  /** The value the graph expects of that metric (its meta.expected), drawn as a line on the metric's chart. */
+  target: z.object({ value: z.number(), direction: z.enum(['below', 'above']) }).nullable().optional(),
   /** The last points of metrics.jsonl (up to RUN_TAIL_POINTS), so the history can show smoothed values. */
   tail: z.array(MetricPoint).optional(),
   /** The run's latest held-out evaluation, when its graph asks for them. */
@@ -326,4 +328,12 @@ export interface PlasticityApi {
   readonly transport: 'electron' | 'browser';
   invoke<C extends ChannelName>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** The target a graph's expected result sets for its metric, if it names a number. */
+export function expectedTarget(meta: unknown): { value: number; direction: 'below' | 'above' } | null {
+  const expected = (meta as { expected?: { below?: unknown; above?: unknown } } | undefined)?.expected;
+  if (typeof expected?.below === 'number') return { value: expected.below, direction: 'below' };
+  if (typeof expected?.above === 'number') return { value: expected.above, direction: 'above' };
+  return null;
 }

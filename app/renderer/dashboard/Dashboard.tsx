@@ -151,6 +151,13 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
     const metric = primaryMetric(run, pts);
     return { metric, value: lastSmoothed(pts, pickValue(metric), smoothWindow), loss: lastSmoothed(pts, pickValue('loss'), smoothWindow), evaluation: run.evaluation };
   };
+  /** The shown run's expected result as a dashed line across its episodes, on the chart of the metric it names. */
+  const targetSeries = (name: string): ChartSeries[] => {
+    const target = shown?.target;
+    const pts = shown ? (training.points[shown.runId] ?? []) : [];
+    if (!shown || !target || shown.metric !== name || pts.length < 2) return [];
+    return [{ label: `target: ${target.direction} ${target.value}`, color: '#ffd166', x: [pts[0].episode, pts[pts.length - 1].episode], y: [target.value, target.value], dashed: true, derived: true }];
+  };
   const metricNames = useMemo(() => {
     const names = new Set<string>();
     for (const id of drawn) for (const p of (training.points[id] ?? []).slice(-1)) Object.keys(p.metrics).forEach((n) => names.add(n));
@@ -270,7 +277,7 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
           <LineChart
             key={name}
             title={name}
-            series={[...seriesFor((p) => p.metrics[name] ?? null), ...heldOutSeries((e) => e.metrics[name]?.mean ?? null)]}
+            series={[...seriesFor((p) => p.metrics[name] ?? null), ...heldOutSeries((e) => e.metrics[name]?.mean ?? null), ...targetSeries(name)]}
             logScale={logScale}
             testId={`metric-chart-${name}`}
           />
