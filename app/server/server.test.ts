@@ -154,4 +154,33 @@ describe('hostile clients', () => {
     expect(await closed).toBeGreaterThan(1000);
     await alive();
   });
+
+  it('keeps training while hostile requests and frames arrive, answering each with a refusal', async () => {
+    const client = createWebSocketApi({ url: apiUrl(app.server.url, app.server.token), WebSocket: WebSocket as never });
+    const statuses: string[] = [];
+    client.on('training:runs', (p) => statuses.push(p.runs[0]?.status));
+    const { runId } = await client.invoke('training:start', { document: createGraphDocument('Under fire'), episodes: 200 });
+    const refusals = await Promise.all([
+      client.invoke('graph:open', { path: '/dev/zero' }).then(() => 'opened', (e: Error) => e.message),
+      client.invoke('graph:open', { path: '/etc/passwd' }).then(() => 'opened', (e: Error) => e.message),
+      client.invoke('bundle:open', { path: '/dev/urandom' }).then(() => 'opened', (e: Error) => e.message),
+      client.invoke('files:list', { dir: '/' }).then(() => 'listed', (e: Error) => e.message),
+      client.invoke('graph:save', { path: '/etc/passwd', document: createGraphDocument() }).then(() => 'saved', (e: Error) => e.message),
+      client.invoke('runs:metrics', { runId: '..' }).then(() => 'read', (e: Error) => e.message),
+    ]);
+    expect(refusals.slice(0, 5).every((m) => /outside the workspace/.test(m))).toBe(true);
+    expect(refusals[5]).toMatch(/There is no run \.\./);
+    // A socket that sends invalid UTF-8 is closed on its own; the run goes on.
+    const url = new URL(app.server.url);
+    const hostile = new WebSocket(`ws://127.0.0.1:${app.server.port}/api?token=${url.searchParams.get('token')}`);
+    await new Promise((resolve) => hostile.on('open', resolve));
+    hostile.on('error', () => {});
+    hostile.send(Buffer.from([0xc3, 0x28, 0xff]), { binary: false });
+    await expect.poll(() => statuses.at(-1), { timeout: 30_000 }).toBe('finished');
+    const { runs } = await client.invoke('runs:list', {});
+    expect(runs.find((r) => r.runId === runId)).toMatchObject({ status: 'finished', episodesDone: 200 });
+    client.close();
+    await alive();
+  });
 });
+
