@@ -160,17 +160,18 @@ describe('plasticity train', () => {
       const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
       expect(signal, stderr).toBe('SIGKILL');
     };
-    await killAt([small, '--episodes', '260', '--seed', '4', '--out', out], 7); // before the first checkpoint (episode 100)
+    // 400 episodes leave room after each kill point, so a fast machine cannot finish before the signal lands.
+    await killAt([small, '--episodes', '400', '--seed', '4', '--out', out], 7); // before the first checkpoint (episode 100)
     expect(readRunInfo(out).status).toBe('failed');
     await killAt(['--resume', out], 150);
     await killAt(['--resume', out], 230);
     const finished = await plasticity('train', '--resume', out, '--backend', 'cpu', '--json');
     expect(finished.code, finished.stderr).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({ status: 'finished', episodesDone: 260 });
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({ status: 'finished', episodesDone: 400 });
     expect(fs.readdirSync(out).sort()).toEqual(['checkpoint', 'evaluation.jsonl', 'graph.plastic.json', 'metrics.jsonl', 'run.json']);
 
     const whole = path.join(work, 'unkilled');
-    expect((await plasticity('train', small, '--episodes', '260', '--seed', '4', '--out', whole, '--backend', 'cpu')).code).toBe(0);
+    expect((await plasticity('train', small, '--episodes', '400', '--seed', '4', '--out', whole, '--backend', 'cpu')).code).toBe(0);
     const losses = (dir: string) => fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss);
     expect(losses(out)).toEqual(losses(whole));
   }, 120_000);
