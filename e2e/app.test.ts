@@ -3,7 +3,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { center, drag, handle, nodeOnCanvas, screenshot, screenshotIfFailed, startSession, type E2eSession } from './harness.ts';
+import { clickEmptyCanvas as clickEmptyCanvasOf, center, drag, handle, nodeOnCanvas, screenshot, screenshotIfFailed, startSession, type E2eSession } from './harness.ts';
 
 let s: E2eSession;
 /** expect.poll with room for a busy machine (its default gives up after one second). */
@@ -34,10 +34,7 @@ async function allNodesOnCanvas(): Promise<boolean> {
   return true;
 }
 
-async function clickEmptyCanvas() {
-  const box = (await s.page.locator('.react-flow__pane').boundingBox())!;
-  await s.page.mouse.click(box.x + 30, box.y + 20); // top left: the controls and minimap are at the bottom
-}
+const clickEmptyCanvas = () => clickEmptyCanvasOf(s.page);
 
 describe('editor', () => {
   it('opens the binary-pattern template from the gallery onto a visible canvas', async () => {

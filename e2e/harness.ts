@@ -81,6 +81,12 @@ export async function center(locator: Locator): Promise<{ x: number; y: number }
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
+/** Clicks the canvas where no node is: its top left (the controls and minimap are at the bottom). */
+export async function clickEmptyCanvas(page: Page): Promise<void> {
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  await page.mouse.click(box.x + 30, box.y + 20);
+}
+
 export function nodeOnCanvas(page: Page, id: string): Locator {
   return page.locator(`.react-flow__node[data-id="${id}"]`);
 }

@@ -11,7 +11,7 @@ import { readMetrics } from '../core/train/run-folder.ts';
 import { trainGraph } from '../core/train/trainer.ts';
 import { repoRoot } from '../app/main/app-paths.ts';
 import { formatNumber } from '../app/renderer/format.ts';
-import { center, drag, nodeOnCanvas, screenshot, screenshotIfFailed, startSession, type E2eSession } from './harness.ts';
+import { clickEmptyCanvas as clickEmptyCanvasOf, center, drag, nodeOnCanvas, screenshot, screenshotIfFailed, startSession, type E2eSession } from './harness.ts';
 
 let s: E2eSession;
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
@@ -48,6 +48,8 @@ const smoothingField = () => s.page.getByLabel('Smoothing (episodes)');
 const nodes = () => s.page.locator('.react-flow__node');
 const banner = () => s.page.getByTestId('read-only-banner');
 const zipPath = () => path.join(s.dirs.documents, `${RUN}-model.zip`);
+
+const clickEmptyCanvas = () => clickEmptyCanvasOf(s.page);
 
 async function setSmoothing(n: number) {
   await smoothingField().fill(String(n));
@@ -228,6 +230,14 @@ describe('a trained model, opened', () => {
     await poll(() => nodeOnCanvas(s.page, 'memory').getByTestId('node-problems').count()).toBe(0);
     expect(await s.page.getByTestId('trained-values').count()).toBe(0);
     await screenshot(s.page, 'trained-model-copy');
+
+    // The copy keeps the trained weights to start from (fine-tuning), until the user chooses fresh ones.
+    await clickEmptyCanvas();
+    await poll(() => s.page.getByTestId('initial-weights').textContent()).toContain(`Starts from the trained weights of ${zipPath()}`);
+    await s.page.getByTestId('initial-weights').getByRole('button', { name: /fresh weights/ }).click();
+    await poll(() => s.page.getByTestId('initial-weights').count()).toBe(0);
+    await s.page.getByTestId('undo').click();
+    await poll(() => s.page.getByTestId('initial-weights').count()).toBe(1);
 
     // The bundle itself is untouched.
     expect(existsSync(zipPath())).toBe(true);

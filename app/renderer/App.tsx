@@ -72,7 +72,7 @@ export function App({ api }: { api: PlasticityApi }) {
 
   const makeCopy = useCallback(() => {
     editor.dispatch({ type: 'makeCopy' });
-    notify('This copy is an ordinary graph: edit it, train it, save it. The trained model is unchanged.');
+    notify('This copy is an ordinary graph that starts from the trained weights: edit it, train it (fine-tuning), save it. The trained model is unchanged.');
   }, [editor, notify]);
 
   const readOnly = state.trained ? READ_ONLY_MESSAGE : null;

@@ -14,6 +14,7 @@ import { taskLibrary } from '../tasks/index.ts';
 import { createRng, type Rng } from '../util/random.ts';
 import { GraphInvalidError } from './errors.ts';
 import { planRollout } from './rollout.ts';
+import { InputError } from '../util/input-error.ts';
 
 export interface ProgramParameter {
   /** Stable name: `<nodeId>/<param>`, e.g. `memory/w`. */
@@ -99,7 +100,7 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
           const size = shape.reduce((a, b) => a * b, 1);
           const restored = options.initialValues?.get(fullName);
           if (restored && restored.length !== size) {
-            throw new Error(`Checkpoint value "${fullName}" has ${restored.length} numbers but the graph needs shape [${shape.join(', ')}] (${size}).`);
+            throw new InputError(`"${fullName}" has ${restored.length} values in the checkpoint or model training starts from, but the graph needs shape [${shape.join(', ')}] (${size}).`);
           }
           const values = restored ?? initialValues(init, size, createRng(options.seed).fork(`init/${fullName}`));
           const trainable = parameterOptions?.trainable ?? true;

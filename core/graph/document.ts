@@ -112,6 +112,8 @@ export const TrainingSettingsSchema = z
     optimizer: OptimizerSchema.default({ kind: 'adam', learningRate: 3e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }),
     schedule: ScheduleSchema.default({ kind: 'constant' }),
     evaluation: EvaluationSettingsSchema.optional(),
+    /** Start from a trained model's weights (a bundle folder or .zip) instead of fresh ones: fine-tuning. */
+    initialWeights: z.object({ bundle: z.string().min(1) }).loose().optional(),
   })
   .loose();
 

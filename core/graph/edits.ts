@@ -297,7 +297,11 @@ export type TrainingPatch = Partial<Omit<TrainingSettings, 'optimizer' | 'schedu
 export function setTraining(doc: GraphDocument, patch: TrainingPatch): GraphDocument {
   return produce(doc, (draft) => {
     const { optimizer, schedule, ...rest } = patch;
-    Object.assign(draft.training, rest);
+    // A field set to undefined is removed (e.g. initialWeights: training starts from fresh weights again).
+    for (const [key, value] of Object.entries(rest)) {
+      if (value === undefined) delete (draft.training as Record<string, unknown>)[key];
+      else (draft.training as Record<string, unknown>)[key] = value;
+    }
     if (optimizer) Object.assign(draft.training.optimizer, optimizer);
     if (schedule) draft.training.schedule = structuredClone(schedule);
   });

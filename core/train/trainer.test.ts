@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseGraphDocument, type GraphDocument } from '../graph/document.ts';
+import { exportBundle } from '../export/export-run.ts';
 import { loadCheckpoint } from './checkpoint.ts';
 import { readMetrics, readRunInfo } from './run-folder.ts';
 import { trainGraph } from './trainer.ts';
@@ -83,6 +84,28 @@ describe('trainGraph', () => {
     const whole = await trainGraph(small(), { outDir: path.join(work, 'unkilled'), episodes: 3, seed: 5, backend: 'cpu' });
     expect(losses(dir)).toEqual(losses(whole.runDir));
     expect(readRunInfo(dir).process).toBeUndefined();
+  });
+
+  it('starts from a trained model’s weights when the graph names one (fine-tuning), and refuses one that no longer fits', async () => {
+    const trained = path.join(work, 'to-fine-tune');
+    await trainGraph(small(), { outDir: trained, episodes: 4, seed: 6, backend: 'cpu' });
+    const bundle = path.join(work, 'to-fine-tune-model');
+    await exportBundle(trained, bundle);
+    const doc = small();
+    doc.training.initialWeights = { bundle };
+    doc.training.optimizer.learningRate = 1e-30; // a step too small to move float32 weights: the checkpoint holds the starting ones
+    const tuned = path.join(work, 'fine-tuned');
+    await trainGraph(doc, { outDir: tuned, episodes: 1, seed: 9, backend: 'cpu' });
+    const start = loadCheckpoint(path.join(tuned, 'checkpoint')).parameters.values;
+    const model = loadCheckpoint(path.join(trained, 'checkpoint')).parameters.values;
+    for (const name of ['memory/w', 'memory/alpha', 'memory/eta']) expect(Array.from(start.get(name)!)).toEqual(Array.from(model.get(name)!));
+
+    const resized = small();
+    resized.nodes.find((n) => n.id === 'memory')!.params.size = 52;
+    Object.assign(resized.nodes.find((n) => n.id === 'patterns')!.params, { patternSize: 51, balanced: false });
+    resized.nodes.find((n) => n.id === 'readout')!.params.size = 51;
+    resized.training.initialWeights = { bundle };
+    await expect(trainGraph(resized, { outDir: path.join(work, 'misfit'), episodes: 1, backend: 'cpu' })).rejects.toThrow(/"memory\/w" has 2601 values in the checkpoint or model training starts from, but the graph needs shape \[52, 52\]/);
   });
 
   it('stops after the current episode when asked and keeps a checkpoint', async () => {

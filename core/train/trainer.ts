@@ -136,6 +136,22 @@ async function restoreAdam(optimizer: LeanAdamOptimizer, program: CompiledProgra
 }
 
 
+/** The weights of the bundle a graph says to start from (training.initialWeights), or undefined. */
+async function weightsToStartFrom(doc: GraphDocument): Promise<{ bundle: string; values: Map<string, Float32Array> } | undefined> {
+  const bundle = doc.training.initialWeights?.bundle;
+  if (!bundle) return undefined;
+  const { decodeBundleAt } = await import('../export/bundle-files.ts');
+  return { bundle, values: decodeBundleAt(bundle).weights.values };
+}
+
+/** Every parameter of the graph must come from the bundle, or the run would silently mix trained and fresh weights. */
+function checkWeightsCover(weights: { bundle: string; values: Map<string, Float32Array> }, names: readonly string[]): void {
+  const missing = names.filter((name) => !weights.values.has(name));
+  if (missing.length > 0) {
+    throw new InputError(`${weights.bundle}: training.initialWeights names this model, but it has no ${missing.map((n) => `"${n}"`).join(', ')}; the graph no longer matches it (remove training.initialWeights to start from fresh weights).`);
+  }
+}
+
 export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions): Promise<TrainingResult> {
   const runDir = options.outDir;
   let doc = inputDoc;
@@ -160,7 +176,17 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
 
   const missing = datasetProblems(doc);
   if (missing.length > 0) throw new GraphInvalidError(missing);
-  const program = compileGraph(doc, { seed, initialValues: checkpoint?.parameters.values });
+  // A resumed run continues from its checkpoint; a new one may start from a trained model's weights.
+  const startingWeights = checkpoint ? undefined : await weightsToStartFrom(doc);
+  const program = compileGraph(doc, { seed, initialValues: checkpoint?.parameters.values ?? startingWeights?.values });
+  if (startingWeights) {
+    try {
+      checkWeightsCover(startingWeights, program.parameters.map((p) => p.name));
+    } catch (error) {
+      program.dispose();
+      throw error;
+    }
+  }
   if (checkpoint) {
     try {
       checkCheckpointFits(checkpoint, program.parameters.map((p) => p.name), episodes, path.join(runDir, runFiles.checkpoint));

@@ -1,7 +1,7 @@
 // The editor's state: the document with its undo history, the file it belongs to, and the selection.
 // Changes only through these named actions, so every edit is undoable and "unsaved" is always right.
 // A trained model (a bundle) is shown read-only: edits, undo and redo are refused until it is copied.
-import { setMeta, type GraphDocument } from '../../../core/graph/index.ts';
+import { setMeta, setTraining, type GraphDocument } from '../../../core/graph/index.ts';
 import type { TrainedModelInfo } from '../../shared/channels.ts';
 import { commit, createHistory, redo, undo, type History } from './history.ts';
 
@@ -87,7 +87,9 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return { ...state, filePath: action.filePath, saved: action.document };
     case 'makeCopy': {
       if (!isReadOnly(state)) return state;
-      const document = setMeta(state.history.present, { name: copyName(state.history.present.meta.name) });
+      // The copy starts from the model's trained weights (fine-tuning) until the user chooses fresh ones.
+      const named = setMeta(state.history.present, { name: copyName(state.history.present.meta.name) });
+      const document = state.trained ? setTraining(named, { initialWeights: { bundle: state.trained.path } }) : named;
       // A fresh history: undo must not lead back into the read-only model.
       return { ...state, history: createHistory(document, 'Make a copy'), filePath: null, saved: null, trained: null };
     }

@@ -230,6 +230,16 @@ function GraphSettings({ document, validation, onEdit }: { document: GraphDocume
       </div>
       <TrainingCostSummary cost={validation.cost} />
       <h3>Training</h3>
+      {document.training.initialWeights && (
+        <div className="field" data-testid="initial-weights">
+          <p className="field-help">
+            Starts from the trained weights of <code>{document.training.initialWeights.bundle}</code> (fine-tuning).
+          </p>
+          <button className="link" onClick={() => onEdit((present) => setTraining(present, { initialWeights: undefined }), 'Start from fresh weights')}>
+            Start from fresh weights instead
+          </button>
+        </div>
+      )}
       {numberField('training.episodes', 'Episodes', document.training.episodes, (n) => train({ episodes: n as number }, 'Set episodes'), 'Episodes to train; each is one optimizer step.')}
       {numberField('training.batchSize', 'Batch size', document.training.batchSize, (n) => train({ batchSize: n as number }, 'Set batch size'), 'Episodes per optimizer step (the paper uses 1).')}
       {numberField('training.seed', 'Seed', document.training.seed, (n) => train({ seed: n as number }, 'Set seed'), 'Fixes initial weights and episodes, so a run can be reproduced.')}
