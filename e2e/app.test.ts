@@ -283,6 +283,11 @@ describe('training dashboard', () => {
     await screenshot(s.page, 'help-shortcuts');
     await s.page.keyboard.press('Escape');
     await poll(() => list.count()).toBe(0);
+    // Help → Report a Problem: what to attach, and this installation's version to copy.
+    await s.page.locator('.menu-title', { hasText: 'Help' }).click();
+    await s.page.locator('[data-command="reportProblem"]').click();
+    await poll(() => s.page.getByTestId('report-details').textContent()).toMatch(/^Plasticity Studio \d+\.\d+\.\d+.* \(browser mode\)/);
+    await s.page.keyboard.press('Escape');
     // Help → Guide to the Paper's Experiments: the project's own guide, rendered in the app.
     await s.page.locator('.menu-title', { hasText: 'Help' }).click();
     await s.page.locator('[data-command="guide"]').click();

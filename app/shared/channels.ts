@@ -294,6 +294,7 @@ export const MenuCommand = z.enum([
   'shortcuts',
   'guide',
   'readme',
+  'reportProblem',
   'about',
 ]);
 export type MenuCommand = z.infer<typeof MenuCommand>;

@@ -57,6 +57,7 @@ export const menuModel: { label: string; items: MenuEntry[] }[] = [
       { command: 'guide', label: 'Guide to the Paper’s Experiments' },
       { command: 'readme', label: 'README' },
       { command: 'shortcuts', label: 'Keyboard Shortcuts', accelerator: 'CmdOrCtrl+/' },
+      { command: 'reportProblem', label: 'Report a Problem…' },
       'separator',
       { command: 'about', label: 'About Plasticity Studio' },
     ],

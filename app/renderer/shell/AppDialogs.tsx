@@ -1,5 +1,6 @@
 // The modal dialogs of the shell: the template gallery (with recovered work), the browser mode's file
 // dialog, the unsaved-work question and About.
+import { useState } from 'react';
 import type { AppInfo, AutosaveRecord, PlasticityApi, TemplateSummary } from '../../shared/channels.ts';
 import { ConfirmDiscard } from '../dialogs/ConfirmDiscard.tsx';
 import { FileDialog } from '../dialogs/FileDialog.tsx';
@@ -65,6 +66,7 @@ export function AppDialogs({ api, info, dialogs, files, filePath, title, recover
   }
   if (dialog?.kind === 'discard') return <ConfirmDiscard name={title} onChoose={dialog.resolve} />;
   if (dialog?.kind === 'shortcuts') return <ShortcutsDialog onClose={close} />;
+  if (dialog?.kind === 'report') return <ReportProblemDialog info={info} onClose={close} />;
   if (dialog?.kind === 'document') return <DocumentViewer api={api} name={dialog.name} onClose={close} />;
   if (dialog?.kind === 'about') {
     return (
@@ -115,6 +117,32 @@ function ShortcutsDialog({ onClose }: { onClose(): void }) {
           </tr>
         </tbody>
       </table>
+    </Modal>
+  );
+}
+
+/** Help → Report a Problem: what a useful report holds, and this installation's versions, ready to copy. */
+function ReportProblemDialog({ info, onClose }: { info: AppInfo | null; onClose(): void }) {
+  const details = [`Plasticity Studio ${info?.version ?? '?'} (${info?.mode ?? '?'} mode)`, `Platform: ${navigator.userAgent}`, `Runs folder: ${info?.runsDir ?? '?'}`].join('\n');
+  const [copied, setCopied] = useState(false);
+  return (
+    <Modal title="Report a problem" onClose={onClose}>
+      <p>A report we can act on says what you did, what you expected and what happened instead. Please attach:</p>
+      <ul>
+        <li>the graph (File → Export a Copy…), and for a training problem the run folder's <code>run.json</code> and <code>metrics.jsonl</code>;</li>
+        <li>the exact message the app showed, and these details:</li>
+      </ul>
+      <pre className="report-details" data-testid="report-details">{details}</pre>
+      <button
+        onClick={() =>
+          navigator.clipboard.writeText(details).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
+        {copied ? 'Copied' : 'Copy the details'}
+      </button>
     </Modal>
   );
 }

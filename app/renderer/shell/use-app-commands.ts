@@ -84,6 +84,8 @@ export function useAppCommands({ api, editor, files, dialogs, exportShownModel, 
           return dialogs.show({ kind: 'document', name: 'experiments' });
         case 'readme':
           return dialogs.show({ kind: 'document', name: 'readme' });
+        case 'reportProblem':
+          return dialogs.show({ kind: 'report' });
         case 'shortcuts':
           return dialogs.show({ kind: 'shortcuts' });
         case 'about':
