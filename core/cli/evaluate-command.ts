@@ -15,7 +15,7 @@ import { readRunInfo, runFiles } from '../train/run-folder.ts';
 import { withBundleErrors } from './export-command.ts';
 import { integer } from './run-command.ts';
 import { CliError, readGraphFile } from './load-graph.ts';
-import { formatNumber, formatInterval } from './format.ts';
+import { formatInterval } from './format.ts';
 
 interface EvaluateCommandOptions {
   episodes?: number;

@@ -1,5 +1,4 @@
 // Reads a graph file for the CLI: every problem becomes one line naming the file, node, port or field.
-import fs from 'node:fs';
 import path from 'node:path';
 import { GRAPH_FILE_LIMIT_BYTES, parseGraphDocument, type GraphDocument } from '../graph/document.ts';
 import { InputError } from '../util/input-error.ts';
