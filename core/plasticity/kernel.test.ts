@@ -73,6 +73,10 @@ describe('fused kernel gradients match central finite differences (float64)', ()
     makeCase({ plastic: false }),
     makeCase({ plastic: false, mode: 'feedforward', inputMode: 'clamp', activation: 'softmax' }),
     makeCase({ batch: 1, eta: 0.1 }),
+    // Steps that clamp every neuron take the trace-only sweeps (fast Hebbian, general rule with clip, odd size).
+    makeCase({ rule: 'hebb', inputMode: 'clamp', fullyClamped: true, eta: 0.1 }),
+    makeCase({ rule: 'oja', inputMode: 'clamp', traceClip: 0.2, fullyClamped: true, eta: 0.5 }),
+    makeCase({ size: 7, rule: 'hebb', mode: 'feedforward', inputSize: 5, inputMode: 'clamp', fullyClamped: true, eta: 0.1 }),
     // Odd sizes exercise the one-row tails of the two-row loops.
     makeCase({ size: 7, rule: 'oja', eta: 0.1 }),
     makeCase({ size: 7, mode: 'feedforward', inputSize: 5, inputMode: 'clamp', traceClip: 0.2, eta: 0.5 }),
@@ -128,6 +132,7 @@ describe('trace checkpointing', () => {
     for (const testCase of [
       makeCase({ size: 301, batch: 4, steps: 12, eta: 0.1 }),
       makeCase({ size: 301, batch: 4, steps: 12, rule: 'oja', traceClip: 0.05, inputMode: 'clamp', eta: 0.5 }),
+      makeCase({ size: 301, batch: 4, steps: 12, inputMode: 'clamp', fullyClamped: true, eta: 0.1 }),
       makeCase({ size: 300, mode: 'feedforward', inputSize: 299, batch: 4, steps: 12, rule: 'oja', eta: 0.1 }),
     ]) {
       const { inputs, lossWeights } = makeCaseData(testCase);

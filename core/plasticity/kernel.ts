@@ -192,6 +192,17 @@ export function startStep(spec: PlasticSpec, acc: Float64Array, drive: Float64Ar
   else acc.fill(0);
 }
 
+/** Whether values[offset … offset+count) holds a zero (in clamp mode: a neuron the drive leaves free). */
+function hasZero(values: Float64Array, offset: number, count: number): boolean {
+  for (let k = offset; k < offset + count; k++) if (values[k] === 0) return true;
+  return false;
+}
+
+function hasNonZero(values: Float64Array, offset: number, count: number): boolean {
+  for (let k = offset; k < offset + count; k++) if (values[k] !== 0) return true;
+  return false;
+}
+
 // Workspaces of finished episodes, most recently freed last, kept for the next episode of the same shape.
 const idleWorkspaces: SharedWorkspace[] = [];
 const MAX_IDLE_WORKSPACES = 3;
@@ -283,9 +294,11 @@ export function forwardTape(spec: PlasticSpec, shape: KernelShape, inputs: Kerne
   for (let t = 0; t < steps; t++) {
     startStep(spec, acc, v.drive, t * bn);
     if (plastic) {
+      const traceOnly = dims.clamp && !hasZero(v.drive, t * bn, bn);
       v.cmd[ARG.op] = OP.forward;
       v.cmd[ARG.t] = t;
       v.cmd[ARG.buffer] = running;
+      v.cmd[ARG.traceOnly] = traceOnly ? 1 : 0;
       runCommand(ws, pool);
       // Block partials in block order: the same sum whatever thread ran which block.
       for (let block = 0; block < v.blocks; block++) {
@@ -376,6 +389,7 @@ export function sequenceBackward(tape: ForwardTape, gradPost: Floats, options: {
       if (t >= 1) fillDecayDerivatives(spec.rule, eta, v.post, off - bn, bn, v.decayByPost, v.decayByEta);
       v.cmd[ARG.op] = OP.backward;
       v.cmd[ARG.t] = t;
+      v.cmd[ARG.traceOnly] = hasNonZero(v.gA, off, bn) ? 0 : 1;
       v.cmd[ARG.hPrev] = hPrev;
       v.cmd[ARG.hPrev2] = hPrev2;
       v.cmd[ARG.trPreSwap] = swap;

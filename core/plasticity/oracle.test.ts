@@ -86,6 +86,9 @@ describe('fused op vs tfjs autodiff oracle (cpu backend)', () => {
     makeCase({ traceClip: 0.3, rule: 'oja', steps: 100, alpha: 'shared', eta: 0.1 }),
     makeCase({ plastic: false }),
     makeCase({ plastic: false, mode: 'feedforward', inputMode: 'clamp' }),
+    // Steps that clamp every neuron (the trace-only sweeps), as in the natural-image episodes.
+    makeCase({ steps: 60, inputMode: 'clamp', fullyClamped: true, eta: 0.1 }),
+    makeCase({ steps: 60, alpha: 'shared', inputMode: 'clamp', fullyClamped: true, eta: 0.01 }),
     // Large enough for several row blocks and, on a multi-core machine, worker threads.
     makeCase({ size: 301, batch: 4, steps: 12, eta: 0.1 }),
     makeCase({ size: 300, mode: 'feedforward', inputSize: 299, batch: 4, steps: 12, rule: 'oja', inputMode: 'clamp', eta: 0.1 }),

@@ -3,7 +3,7 @@ import type { TraceArray } from './trace-sweeps.js';
 
 export const OP: { forward: 1; replay: 2; backward: 3; outer: 4 };
 export const ARG: {
-  op: 0; t: 1; buffer: 2; hPrev: 3; hPrev2: 4; trPreSwap: 5; start: 6; count: 7; oja: 8; zeroFirst: 9;
+  op: 0; t: 1; buffer: 2; hPrev: 3; hPrev2: 4; trPreSwap: 5; start: 6; count: 7; oja: 8; zeroFirst: 9; traceOnly: 10;
 };
 export const FARG: { eta: 0; clip: 1 };
 

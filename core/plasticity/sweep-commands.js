@@ -5,12 +5,12 @@
 // Rows i of every M×N sweep are cut into fixed blocks that depend only on the shape, never on the thread
 // count. Column sums (pre-activations, ∂L/∂post, ∂L/∂eta) go to one partial vector per block, which the
 // main thread adds up in block order, so results are bitwise the same with 1, 2 or more threads.
-import { accumulateOuterProducts, backwardSweep, forwardSweep, traceUpdateSweep } from './trace-sweeps.js';
+import { accumulateOuterProducts, backwardSweep, backwardSweepTraceOnly, forwardSweep, traceUpdateSweep } from './trace-sweeps.js';
 
 export const OP = { forward: 1, replay: 2, backward: 3, outer: 4 };
 
 /** Slots of the workspace's integer command block. */
-export const ARG = { op: 0, t: 1, buffer: 2, hPrev: 3, hPrev2: 4, trPreSwap: 5, start: 6, count: 7, oja: 8, zeroFirst: 9 };
+export const ARG = { op: 0, t: 1, buffer: 2, hPrev: 3, hPrev2: 4, trPreSwap: 5, start: 6, count: 7, oja: 8, zeroFirst: 9, traceOnly: 10 };
 /** Slots of the workspace's float command block. */
 export const FARG = { eta: 0, clip: 1 };
 
@@ -116,6 +116,12 @@ export function runBlock(ws, block) {
       ws.accPart.fill(0, accOff, accOff + bn);
       const update = t >= 1;
       const prev = update ? t - 1 : 0;
+      if (cmd[ARG.traceOnly]) {
+        // Every neuron of step t is clamped, so its pre-activation is not needed: only the pending update.
+        const trace = ws.traces[cmd[ARG.buffer]];
+        if (update) traceUpdateSweep(m, n, batch, i0, i1, trace, trace, preArray(prev), preOffset(prev), ws.post, prev * bn, ws.decay, prev * bn, eta, clip);
+        return;
+      }
       forwardSweep(
         m, n, batch, i0, i1, ws.traces[cmd[ARG.buffer]], ws.w, ws.alpha, preArray(t), preOffset(t), ws.accPart, accOff,
         update, preArray(prev), preOffset(prev), ws.post, prev * bn, ws.decay, prev * bn, eta, clip,
@@ -142,6 +148,14 @@ export function runBlock(ws, block) {
       const swap = cmd[ARG.trPreSwap] !== 0;
       const hasPrevStep = t >= 1;
       const prev = hasPrevStep ? t - 1 : 0;
+      if (cmd[ARG.traceOnly]) {
+        ws.etaPart[block] = backwardSweepTraceOnly(
+          m, n, batch, i0, i1, ws.traces[cmd[ARG.hPrev2]], ws.gTrace, ws.decay, t * bn, swap ? ws.trPreB : ws.trPreA, ws.gPre,
+          hasPrevStep, preArray(prev), preOffset(prev), ws.post, prev * bn, ws.decay, prev * bn, ws.decayByPost, ws.decayByEta,
+          ws.trPostPart, trOff, swap ? ws.trPreA : ws.trPreB, cmd[ARG.oja] ? 'oja' : 'hebb', eta, clip,
+        );
+        return;
+      }
       ws.etaPart[block] = backwardSweep(
         m, n, batch, i0, i1, ws.traces[cmd[ARG.hPrev]], ws.traces[cmd[ARG.hPrev2]], ws.gTrace, ws.w, ws.alpha, ws.gAlpha,
         preArray(t), preOffset(t), ws.gA, t * bn, ws.decay, t * bn, swap ? ws.trPreB : ws.trPreA, ws.gPre,

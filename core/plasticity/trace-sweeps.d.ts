@@ -28,6 +28,15 @@ export function backwardSweep(
   trPrePrev: Float64Array, rule: 'hebb' | 'oja', eta: number, clip: number,
 ): number;
 
+/** backwardSweep for a step whose gA is zero in every batch element; returns this block's part of ∂L/∂eta. */
+export function backwardSweepTraceOnly(
+  m: number, n: number, batch: number, i0: number, i1: number, hPrev2: TraceArray, gTrace: TraceArray,
+  decay: Float64Array, decayOff: number, trPreCur: Float64Array, gPre: Float64Array, hasPrevStep: boolean,
+  prevPre: Float64Array, prevPreOff: number, prevPost: Float64Array, prevPostOff: number, prevDecay: Float64Array,
+  prevDecayOff: number, prevDecayByPost: Float64Array, prevDecayByEta: Float64Array, trPostPrev: Float64Array,
+  trPostOff: number, trPrePrev: Float64Array, rule: 'hebb' | 'oja', eta: number, clip: number,
+): number;
+
 export function accumulateOuterProducts(
   m: number, n: number, rows: number, i0: number, i1: number, pre: Float64Array, preOff: number,
   gA: Float64Array, gAOff: number, gW: TraceArray, scratch: Float64Array,

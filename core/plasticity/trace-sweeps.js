@@ -414,6 +414,141 @@ export function backwardSweep(
 }
 
 /**
+ * backwardSweep for a step t whose pre-activation gradient gA_t is zero in every batch element (every neuron
+ * clamped, as while an image is shown): the terms with w and alpha vanish, so ∂L/∂pre_t is just the trace
+ * part, ∂L/∂alpha gets nothing and ∂L/∂H_{t−1} = D_t·gTrace. The sweep then reads only the trace gradient and
+ * H_{t−2}, a third of backwardSweep's memory traffic. The remaining terms are computed exactly as there, so
+ * the results are the same bit for bit (up to the sign of zeros).
+ */
+export function backwardSweepTraceOnly(
+  m, n, batch, i0, i1, hPrev2, gTrace, decay, decayOff, trPreCur, gPre, hasPrevStep, prevPre, prevPreOff,
+  prevPost, prevPostOff, prevDecay, prevDecayOff, prevDecayByPost, prevDecayByEta, trPostPrev, trPostOff, trPrePrev,
+  rule, eta, clip,
+) {
+  const mn = m * n;
+  for (let b = 0; b < batch; b++) {
+    for (let i = i0; i < i1; i++) gPre[b * m + i] = trPreCur[b * m + i];
+  }
+  if (!hasPrevStep) return 0;
+  const fastHebb = rule === 'hebb' && clip === Infinity;
+  const hebbDecay = 1 - eta;
+  let etaGrad = 0;
+  let i = i0;
+  if (fastHebb) {
+    for (; i + 3 < i1; i += 4) {
+      for (let b = 0; b < batch; b++) {
+        const q0 = prevPostOff + b * n;
+        const s0 = trPostOff + b * n;
+        const h0 = b * mn + i * n;
+        const h1 = h0 + n;
+        const h2 = h1 + n;
+        const h3 = h2 + n;
+        const pp = prevPreOff + b * m + i;
+        const ep0 = eta * prevPre[pp];
+        const ep1 = eta * prevPre[pp + 1];
+        const ep2 = eta * prevPre[pp + 2];
+        const ep3 = eta * prevPre[pp + 3];
+        let preSum0 = 0;
+        let preSum1 = 0;
+        let preSum2 = 0;
+        let preSum3 = 0;
+        let traceSum = 0;
+        for (let j = 0; j < n; j++) {
+          const G0 = hebbDecay * gTrace[h0 + j];
+          const G1 = hebbDecay * gTrace[h1 + j];
+          const G2 = hebbDecay * gTrace[h2 + j];
+          const G3 = hebbDecay * gTrace[h3 + j];
+          gTrace[h0 + j] = G0;
+          gTrace[h1 + j] = G1;
+          gTrace[h2 + j] = G2;
+          gTrace[h3 + j] = G3;
+          const q = prevPost[q0 + j];
+          trPostPrev[s0 + j] += G0 * ep0 + G1 * ep1 + G2 * ep2 + G3 * ep3;
+          preSum0 += G0 * q;
+          preSum1 += G1 * q;
+          preSum2 += G2 * q;
+          preSum3 += G3 * q;
+          traceSum += G0 * hPrev2[h0 + j] + G1 * hPrev2[h1 + j] + G2 * hPrev2[h2 + j] + G3 * hPrev2[h3 + j];
+        }
+        etaGrad += prevPre[pp] * preSum0 + prevPre[pp + 1] * preSum1 + prevPre[pp + 2] * preSum2 + prevPre[pp + 3] * preSum3 - traceSum;
+        const o = b * m + i;
+        trPrePrev[o] = eta * preSum0;
+        trPrePrev[o + 1] = eta * preSum1;
+        trPrePrev[o + 2] = eta * preSum2;
+        trPrePrev[o + 3] = eta * preSum3;
+      }
+    }
+  }
+  for (; !fastHebb && i + 1 < i1; i += 2) {
+    for (let b = 0; b < batch; b++) {
+      const v0 = b * n;
+      const q0 = prevPostOff + v0;
+      const s0 = trPostOff + v0;
+      const c0 = decayOff + v0;
+      const d0 = prevDecayOff + v0;
+      const h0 = b * mn + i * n;
+      const h1 = h0 + n;
+      const p0 = prevPre[prevPreOff + b * m + i];
+      const p1 = prevPre[prevPreOff + b * m + i + 1];
+      const ep0 = eta * p0;
+      const ep1 = eta * p1;
+      let preSum0 = 0;
+      let preSum1 = 0;
+      let etaSum = 0;
+      for (let j = 0; j < n; j++) {
+        const q = prevPost[q0 + j];
+        const dCur = decay[c0 + j];
+        const dPrev = prevDecay[d0 + j];
+        const byPost = prevDecayByPost[v0 + j];
+        const byEta = prevDecayByEta[v0 + j];
+        const u0 = hPrev2[h0 + j];
+        const u1 = hPrev2[h1 + j];
+        const raw0 = dPrev * u0 + ep0 * q;
+        const raw1 = dPrev * u1 + ep1 * q;
+        const G0 = raw0 > clip || raw0 < -clip ? 0 : dCur * gTrace[h0 + j];
+        const G1 = raw1 > clip || raw1 < -clip ? 0 : dCur * gTrace[h1 + j];
+        gTrace[h0 + j] = G0;
+        gTrace[h1 + j] = G1;
+        trPostPrev[s0 + j] += G0 * (ep0 + u0 * byPost) + G1 * (ep1 + u1 * byPost);
+        preSum0 += G0 * q;
+        preSum1 += G1 * q;
+        etaSum += G0 * (p0 * q + u0 * byEta) + G1 * (p1 * q + u1 * byEta);
+      }
+      etaGrad += etaSum;
+      trPrePrev[b * m + i] = eta * preSum0;
+      trPrePrev[b * m + i + 1] = eta * preSum1;
+    }
+  }
+  for (; i < i1; i++) {
+    for (let b = 0; b < batch; b++) {
+      const v0 = b * n;
+      const q0 = prevPostOff + v0;
+      const s0 = trPostOff + v0;
+      const c0 = decayOff + v0;
+      const d0 = prevDecayOff + v0;
+      const h0 = b * mn + i * n;
+      const p = prevPre[prevPreOff + b * m + i];
+      const ep = eta * p;
+      let preSum = 0;
+      let etaSum = 0;
+      for (let j = 0; j < n; j++) {
+        const u = hPrev2[h0 + j];
+        const q = prevPost[q0 + j];
+        const raw = prevDecay[d0 + j] * u + ep * q;
+        const G = raw > clip || raw < -clip ? 0 : decay[c0 + j] * gTrace[h0 + j];
+        gTrace[h0 + j] = G;
+        trPostPrev[s0 + j] += G * (ep + u * prevDecayByPost[v0 + j]);
+        preSum += G * q;
+        etaSum += G * (p * q + u * prevDecayByEta[v0 + j]);
+      }
+      trPrePrev[b * m + i] = eta * preSum;
+      etaGrad += etaSum;
+    }
+  }
+  return etaGrad;
+}
+
+/**
  * gW[i][j] += Σ_r pre[r][i] · gA[r][j] over `rows` (time × batch) rows, for i in [i0, i1): ∂L/∂w for the
  * whole episode at once. Each row of gW is summed in float64 in `scratch` ([n], Float64Array) first.
  */

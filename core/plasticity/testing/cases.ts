@@ -10,6 +10,8 @@ export interface KernelCase {
   steps: number;
   batch: number;
   eta: number;
+  /** Clamp mode: two steps in three clamp every neuron (as while an image is shown), the third a third of them. */
+  fullyClamped?: boolean;
 }
 
 export interface CaseData {
@@ -32,18 +34,20 @@ export const baseSpec: PlasticSpec = {
 };
 
 /** A case from overrides; feedforward cases get a presynaptic width of 6 so M ≠ N is exercised. */
-export function makeCase(overrides: Partial<PlasticSpec> & { steps?: number; batch?: number; eta?: number; name?: string }): KernelCase {
-  const { steps = 24, batch = 3, eta = 0.1, name, ...specOverrides } = overrides;
+export function makeCase(
+  overrides: Partial<PlasticSpec> & { steps?: number; batch?: number; eta?: number; name?: string; fullyClamped?: boolean },
+): KernelCase {
+  const { steps = 24, batch = 3, eta = 0.1, name, fullyClamped, ...specOverrides } = overrides;
   const spec: PlasticSpec = { ...baseSpec, ...specOverrides };
   if (spec.mode === 'feedforward' && specOverrides.inputSize === undefined) spec.inputSize = 6;
   if (spec.mode === 'recurrent') spec.inputSize = spec.size;
   const label =
     name ??
     [spec.mode, spec.plastic ? spec.rule : 'nonplastic', spec.plastic ? `alpha=${spec.alpha}` : '', spec.activation, spec.inputMode,
-      spec.traceClip === null ? '' : `clip=${spec.traceClip}`, `eta=${eta}`, `T=${steps}`, `B=${batch}`]
+      spec.traceClip === null ? '' : `clip=${spec.traceClip}`, fullyClamped ? 'fully clamped steps' : '', `eta=${eta}`, `T=${steps}`, `B=${batch}`]
       .filter(Boolean)
       .join(' ');
-  return { name: label, spec, steps, batch, eta };
+  return { name: label, spec, steps, batch, eta, fullyClamped };
 }
 
 export function makeCaseData(testCase: KernelCase, seed: number | string = testCase.name): CaseData {
@@ -54,7 +58,11 @@ export function makeCaseData(testCase: KernelCase, seed: number | string = testC
   const normal = (length: number, scale: number) => Float64Array.from({ length }, () => scale * rng.normal());
   const drive = normal(steps * batch * n, 1);
   if (spec.inputMode === 'clamp') {
-    for (let k = 0; k < drive.length; k++) drive[k] = rng.uniform() < 0.35 ? (rng.uniform() < 0.5 ? -1 : 1) * (0.5 + rng.uniform()) : 0;
+    const perStep = batch * n;
+    for (let k = 0; k < drive.length; k++) {
+      const everyNeuron = testCase.fullyClamped && Math.floor(k / perStep) % 3 !== 2;
+      drive[k] = everyNeuron || rng.uniform() < 0.35 ? (rng.uniform() < 0.5 ? -1 : 1) * (0.5 + rng.uniform()) : 0;
+    }
   }
   // A linear recurrent layer has no squashing, so it gets weaker weights to keep T steps from exploding.
   const gain = spec.activation === 'linear' ? 0.5 : 1;
