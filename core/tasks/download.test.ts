@@ -22,6 +22,8 @@ const md5 = createHash('md5').update(archive).digest('hex');
 let server: Server;
 let base: string;
 const requests: string[] = [];
+const ranges: string[] = [];
+let brokeOnce = false;
 let scratch: string;
 
 beforeAll(async () => {
@@ -33,6 +35,22 @@ beforeAll(async () => {
       // Several chunks, so progress is reported more than once.
       for (let at = 0; at < archive.length; at += 64 * 1024) response.write(archive.subarray(at, at + 64 * 1024));
       response.end();
+    } else if (request.url === '/flaky.tar.gz') {
+      // Honours range requests; the first whole-file request breaks off after about half the archive.
+      const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+      const from = range ? Number(range[1]) : 0;
+      ranges.push(request.headers.range ?? '');
+      const body = archive.subarray(from);
+      response.writeHead(range ? 206 : 200, {
+        'content-length': body.length,
+        ...(range ? { 'content-range': `bytes ${from}-${archive.length - 1}/${archive.length}` } : {}),
+      });
+      if (!range && !brokeOnce) {
+        brokeOnce = true;
+        response.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => response.destroy(), 20));
+        return;
+      }
+      response.end(body);
     } else if (request.url === '/moved') {
       response.writeHead(302, { location: '/cifar-10-binary.tar.gz' });
       response.end();
@@ -90,6 +108,24 @@ describe('downloadDataset', () => {
     );
     expect(readdirSync(dest)).toEqual([]);
     await expect(downloadDataset('cifar10', dest, { source: source({ sha256: undefined, md5: 'f'.repeat(32) }) })).rejects.toThrow(/MD5 is/);
+  });
+
+  it('continues an interrupted download where it stopped (a range request), then checks the whole file', async () => {
+    const dest = path.join(scratch, 'resume');
+    const flaky = source({ url: `${base}/flaky.tar.gz` });
+    await expect(downloadDataset('cifar10', dest, { source: flaky })).rejects.toThrow(/flaky\.tar\.gz was interrupted after \d+ bytes/);
+    const partial = path.join(dest, 'cifar-10-binary.tar.gz.part');
+    const kept = readFileSync(partial).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(archive.length);
+    expect(existsSync(path.join(dest, 'cifar-10-binary.tar.gz'))).toBe(false);
+    const progress: DownloadProgress[] = [];
+    await downloadDataset('cifar10', dest, { source: flaky, onProgress: (p) => progress.push(p) });
+    expect(ranges).toEqual(['', `bytes=${kept}-`]);
+    expect(progress[0].receivedBytes).toBeGreaterThan(kept);
+    expect(progress.at(-1)).toMatchObject({ receivedBytes: archive.length, totalBytes: archive.length });
+    expect(readFileSync(path.join(dest, 'cifar-10-binary.tar.gz')).equals(archive)).toBe(true);
+    expect(readdirSync(dest)).toEqual(['cifar-10-binary.tar.gz']);
   });
 
   it('names the address on HTTP errors and refuses plain http elsewhere', async () => {

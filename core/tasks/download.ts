@@ -3,8 +3,9 @@
 // Node-only (fs, crypto, fetch).
 //
 // Each file streams to `<name>.part` while it is hashed, and is renamed only once its checksum matches,
-// so an interrupted or corrupted download never looks like a finished one. A file already present with
-// the right checksum is not fetched again.
+// so an interrupted or corrupted download never looks like a finished one. An interrupted download keeps its
+// `.part` and the next attempt asks for the rest (an HTTP range request; a server that ignores it sends the
+// whole file again). A file already present with the right checksum is not fetched again.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -116,22 +117,51 @@ async function alreadyValid(target: string, file: DatasetFile): Promise<boolean>
   return mismatch(file, hashes) === null;
 }
 
+/** Feeds a file already on disk (a partial download) to the hashes; resolves to its size. */
+async function hashExisting(file: string, hashes: ReturnType<typeof newHashes>): Promise<number> {
+  let size = 0;
+  const stream = createReadStream(file);
+  stream.on('data', (chunk) => {
+    const bytes = chunk as Buffer;
+    hashes.sha256?.update(bytes);
+    hashes.md5?.update(bytes);
+    size += bytes.length;
+  });
+  await finished(stream);
+  return size;
+}
+
+/** The byte where a 206 answer starts, from its Content-Range ("bytes 1000-1999/2000"); NaN when absent. */
+function rangeStart(response: Response): number {
+  const match = /^bytes (\d+)-/.exec(response.headers.get('content-range') ?? '');
+  return match ? Number(match[1]) : Number.NaN;
+}
+
 async function downloadFile(file: DatasetFile, destDir: string, report: (received: number, total?: number) => void, signal?: AbortSignal) {
   checkUrl(file.url);
   const target = path.join(destDir, file.fileName);
   const partial = `${target}.part`;
+  // A partial file from an interrupted attempt is continued with a range request where the server allows it.
+  let hashes = newHashes(file);
+  const resumeFrom = existsSync(partial) ? await hashExisting(partial, hashes) : 0;
   let response: Response;
   try {
-    response = await fetch(file.url, { signal, redirect: 'follow' });
+    response = await fetch(file.url, { signal, redirect: 'follow', headers: resumeFrom > 0 ? { range: `bytes=${resumeFrom}-` } : {} });
   } catch (error) {
     throw new Error(`download: could not reach ${file.url} (${(error as Error).message})`);
   }
+  if (response.status === 416) {
+    // The partial file is not a prefix the server recognises: start over.
+    rmSync(partial, { force: true });
+    return downloadFile(file, destDir, report, signal);
+  }
   if (!response.ok || !response.body) throw new Error(`download: ${file.url} answered HTTP ${response.status} ${response.statusText}`);
+  const resumed = resumeFrom > 0 && response.status === 206 && rangeStart(response) === resumeFrom;
+  if (!resumed) hashes = newHashes(file); // the server sent the whole file: hash it from the start
+  let received = resumed ? resumeFrom : 0;
   const length = Number(response.headers.get('content-length'));
-  const total = Number.isFinite(length) && length > 0 ? length : file.bytes;
-  const hashes = newHashes(file);
-  const out = createWriteStream(partial);
-  let received = 0;
+  const total = Number.isFinite(length) && length > 0 ? received + length : file.bytes;
+  const out = createWriteStream(partial, { flags: resumed ? 'a' : 'w' });
   try {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       hashes.sha256?.update(chunk);
@@ -143,9 +173,10 @@ async function downloadFile(file: DatasetFile, destDir: string, report: (receive
     out.end();
     await finished(out);
   } catch (error) {
-    out.destroy();
-    rmSync(partial, { force: true });
-    throw new Error(`download: ${file.url} was interrupted after ${received} bytes (${(error as Error).message})`);
+    // Keep what arrived: the next attempt continues from there.
+    out.end();
+    await finished(out).catch(() => {});
+    throw new Error(`download: ${file.url} was interrupted after ${received} bytes (${(error as Error).message}); download again to continue from there`);
   }
   const problem = mismatch(file, hashes);
   if (problem) {
