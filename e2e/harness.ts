@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { repoRoot } from '../app/main/app-paths.ts';
-import { startBrowserApp, type BrowserApp } from '../app/server/browser-app.ts';
+import { startBrowserApp, type BrowserApp, type BrowserAppOptions } from '../app/server/browser-app.ts';
 import { ensureRendererBuilt } from '../app/server/renderer-build.ts';
 
 export const CHROMIUM = process.env.PLASTICITY_CHROMIUM ?? '/usr/bin/chromium';
@@ -21,7 +21,14 @@ export interface E2eSession {
   close(): Promise<void>;
 }
 
-export async function startSession(options: { viewport?: { width: number; height: number } } = {}): Promise<E2eSession> {
+export interface SessionOptions {
+  viewport?: { width: number; height: number };
+  /** Files to put in the app's settings folder before it starts (name → JSON value). */
+  settings?: Record<string, unknown>;
+  app?: Pick<BrowserAppOptions, 'datasetSources' | 'datasetMirror'>;
+}
+
+export async function startSession(options: SessionOptions = {}): Promise<E2eSession> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`The end-to-end tests need Chromium at ${CHROMIUM}, which is missing. Install it with: apt-get install -y chromium`);
   }
@@ -30,7 +37,9 @@ export async function startSession(options: { viewport?: { width: number; height
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'plasticity-e2e-'));
   const dirs = { root, data: path.join(root, 'data'), runs: path.join(root, 'runs'), documents: path.join(root, 'documents') };
   await fs.mkdir(dirs.documents, { recursive: true });
-  const app = await startBrowserApp({ port: 0, dataDir: dirs.data, runsDir: dirs.runs, documentsDir: dirs.documents, build: false, log: () => {} });
+  await fs.mkdir(dirs.data, { recursive: true });
+  for (const [name, value] of Object.entries(options.settings ?? {})) await fs.writeFile(path.join(dirs.data, name), JSON.stringify(value));
+  const app = await startBrowserApp({ ...options.app, port: 0, dataDir: dirs.data, runsDir: dirs.runs, documentsDir: dirs.documents, build: false, log: () => {} });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -51,7 +51,11 @@ app.whenReady().then(async () => {
     onRunsChanged: (runs) => win?.webContents.send('training:runs', { runs }),
     onProgress: (runId, points, progress) => win?.webContents.send('training:progress', { runId, points, progress }),
   });
-  const shared = createHandlers({ mode: 'electron', version: app.getVersion(), dataDir, runsDir, templatesDir: paths.templates, docsRoot: paths.docs, documentsDir, training });
+  const shared = createHandlers({
+    mode: 'electron', version: app.getVersion(), dataDir, runsDir, templatesDir: paths.templates, docsRoot: paths.docs, documentsDir, training,
+    notify: (event, payload) => win?.webContents.send(event, payload),
+    datasetMirror: process.env.PLASTICITY_DATA_MIRROR,
+  });
   const table: HandlerTable = {
     ...shared,
     ...createElectronHandlers({ dialog, getWindow: () => win, documentsDir, onDocumentState: (state) => (documentName = state.name) }),

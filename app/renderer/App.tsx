@@ -36,7 +36,8 @@ export function App({ api }: { api: PlasticityApi }) {
   const { sessionId, info } = useSessionIdentity(api, fail);
   const { state } = editor;
   const doc = state.history.present;
-  const validation = useDatasetProblems(api, doc, useMemo(() => validateGraph(doc), [doc]));
+  const [datasetsRevision, setDatasetsRevision] = useState(0);
+  const validation = useDatasetProblems(api, doc, useMemo(() => validateGraph(doc), [doc]), datasetsRevision);
 
   const showEditor = useCallback(() => setView('editor'), []);
   const showDashboard = useCallback(() => setView('training'), []);
@@ -138,6 +139,7 @@ export function App({ api }: { api: PlasticityApi }) {
         recovered={session.recovered}
         onRecover={session.recover}
         onDismissRecovery={session.dismissRecovery}
+        onDatasetsChanged={() => setDatasetsRevision((r) => r + 1)}
       />
     </div>
   );

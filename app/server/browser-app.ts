@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appVersion, defaultDataDir, docsRoot, rendererDistDir, templatesDir as bundledTemplatesDir } from '../main/app-paths.ts';
-import { createHandlers } from '../main/handlers/index.ts';
+import { createHandlers, type AppContext } from '../main/handlers/index.ts';
 import { TrainingHost } from '../main/training/host.ts';
 import { nodeTrainerSpawner } from '../main/training/node-process.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
@@ -23,6 +23,10 @@ export interface BrowserAppOptions {
   /** Build the renderer first when it is missing or stale (default true). */
   build?: boolean;
   token?: string;
+  /** Base URL of an offline mirror of the official dataset files (default: PLASTICITY_DATA_MIRROR). */
+  datasetMirror?: string;
+  /** Replaces the official dataset catalogue (tests serve small archives with their own checksums). */
+  datasetSources?: AppContext['datasetSources'];
   /** Extra environment for training processes (tests put a fake trainer here). */
   trainerEnv?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
@@ -59,6 +63,9 @@ export async function startBrowserApp(options: BrowserAppOptions = {}): Promise<
     documentsDir,
     workspace: [documentsDir, runsDir],
     training,
+    notify: (event, payload) => server?.broadcast(event, payload),
+    datasetMirror: options.datasetMirror ?? process.env.PLASTICITY_DATA_MIRROR,
+    datasetSources: options.datasetSources,
   });
   server = await startBrowserServer({
     port: options.port ?? 0,

@@ -173,6 +173,20 @@ const RunRef = z.object({ runId: z.string().min(1) });
 export const DocName = z.enum(['experiments', 'readme']);
 export type DocName = z.infer<typeof DocName>;
 
+export const DatasetStatus = z.object({ name: z.string(), title: z.string(), readBy: z.string(), problem: z.string().nullable() });
+export type DatasetStatus = z.infer<typeof DatasetStatus>;
+export const DatasetFolderState = z.object({ folder: z.string(), datasets: z.array(DatasetStatus) });
+export type DatasetFolderState = z.infer<typeof DatasetFolderState>;
+export const DatasetProgress = z.object({
+  name: z.string(),
+  fileName: z.string(),
+  fileIndex: z.number().int(),
+  fileCount: z.number().int(),
+  receivedBytes: z.number(),
+  totalBytes: z.number().optional(),
+});
+export type DatasetProgress = z.infer<typeof DatasetProgress>;
+
 export const channels = {
   'app:info': { request: Empty, response: AppInfo },
 
@@ -252,6 +266,12 @@ export const channels = {
     response: z.object({ name: DocName, title: z.string(), markdown: z.string() }),
   },
   /** Continues a stopped or failed run from its last checkpoint, in its own folder, to its planned episodes. */
+  /** The datasets the templates read: where the app looks for them, and which are there. */
+  'datasets:list': { request: Empty, response: DatasetFolderState },
+  /** Downloads a dataset's official archives into the data folder (progress as 'datasets:progress' events). */
+  'datasets:download': { request: z.object({ name: z.string().min(1) }), response: DatasetFolderState },
+  /** Makes a folder that already holds datasets the app's data folder (refused, saying why, when it holds none). */
+  'datasets:useFolder': { request: z.object({ folder: z.string().min(1) }), response: DatasetFolderState },
   'training:continue': { request: RunRef, response: z.object({ runId: z.string(), dir: z.string() }) },
 
   /** Electron only: the main process keeps the title marker and the "discard changes?" prompt in sync. */
@@ -295,6 +315,7 @@ export const MenuCommand = z.enum([
   'guide',
   'readme',
   'reportProblem',
+  'datasets',
   'about',
 ]);
 export type MenuCommand = z.infer<typeof MenuCommand>;
@@ -304,6 +325,7 @@ export const events = {
   'training:runs': z.object({ runs: z.array(RunSummary) }),
   'training:progress': z.object({ runId: z.string(), points: z.array(MetricPoint), progress: TrainingProgress }),
   'menu:command': z.object({ command: MenuCommand, path: z.string().optional() }),
+  'datasets:progress': DatasetProgress,
 } as const;
 
 export type Channels = typeof channels;

@@ -25,6 +25,8 @@ export const menuModel: { label: string; items: MenuEntry[] }[] = [
       { command: 'saveAs', label: 'Save As…', accelerator: 'CmdOrCtrl+Shift+S' },
       { command: 'export', label: 'Export a Copy…', accelerator: 'CmdOrCtrl+E' },
       { command: 'exportModel', label: 'Export Trained Model…', accelerator: 'CmdOrCtrl+Shift+E' },
+      'separator',
+      { command: 'datasets', label: 'Datasets…' },
     ],
   },
   {

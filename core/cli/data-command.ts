@@ -4,24 +4,10 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import path from 'node:path';
-import type { DatasetUse } from '../episodes/task-library.ts';
-import { datasetSources, downloadDataset, type DatasetName, type DatasetSource } from '../tasks/download.ts';
+import { datasetNames, datasetStatuses, fromMirror, isDatasetName } from '../tasks/dataset-catalog.ts';
+import { datasetSources, downloadDataset } from '../tasks/download.ts';
 import { resolveDataFolder, taskLibrary } from '../tasks/index.ts';
 import { CliError } from './load-graph.ts';
-
-/** Each downloadable dataset and the parts of it the loaders check. */
-const datasets: Record<DatasetName, { uses: DatasetUse['dataset'][]; readBy: string }> = {
-  omniglot: { uses: ['omniglot'], readBy: 'the Omniglot templates (OmniglotEpisode)' },
-  cifar10: { uses: ['cifar-training', 'cifar-test'], readBy: 'the natural-image templates (ImageEpisode)' },
-};
-
-const isDatasetName = (name: string): name is DatasetName => name in datasets;
-
-/** The catalogue's files from another host (an offline mirror): same file names, same checksums. */
-function fromMirror(source: DatasetSource, mirror: string): DatasetSource {
-  const base = mirror.endsWith('/') ? mirror : `${mirror}/`;
-  return { ...source, files: source.files.map((file) => ({ ...file, url: new URL(file.fileName, base).href })) };
-}
 
 export function registerDataCommand(program: Command): void {
   const data = program.command('data').description('list the datasets the templates read and download them');
@@ -33,21 +19,19 @@ export function registerDataCommand(program: Command): void {
     .action((options: { dir?: string }) => {
       const folder = resolveDataFolder(options.dir ?? '');
       console.log(`data folder: ${folder}`);
-      for (const [name, { uses, readBy }] of Object.entries(datasets)) {
-        const missing = uses.map((use) => taskLibrary.missingDataset(use, folder)).find((reason) => reason !== null);
-        const title = datasetSources[name as DatasetName].title;
-        console.log(`${name.padEnd(9)} ${missing ? 'missing  ' : 'present  '}${title}; read by ${readBy}${missing ? `\n          ${missing}; get it with: plasticity data download ${name}` : ''}`);
+      for (const { name, title, readBy, problem } of datasetStatuses(folder, taskLibrary)) {
+        console.log(`${name.padEnd(9)} ${problem ? 'missing  ' : 'present  '}${title}; read by ${readBy}${problem ? `\n          ${problem}; get it with: plasticity data download ${name}` : ''}`);
       }
     });
 
   data
     .command('download')
     .description('download a dataset\'s official archives into the data folder (checksums checked; resumable by running again)')
-    .argument('<name>', `the dataset: ${Object.keys(datasets).join(' or ')}`)
+    .argument('<name>', `the dataset: ${datasetNames.join(' or ')}`)
     .option('--dir <folder>', 'the data folder (default: PLASTICITY_DATA_DIR, else the per-user data folder)')
     .option('--mirror <url>', 'fetch the same files from this base URL instead of the official hosts (an offline mirror)')
     .action(async (name: string, options: { dir?: string; mirror?: string }) => {
-      if (!isDatasetName(name)) throw new CliError([`plasticity data download: unknown dataset "${name}"; the datasets are ${Object.keys(datasets).join(', ')}.`]);
+      if (!isDatasetName(name)) throw new CliError([`plasticity data download: unknown dataset "${name}"; the datasets are ${datasetNames.join(', ')}.`]);
       const folder = resolveDataFolder(options.dir ?? '');
       const source = options.mirror ? fromMirror(datasetSources[name], options.mirror) : datasetSources[name];
       const bar = new cliProgress.SingleBar({ format: '{file} [{bar}] {percentage}% {value}/{total} MB', hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);

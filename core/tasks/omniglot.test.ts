@@ -8,23 +8,9 @@ import { defaultDataDir } from './data-dir.ts';
 import type { OmniglotCharacter, OmniglotDataset } from '../episodes/omniglot-episodes.ts';
 import { loadOmniglot } from './omniglot.ts';
 import { makeOneBitPng } from './testing/make-png.ts';
+import { characterTable, drawingPixels, omniglotDir } from './testing/official-omniglot.ts';
 
-const omniglotDir = path.join(defaultDataDir(), 'omniglot');
-const table = readFileSync(path.join(omniglotDir, 'characters.tsv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((line) => line.split('\t'));
-const bits = {
-  background: gunzipSync(readFileSync(path.join(omniglotDir, 'background_105x105.bits.gz'))),
-  evaluation: gunzipSync(readFileSync(path.join(omniglotDir, 'evaluation_105x105.bits.gz'))),
-};
-
-/** White (true) / ink (false) pixels of one packed drawing, read straight from the bit file. */
-function drawingPixels(set: 'background' | 'evaluation', indexInSet: number, drawing: number): boolean[] {
-  const record = bits[set].subarray((indexInSet * 20 + drawing) * 1379);
-  return Array.from({ length: 105 * 105 }, (_, p) => ((record[p >> 3] >> (7 - (p & 7))) & 1) === 0);
-}
+const table = characterTable;
 
 function indexOf(dataset: OmniglotDataset, c: OmniglotCharacter): number {
   return dataset.characters.findIndex((d) => d.set === c.set && d.alphabet === c.alphabet && d.character === c.character);

@@ -2,7 +2,7 @@
 // ipcMain by app/main/ipc.ts and on the local WebSocket by app/server/. `dispatch` validates each request
 // and each answer against the channel table, and turns errors into readable messages.
 import path from 'node:path';
-import { channels, isChannelName, type ChannelName, type Channels, type Envelope, type ResponseOf } from '../../shared/channels.ts';
+import { channels, isChannelName, type ChannelName, type Channels, type Envelope, type EventName, type EventPayload, type ResponseOf } from '../../shared/channels.ts';
 import type { z } from 'zod';
 import type { TrainingHost } from '../training/host.ts';
 import { AutosaveStore } from './autosave.ts';
@@ -15,6 +15,8 @@ import { datasetProblems } from '../../../core/compile/dataset-problems.ts';
 import { listTemplates, openTemplate } from './templates.ts';
 import { describeError, UserError } from './user-error.ts';
 import { confineToWorkspace, isInside } from './workspace.ts';
+import { Datasets } from './datasets.ts';
+import type { DatasetName, DatasetSource } from '../../../core/tasks/download.ts';
 import { readFileLimitedAsync } from '../../../core/util/read-limited.ts';
 
 export interface AppContext {
@@ -34,6 +36,12 @@ export interface AppContext {
    */
   workspace?: readonly string[];
   training: TrainingHost;
+  /** Pushes an event to the renderer (the Datasets view's download progress). */
+  notify?<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Base URL of an offline mirror of the official dataset files (PLASTICITY_DATA_MIRROR). */
+  datasetMirror?: string;
+  /** Replaces the official dataset catalogue (tests). */
+  datasetSources?: Partial<Record<DatasetName, DatasetSource>>;
 }
 
 export type Handler<C extends ChannelName> = (request: z.output<Channels[C]['request']>) => Promise<ResponseOf<C>>;
@@ -48,6 +56,8 @@ const documents = {
 export function createHandlers(ctx: AppContext): HandlerTable {
   const recent = new RecentFiles(path.join(ctx.dataDir, 'recent-files.json'));
   const autosave = new AutosaveStore(path.join(ctx.dataDir, 'autosave'));
+  const datasets = new Datasets({ settingsDir: ctx.dataDir, mirror: ctx.datasetMirror, sources: ctx.datasetSources, onProgress: (p) => ctx.notify?.('datasets:progress', p) });
+  datasets.restore();
 
   const runDir = (runId: string): string => {
     const live = ctx.training.list().find((r) => r.runId === runId);
@@ -151,6 +161,9 @@ export function createHandlers(ctx: AppContext): HandlerTable {
       const problems = datasetProblems(checkDocument(document));
       return { problems: problems.map((p) => ({ severity: 'error' as const, code: 'missing-dataset' as const, nodeId: p.nodeId!, param: p.param!, message: p.message })) };
     },
+    'datasets:list': async () => datasets.state(),
+    'datasets:download': async ({ name }) => datasets.download(name),
+    'datasets:useFolder': async ({ folder }) => datasets.useFolder(allowed(folder)),
     'docs:read': async ({ name }) => {
       const { file, title } = documents[name];
       const markdown = (await readFileLimitedAsync(path.join(ctx.docsRoot, file), 4 * 1024 * 1024, 'document')).toString('utf8');

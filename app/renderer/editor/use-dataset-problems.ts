@@ -5,7 +5,8 @@ import { getNodeKind } from '../../../core/nodes/index.ts';
 import type { GraphDocument, Problem, ValidationResult } from '../../../core/graph/index.ts';
 import type { PlasticityApi } from '../../shared/channels.ts';
 
-export function useDatasetProblems(api: PlasticityApi, document: GraphDocument, validation: ValidationResult): ValidationResult {
+/** `revision` changes when datasets were installed or the data folder changed: ask again. */
+export function useDatasetProblems(api: PlasticityApi, document: GraphDocument, validation: ValidationResult, revision = 0): ValidationResult {
   const [problems, setProblems] = useState<Problem[]>([]);
   // Only the nodes that read datasets matter: moving a node or editing a layer asks nothing.
   const readers = useMemo(() => JSON.stringify(document.nodes.filter((n) => getNodeKind(n.kind)?.datasets).map((n) => [n.id, n.kind, n.params])), [document]);
@@ -20,6 +21,6 @@ export function useDatasetProblems(api: PlasticityApi, document: GraphDocument, 
       current = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, readers]);
+  }, [api, readers, revision]);
   return useMemo(() => (problems.length ? { ...validation, problems: [...validation.problems, ...problems] } : validation), [validation, problems]);
 }

@@ -5,6 +5,7 @@ import type { AppInfo, AutosaveRecord, PlasticityApi, TemplateSummary } from '..
 import { ConfirmDiscard } from '../dialogs/ConfirmDiscard.tsx';
 import { FileDialog } from '../dialogs/FileDialog.tsx';
 import { DocumentViewer } from '../dialogs/DocumentViewer.tsx';
+import { DatasetsDialog } from '../dialogs/DatasetsDialog.tsx';
 import { Modal } from '../dialogs/Modal.tsx';
 import { TemplateGallery } from '../dialogs/TemplateGallery.tsx';
 import type { Dialogs } from './use-dialogs.ts';
@@ -23,9 +24,11 @@ interface Props {
   recovered: AutosaveRecord[];
   onRecover(record: AutosaveRecord): void;
   onDismissRecovery(record: AutosaveRecord): void;
+  /** A dataset was installed or the data folder changed: dataset problems need checking again. */
+  onDatasetsChanged(): void;
 }
 
-export function AppDialogs({ api, info, dialogs, files, filePath, title, recovered, onRecover, onDismissRecovery }: Props) {
+export function AppDialogs({ api, info, dialogs, files, filePath, title, recovered, onRecover, onDismissRecovery, onDatasetsChanged }: Props) {
   const { dialog, close } = dialogs;
   if (dialog?.kind === 'gallery') {
     return (
@@ -66,6 +69,7 @@ export function AppDialogs({ api, info, dialogs, files, filePath, title, recover
   }
   if (dialog?.kind === 'discard') return <ConfirmDiscard name={title} onChoose={dialog.resolve} />;
   if (dialog?.kind === 'shortcuts') return <ShortcutsDialog onClose={close} />;
+  if (dialog?.kind === 'datasets') return <DatasetsDialog api={api} onClose={close} onChanged={onDatasetsChanged} />;
   if (dialog?.kind === 'report') return <ReportProblemDialog info={info} onClose={close} />;
   if (dialog?.kind === 'document') return <DocumentViewer api={api} name={dialog.name} onClose={close} />;
   if (dialog?.kind === 'about') {

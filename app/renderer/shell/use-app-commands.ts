@@ -86,6 +86,8 @@ export function useAppCommands({ api, editor, files, dialogs, exportShownModel, 
           return dialogs.show({ kind: 'document', name: 'readme' });
         case 'reportProblem':
           return dialogs.show({ kind: 'report' });
+        case 'datasets':
+          return dialogs.show({ kind: 'datasets' });
         case 'shortcuts':
           return dialogs.show({ kind: 'shortcuts' });
         case 'about':

@@ -11,12 +11,13 @@ export type Dialog =
   | { kind: 'about' }
   | { kind: 'shortcuts' }
   | { kind: 'report' }
+  | { kind: 'datasets' }
   | { kind: 'document'; name: DocName }
   | null;
 
 export interface Dialogs {
   dialog: Dialog;
-  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' | 'report' } | { kind: 'document'; name: DocName }): void;
+  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' | 'report' | 'datasets' } | { kind: 'document'; name: DocName }): void;
   close(): void;
   /** The browser mode's file dialog; null when cancelled. */
   askPath(request: { mode: FileDialogMode; suggestedName?: string; title?: string; startDir?: string }): Promise<string | null>;
