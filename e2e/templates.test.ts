@@ -1,6 +1,6 @@
-// Every template, freshly opened from the gallery at a small and a large window: all its nodes on screen and none
-// overlapping another. Screenshots of each go to test-results/ (template-<id>-<width>.png). Not yet held here:
-// legibility at 1,280 px, where the long one-row templates open at zoom 0.47–0.54 (their text about 5–6 px).
+// Every template, freshly opened from the gallery at a small and a large window: all its nodes on screen, none
+// overlapping another, and legible (opened at a zoom of at least 0.7, so 12 px node text shows at 8 px or more).
+// Screenshots of each go to test-results/ (template-<id>-<width>.png).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, screenshotIfFailed, startSession, type E2eSession } from './harness.ts';
 import fs from 'node:fs';
@@ -44,6 +44,8 @@ for (const width of [1280, 1920]) {
           expect(overlap, `${id}: nodes ${i} and ${j} overlap`).toBe(false);
         }
       }
+      const zoom = await s.page.locator('.react-flow__viewport').evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+      expect(zoom, `${id}: opens at zoom ${zoom.toFixed(2)}`).toBeGreaterThanOrEqual(0.7);
       await screenshot(s.page, `template-${id}-${width}`);
     });
   });

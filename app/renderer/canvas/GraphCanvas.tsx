@@ -27,6 +27,9 @@ import { QuickAdd } from './QuickAdd.tsx';
 import { NodeView } from './NodeView.tsx';
 import { canvasEdges, canvasNodes, type CanvasNode } from './node-data.ts';
 
+/** Margin around a fitted graph, as a fraction of the canvas: small, so a template's text stays legible on a laptop. */
+export const FIT_PADDING = 0.06;
+
 const nodeTypes = { graphNode: NodeView };
 
 export interface GraphCanvasProps {
@@ -192,7 +195,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
         zoomOnDoubleClick={false}
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1.2 }}
+        fitViewOptions={{ padding: FIT_PADDING, maxZoom: 1.2 }}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
       >

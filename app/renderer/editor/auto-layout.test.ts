@@ -22,6 +22,27 @@ describe('layeredPositions', () => {
     expect(ys.size).toBe(2); // no two nodes on top of each other
   });
 
+  it('wraps a long chain into bands of maxColumns columns, each band below the tallest column above it', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e', 'side'];
+    const positions = layeredPositions(graph(ids, [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['b', 'side']]), { columnWidth: 100, rowHeight: 10, maxColumns: 2, bandGap: 5 });
+    expect(ids.map((id) => positions.get(id))).toEqual([
+      { x: 0, y: 0 },
+      { x: 100, y: 0 },
+      { x: 0, y: 15 }, // band 1 starts below band 0 (one row) and the gap
+      { x: 100, y: 15 },
+      { x: 0, y: 40 }, // band 2 starts below band 1's tallest column (c and side: two rows)
+      { x: 0, y: 25 },
+    ]);
+  });
+
+  it("keeps an environment first although the agent's action feeds back into it", () => {
+    const doc = graph(['policy', 'env'], [['env', 'policy'], ['policy', 'env']]);
+    doc.nodes[1].kind = 'MazeEnvironment';
+    const positions = layeredPositions(doc, { columnWidth: 100, rowHeight: 10 });
+    expect(positions.get('env')!.x).toBe(0);
+    expect(positions.get('policy')!.x).toBe(100);
+  });
+
   it('terminates on cycles', () => {
     const positions = layeredPositions(graph(['a', 'b'], [['a', 'b'], ['b', 'a']]));
     expect(positions.size).toBe(2);

@@ -8,6 +8,7 @@ import { editorCommands } from '../editor/commands.ts';
 import type { Editor } from '../editor/use-editor.ts';
 import type { Dialogs } from './use-dialogs.ts';
 import type { DocumentFiles } from './use-document-files.ts';
+import { FIT_PADDING } from '../canvas/GraphCanvas.tsx';
 
 export const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 
@@ -30,7 +31,7 @@ interface Options {
 
 export function useAppCommands({ api, editor, files, dialogs, exportShownModel, toggleDashboard }: Options) {
   const flow = useReactFlow();
-  const fitView = useCallback(() => flow.fitView({ padding: 0.15, maxZoom: 1.2, duration: 200 }), [flow]);
+  const fitView = useCallback(() => flow.fitView({ padding: FIT_PADDING, maxZoom: 1.2, duration: 200 }), [flow]);
 
   const runCommand = useCallback(
     async (command: MenuCommand) => {

@@ -9,6 +9,7 @@ import { isDirty } from '../editor/editor-state.ts';
 import type { Editor } from '../editor/use-editor.ts';
 import type { Dialogs } from './use-dialogs.ts';
 import type { Notify } from './use-notices.tsx';
+import { FIT_PADDING } from '../canvas/GraphCanvas.tsx';
 
 export function checkedDocument(raw: unknown, what: string): GraphDocument {
   const parsed = graphDocumentFromJson(raw, what);
@@ -92,7 +93,7 @@ export function useDocumentFiles({ api, info, editor, dialogs, notify, fail, ses
     (document: GraphDocument, filePath: string | null, label: string, unsaved = false, trained?: TrainedModelInfo) => {
       editor.dispatch({ type: 'load', document, filePath, label, unsaved, trained });
       showEditor();
-      setTimeout(() => flow.fitView({ padding: 0.15, maxZoom: 1.2, duration: 200 }), 50);
+      setTimeout(() => flow.fitView({ padding: FIT_PADDING, maxZoom: 1.2, duration: 200 }), 50);
     },
     [editor, flow, showEditor],
   );
