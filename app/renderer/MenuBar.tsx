@@ -3,16 +3,19 @@ import { useEffect, useRef, useState } from 'react';
 import type { MenuCommand, RecentFile } from '../shared/channels.ts';
 import { menuModel, shortcutText } from '../shared/menu.ts';
 
-
-
 export function MenuBar({ onCommand, recent, onOpenRecent, onMenuOpen, isMac }: { onCommand(c: MenuCommand): void; recent: RecentFile[]; onOpenRecent(path: string): void; onMenuOpen(): void; isMac: boolean }) {
   const [open, setOpen] = useState<string | null>(null);
   const bar = useRef<HTMLElement>(null);
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent) => bar.current?.contains(e.target as Node) || setOpen(null);
+    const escape = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(null);
     window.addEventListener('mousedown', close);
-    return () => window.removeEventListener('mousedown', close);
+    window.addEventListener('keydown', escape);
+    return () => {
+      window.removeEventListener('mousedown', close);
+      window.removeEventListener('keydown', escape);
+    };
   }, [open]);
   return (
     <nav className="menubar" ref={bar} aria-label="Menu">

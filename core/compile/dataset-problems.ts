@@ -26,7 +26,7 @@ export function datasetProblems(doc: GraphDocument, tasks: TaskLibrary = taskLib
         code: 'missing-dataset',
         nodeId: node.id,
         param: use.param,
-        message: `${nodeTitle(node)}: ${datasetNames[use.dataset]} is not in ${where}: ${missing}. Download it (in the app: File → Datasets…; on the command line: plasticity data download ${downloadNames[use.dataset]}), set "${use.param}" to the folder that holds it, or set PLASTICITY_DATA_DIR.`,
+        message: `${nodeTitle(node, kind.title)}: ${datasetNames[use.dataset]} is not in ${where}: ${missing}. Download it (in the app: File → Datasets…; on the command line: plasticity data download ${downloadNames[use.dataset]}), set "${use.param}" to the folder that holds it, or set PLASTICITY_DATA_DIR.`,
       });
     }
   }

@@ -81,7 +81,7 @@ describe('canConnect and connect', () => {
     const doc = open();
     expect(canConnect(doc, { node: 'ghost', port: 'x' }, { node: 'memory', port: 'drive' })).toEqual({ ok: false, reason: 'There is no node "ghost".' });
     const noPort = canConnect(doc, { node: 'patterns', port: 'noise' }, { node: 'memory', port: 'drive' });
-    expect(noPort).toEqual({ ok: false, reason: 'Node "patterns" (BinaryPatternEpisode) has no output "noise".' });
+    expect(noPort).toEqual({ ok: false, reason: 'Node "patterns" (Binary patterns) has no output "noise".' });
     const noInput = canConnect(doc, { node: 'patterns', port: 'input' }, { node: 'memory', port: 'bias' });
     expect(noInput.ok || noInput.reason).toContain('has no input "bias"');
   });
@@ -105,7 +105,7 @@ describe('canConnect and connect', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.reason).toBe(
-        'Node "memory" (PlasticRecurrent): input "drive" has width 1000 but the layer has 1001 neurons; set "size" to 1000 or feed it 1001 values.',
+        'Node "memory" (Plastic recurrent layer): input "drive" has width 1000 but the layer has 1001 neurons; set "size" to 1000 or feed it 1001 values.',
       );
     }
     const mismatch = connect(disconnect(binaryPatternGraph(), ['e4']), {

@@ -10,6 +10,7 @@ import type { GraphDocument, GraphEdge, GraphMeta, GraphNode, PortRef, TrainingS
 import { resolveGraph } from './resolve.ts';
 import { inferShapesInOrder } from './shapes.ts';
 import { topologicalOrder } from './topology.ts';
+import { nodeTitle } from './problems.ts';
 
 export type EditResult = { ok: true; document: GraphDocument } | { ok: false; reason: string };
 export type ConnectCheck = { ok: true } | { ok: false; reason: string };
@@ -136,7 +137,7 @@ export function canConnect(doc: GraphDocument, from: PortRef, to: PortRef, catal
       ok: false,
       reason: isInput
         ? `"${from.port}" of "${source.id}" is an input; a connection starts at an output.`
-        : `Node "${source.id}" (${source.kind}) has no output "${from.port}".`,
+        : `${nodeTitle(source, sourceKind.title)} has no output "${from.port}".`,
     };
   }
   if (!targetKind.inputs.some((p) => p.name === to.port)) {
@@ -145,7 +146,7 @@ export function canConnect(doc: GraphDocument, from: PortRef, to: PortRef, catal
       ok: false,
       reason: isOutput
         ? `"${to.port}" of "${target.id}" is an output too; connect an output to an input.`
-        : `Node "${target.id}" (${target.kind}) has no input "${to.port}".`,
+        : `${nodeTitle(target, targetKind.title)} has no input "${to.port}".`,
     };
   }
   const existing = doc.edges.find((e) => e.to.node === to.node && e.to.port === to.port);
@@ -182,7 +183,7 @@ export function canConnect(doc: GraphDocument, from: PortRef, to: PortRef, catal
     };
     const before = new Set(portIssues(inputs).map((issue) => issue.message));
     const issue = portIssues({ ...inputs, [to.port]: shape }).find((i) => !before.has(i.message));
-    if (issue) return { ok: false, reason: `Node "${target.label?.trim() || target.id}" (${target.kind}): ${issue.message}` };
+    if (issue) return { ok: false, reason: `${nodeTitle(target, targetKind.title)}: ${issue.message}` };
   }
   return { ok: true };
 }

@@ -42,10 +42,10 @@ export interface Problem {
   message: string;
 }
 
-/** `Node "memory" (PlasticRecurrent)`: by label when it has one, else by id. */
-export function nodeTitle(node: Pick<GraphNode, 'id' | 'kind' | 'label'>): string {
+/** How messages name a node: its label (else id) and what kind of node it is, in words when the kind is known. */
+export function nodeTitle(node: Pick<GraphNode, 'id' | 'kind' | 'label'>, kindTitle: string = node.kind): string {
   const name = node.label?.trim() ? node.label.trim() : node.id;
-  return `Node "${name}" (${node.kind})`;
+  return `Node "${name}" (${kindTitle})`;
 }
 
 export function hasErrors(problems: readonly Problem[]): boolean {

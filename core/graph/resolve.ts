@@ -50,7 +50,7 @@ export function resolveGraph(doc: GraphDocument, catalog: NodeCatalog): Resolved
     }
     seenIds.set(node.id, index);
     const kind = catalog.get(node.kind);
-    const resolved: ResolvedNode = { node, index, kind, title: nodeTitle(node) };
+    const resolved: ResolvedNode = { node, index, kind, title: nodeTitle(node, kind?.title) };
     nodes.set(node.id, resolved);
     if (!kind) {
       const suggestion = closestName(node.kind, catalog.keys());

@@ -38,7 +38,7 @@ function costProblems(graph: ResolvedGraph, cost: TrainingCost): Problem[] {
   const node = graph.nodes.get(heaviest.nodeId)!;
   const share = `this node takes about ${formatBytes(heaviest.bytes)} of it`;
   const batch = cost.batchSize > 1 ? ` for batches of ${cost.batchSize.toLocaleString('en-US')} episodes` : '';
-  const fix = cost.batchSize > 1 ? 'make it smaller or lower the batch size (training.batchSize)' : 'make it smaller';
+  const fix = cost.batchSize > 1 ? 'make it smaller or lower the batch size' : 'make it smaller';
   if (cost.bytes > TRAINING_MEMORY_LIMIT_BYTES) {
     return [
       {

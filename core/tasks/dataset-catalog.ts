@@ -5,8 +5,8 @@ import { datasetSources, type DatasetName, type DatasetSource } from './download
 
 /** Each downloadable dataset and the parts of it the loaders check. */
 export const datasetUses: Record<DatasetName, { uses: DatasetUse['dataset'][]; readBy: string }> = {
-  omniglot: { uses: ['omniglot'], readBy: 'the Omniglot templates (OmniglotEpisode)' },
-  cifar10: { uses: ['cifar-training', 'cifar-test'], readBy: 'the natural-image templates (ImageEpisode)' },
+  omniglot: { uses: ['omniglot'], readBy: 'the Omniglot templates (their Omniglot few-shot node)' },
+  cifar10: { uses: ['cifar-training', 'cifar-test'], readBy: 'the natural-image templates (their Natural images node)' },
 };
 
 export const datasetNames = Object.keys(datasetUses) as DatasetName[];

@@ -36,7 +36,7 @@ describe('what a node shows', () => {
   });
 
   it('strips the node name from messages shown on the node', () => {
-    expect(withoutNodePrefix('Node "Plastic memory (1001 neurons)" (PlasticRecurrent): parameter "size" is -5')).toBe('parameter "size" is -5');
+    expect(withoutNodePrefix('Node "Plastic memory (1001 neurons)" (Plastic recurrent layer): parameter "size" is -5')).toBe('parameter "size" is -5');
     expect(withoutNodePrefix('The graph has no loss node')).toBe('The graph has no loss node');
   });
 });
