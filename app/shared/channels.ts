@@ -112,8 +112,21 @@ export const RunSummary = z.object({
   tail: z.array(MetricPoint).optional(),
   /** The run's latest held-out evaluation, when its graph asks for them. */
   evaluation: EvaluationPoint.nullable().optional(),
+  /** What its loss and metrics are measured on (lossUnitOf): runs that differ here are not drawn on one axis. */
+  lossUnit: z.string().nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
+
+/**
+ * A key for the scale of a graph's loss and metrics: its episode source (task and size) and its loss nodes with
+ * their settings. Two seeds or two networks on the same task share it; an Omniglot run and a binary-pattern run do not.
+ */
+export function lossUnitOf(graph: unknown): string | null {
+  const nodes = (graph as { nodes?: { kind?: unknown; params?: unknown }[] } | undefined)?.nodes;
+  if (!Array.isArray(nodes)) return null;
+  const defining = nodes.filter((n) => typeof n.kind === 'string' && /(Episode|Environment|Loss)$/.test(n.kind));
+  return JSON.stringify(defining.map((n) => [n.kind, n.params ?? {}]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+}
 
 /** Episodes kept in a run summary's `tail`: also the widest smoothing window the dashboard offers. */
 export const RUN_TAIL_POINTS = 500;

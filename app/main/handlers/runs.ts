@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { EvaluationRecord } from '../../../core/train/evaluation.ts';
 import { readEvaluations, readMetrics, runFiles, runInfoSchema, withCrashDetected, type MetricsRecord } from '../../../core/train/run-folder.ts';
-import { expectedTarget, RUN_TAIL_POINTS, type MetricPoint, type RunSummary } from '../../shared/channels.ts';
+import { expectedTarget, lossUnitOf, RUN_TAIL_POINTS, type MetricPoint, type RunSummary } from '../../shared/channels.ts';
 import { readJsonIfPresent } from './atomic-write.ts';
 import { UserError } from './user-error.ts';
 
@@ -45,6 +45,7 @@ export async function readRunSummary(dir: string): Promise<RunSummary | null> {
     target: expectedTarget(graph?.meta),
     tail: points.slice(-RUN_TAIL_POINTS).map(toMetricPoint),
     evaluation: readEvaluations(dir).at(-1) ?? null,
+    lossUnit: lossUnitOf(graph),
   };
 }
 

@@ -4,7 +4,7 @@
 // dies is reported as a failed run and the queue moves on.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { expectedTarget, type Backend, type GraphDocumentJson, type MetricPoint, type RunSummary, type TrainingProgress } from '../../shared/channels.ts';
+import { expectedTarget, lossUnitOf, type Backend, type GraphDocumentJson, type MetricPoint, type RunSummary, type TrainingProgress } from '../../shared/channels.ts';
 import { markRunFailed } from '../../../core/train/run-folder.ts';
 import { UserError } from '../handlers/user-error.ts';
 import { HostToWorker, WorkerToHost } from './messages.ts';
@@ -80,6 +80,7 @@ export class TrainingHost {
         progress: null,
         metric: typeof metric === 'string' ? metric : null,
         target: expectedTarget(meta),
+        lossUnit: lossUnitOf(request.document),
       },
     };
     // A continued run replaces its ended entry, so the run history lists it once.

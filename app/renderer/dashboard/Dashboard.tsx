@@ -122,18 +122,21 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
   const shownPoints = shown ? (training.points[shown.runId]?.length ?? shown.tail?.length ?? 0) : 0;
   const smoothWindow = smoothing ?? automaticSmoothing(Math.max(shownPoints, shown?.episodesDone ?? 0));
   // Smoothed: a faint raw line and a bold moving average per run, the same colour; raw: one line per run.
+  /** A run of another task than the shown run's (another loss or episode source) is drawn against the right axis. */
+  const otherTask = (run: RunSummary | undefined) => Boolean(run?.lossUnit && shown?.lossUnit && run.lossUnit !== shown.lossUnit);
   const seriesFor = (pick: PointValue): ChartSeries[] =>
     drawn.flatMap((runId, i): ChartSeries[] => {
       const run = training.runs.find((r) => r.runId === runId);
       const pts = training.points[runId] ?? [];
-      const label = run ? runLabel(run) : runId;
+      const rightAxis = otherTask(run);
+      const label = `${run ? runLabel(run) : runId}${rightAxis ? ' · right axis' : ''}`;
       const x = pts.map((p) => p.episode);
       const y = pts.map(pick);
       const color = COLORS[i % COLORS.length];
-      if (smoothWindow === 1) return [{ label, color, x, y, dashed: i > 0 }];
+      if (smoothWindow === 1) return [{ label, color, x, y, dashed: i > 0, rightAxis }];
       return [
-        { label: `${label} · raw`, color, x, y, faint: true },
-        { label: `${label} · mean of ${smoothWindow}`, color, x, y: movingAverage(y, smoothWindow), dashed: i > 0, derived: true },
+        { label: `${label} · raw`, color, x, y, faint: true, rightAxis },
+        { label: `${label} · mean of ${smoothWindow}`, color, x, y: movingAverage(y, smoothWindow), dashed: i > 0, derived: true, rightAxis },
       ];
     });
   /** Held-out evaluations of each drawn run as dots joined by a line, in the run's colour. */
@@ -143,7 +146,7 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
       if (evaluations.length === 0) return [];
       const run = training.runs.find((r) => r.runId === runId);
       const label = `${run ? runLabel(run) : runId} · held-out (${evaluations[0].split})`;
-      return [{ label, color: COLORS[i % COLORS.length], x: evaluations.map((e) => e.episode), y: evaluations.map(pick), markers: true, dashed: i > 0 }];
+      return [{ label, color: COLORS[i % COLORS.length], x: evaluations.map((e) => e.episode), y: evaluations.map(pick), markers: true, dashed: i > 0, rightAxis: otherTask(run) }];
     });
   /** A run's last smoothed value of the metric it is judged by, from all its points when loaded, else its tail. */
   const historyValue = (run: RunSummary) => {

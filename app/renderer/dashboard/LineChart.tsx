@@ -17,6 +17,8 @@ export interface ChartSeries {
   derived?: boolean;
   /** Sparse values (held-out evaluations): drawn as dots joined by a line. */
   markers?: boolean;
+  /** On the right-hand axis: a run of another task, whose values are on another scale. */
+  rightAxis?: boolean;
 }
 
 /** `#rrggbb` with an alpha channel. */
@@ -31,25 +33,31 @@ export function LineChart({ title, series, logScale, height = 220, testId }: { t
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   /** The chart is rebuilt only when its series change (not when they grow). */
-  const shapeKey = JSON.stringify([series.map((s) => [s.label, s.color, s.dashed, s.faint, s.markers]), logScale]);
+  const shapeKey = JSON.stringify([series.map((s) => [s.label, s.color, s.dashed, s.faint, s.markers, s.rightAxis]), logScale]);
 
   useEffect(() => {
     const el = container.current!;
+    const right = series.some((s) => s.rightAxis);
+    const yScale = logScale ? { distr: 3 as const } : { auto: true };
+    const axisStyle = { stroke: '#9aa4b2', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' }, size: 60 };
     const options: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
       legend: { show: true },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: false }, y: logScale ? { distr: 3 } : { auto: true } },
+      scales: { x: { time: false }, y: yScale, ...(right && { other: yScale }) },
       axes: [
         // Episodes are whole: ticks only at whole steps (1, 2, 5, 10, 20, 50, …), never at 2.5.
         { label: 'episode', stroke: '#9aa4b2', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' }, incrs: EPISODE_TICK_STEPS },
-        { stroke: '#9aa4b2', grid: { stroke: '#2a3140' }, ticks: { stroke: '#2a3140' }, size: 60 },
+        axisStyle,
+        // Runs of another task get their own scale on the right instead of flattening this one's curves.
+        ...(right ? [{ ...axisStyle, scale: 'other', side: 1 as const, grid: { show: false }, label: 'other task' }] : []),
       ],
       series: [
         { label: 'episode', value: (_u: uPlot, v: number | null) => (v === null ? '–' : Math.round(v).toLocaleString('en-US')) },
         ...series.map((s) => ({
           label: s.label,
+          scale: s.rightAxis ? 'other' : 'y',
           stroke: s.faint ? translucent(s.color, 0.35) : s.color,
           width: s.faint ? 1 : s.derived ? 2 : 1.5,
           dash: s.dashed ? [6, 4] : undefined,
