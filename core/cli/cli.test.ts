@@ -232,6 +232,21 @@ describe('plasticity data', () => {
     expect(present.stdout).toMatch(/cifar10\s+present/);
   });
 
+  it('verifies the official archives in a folder against their checksums, naming a corrupt one', async () => {
+    const folder = path.join(work, 'verify');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'images_background.zip'), 'not the archive');
+    const result = await plasticity('data', 'verify', 'omniglot', '--dir', folder);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/omniglot\s+images_background\.zip\s+CORRUPT: MD5 is [0-9a-f]{32}, expected 68d2efa1b9178cc56df9314c21c6e718/);
+    expect(result.stdout).toMatch(/omniglot\s+images_evaluation\.zip\s+not downloaded/);
+    expect(result.stderr).toMatch(/images_background\.zip in .* does not match the published checksum; download again/);
+    // The team's copy is packed, not the official zips: nothing to check, and the loaders read it.
+    const shared = await plasticity('data', 'verify');
+    expect(shared.code).toBe(0);
+    expect(shared.stdout).toMatch(/omniglot\s+readable by the loaders/);
+  });
+
   it('refuses a corrupted archive from a mirror with a clear error, leaving nothing half-installed', async () => {
     const server = http.createServer((request, response) => response.end(`not the archive you wanted: ${request.url}`));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

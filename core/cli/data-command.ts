@@ -1,11 +1,11 @@
-// `plasticity data list | download <name>`: which datasets the templates read, whether this machine has them
+// `plasticity data list | download <name> | verify [name]`: which datasets the templates read, whether this machine has them
 // where the loaders look, and fetching the official archives (with progress, checksums, and nothing left
 // half-installed). The loaders read the archives as they are, so a download needs no unpacking.
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import path from 'node:path';
 import { datasetNames, datasetStatuses, fromMirror, isDatasetName } from '../tasks/dataset-catalog.ts';
-import { datasetSources, downloadDataset } from '../tasks/download.ts';
+import { datasetSources, downloadDataset, verifyDataset, type DatasetName } from '../tasks/download.ts';
 import { resolveDataFolder, taskLibrary } from '../tasks/index.ts';
 import { CliError } from './load-graph.ts';
 
@@ -21,6 +21,30 @@ export function registerDataCommand(program: Command): void {
       console.log(`data folder: ${folder}`);
       for (const { name, title, readBy, problem } of datasetStatuses(folder, taskLibrary)) {
         console.log(`${name.padEnd(9)} ${problem ? 'missing  ' : 'present  '}${title}; read by ${readBy}${problem ? `\n          ${problem}; get it with: plasticity data download ${name}` : ''}`);
+      }
+    });
+
+  data
+    .command('verify')
+    .description("check the official archives in the data folder against their published checksums (exit 1 if one is corrupt)")
+    .argument('[name]', `one dataset: ${datasetNames.join(' or ')} (default: all)`)
+    .option('--dir <folder>', 'the data folder (default: PLASTICITY_DATA_DIR, else the per-user data folder)')
+    .action(async (name: string | undefined, options: { dir?: string }) => {
+      if (name !== undefined && !isDatasetName(name)) throw new CliError([`plasticity data verify: unknown dataset "${name}"; the datasets are ${datasetNames.join(', ')}.`]);
+      const folder = resolveDataFolder(options.dir ?? '');
+      console.log(`data folder: ${folder}`);
+      const corrupt: string[] = [];
+      for (const status of datasetStatuses(folder, taskLibrary).filter((d) => name === undefined || d.name === name)) {
+        for (const check of await verifyDataset(status.name as DatasetName, folder)) {
+          const state = check.state === 'ok' ? 'checksum ok' : check.state === 'corrupt' ? `CORRUPT: ${check.problem}` : 'not downloaded';
+          console.log(`${status.name.padEnd(9)} ${check.fileName.padEnd(24)} ${state}`);
+          if (check.state === 'corrupt') corrupt.push(check.fileName);
+        }
+        // A folder may hold a dataset in another form the loaders accept (unpacked folders, a packed copy).
+        console.log(`${status.name.padEnd(9)} ${status.problem ? `missing: ${status.problem}` : 'readable by the loaders'}`);
+      }
+      if (corrupt.length > 0) {
+        throw new CliError([`plasticity data verify: ${corrupt.join(', ')} in ${folder} ${corrupt.length === 1 ? 'does' : 'do'} not match the published checksum; download again (plasticity data download) to replace ${corrupt.length === 1 ? 'it' : 'them'}.`]);
       }
     });
 

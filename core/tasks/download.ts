@@ -105,16 +105,36 @@ function mismatch(file: DatasetFile, hashes: ReturnType<typeof newHashes>): stri
   return null;
 }
 
-async function alreadyValid(target: string, file: DatasetFile): Promise<boolean> {
-  if (!existsSync(target)) return false;
+/** Why a file on disk does not match the catalogue (its checksum), or null when it does. */
+async function checksumProblem(target: string, file: DatasetFile): Promise<string | null> {
   const hashes = newHashes(file);
-  const stream = createReadStream(target);
-  stream.on('data', (chunk) => {
-    hashes.sha256?.update(chunk);
-    hashes.md5?.update(chunk);
-  });
-  await finished(stream);
-  return mismatch(file, hashes) === null;
+  await hashExisting(target, hashes);
+  return mismatch(file, hashes);
+}
+
+async function alreadyValid(target: string, file: DatasetFile): Promise<boolean> {
+  return existsSync(target) && (await checksumProblem(target, file)) === null;
+}
+
+export interface FileCheck {
+  fileName: string;
+  state: 'ok' | 'corrupt' | 'absent';
+  /** The checksum mismatch of a corrupt file. */
+  problem?: string;
+}
+
+/** Checks each of a dataset's official files in `folder` against the catalogue's checksums. */
+export async function verifyDataset(name: DatasetName, folder: string, source: DatasetSource = datasetSources[name]): Promise<FileCheck[]> {
+  const checks: FileCheck[] = [];
+  for (const file of source.files) {
+    const target = path.join(folder, file.fileName);
+    if (!existsSync(target)) checks.push({ fileName: file.fileName, state: 'absent' });
+    else {
+      const problem = await checksumProblem(target, file);
+      checks.push(problem ? { fileName: file.fileName, state: 'corrupt', problem } : { fileName: file.fileName, state: 'ok' });
+    }
+  }
+  return checks;
 }
 
 /** Feeds a file already on disk (a partial download) to the hashes; resolves to its size. */
