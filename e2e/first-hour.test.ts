@@ -1,6 +1,7 @@
-// What a newcomer sees first, at a laptop's and a desktop's width: the template gallery, the Help menu, and a
-// graph too large to train refused before it starts, with the memory it would need (a problem on the node
-// and the cost in the graph panel). Screenshots: first-hour-{gallery,help-menu,too-large}-<width>.png.
+// What a newcomer sees first, at a laptop's and a desktop's width: the template gallery, the Help menu, the time
+// a training step takes (measured on this machine), and a graph too large to train refused before it starts,
+// with the memory it would need (a problem on the node and the cost in the graph panel).
+// Screenshots: first-hour-{gallery,help-menu,too-large}-<width>.png, first-hour-speed.png.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clickEmptyCanvas, screenshot, screenshotIfFailed, startSession, type E2eSession } from './harness.ts';
 
@@ -33,6 +34,13 @@ for (const width of [1280, 1920]) {
       await screenshot(s.page, `first-hour-help-menu-${width}`);
       await s.page.keyboard.press('Escape');
       await poll(() => s.page.locator('.menu-items').count()).toBe(0);
+    });
+
+    it('measures how long a training step takes on this machine, and the whole run', async () => {
+      await clickEmptyCanvas(s.page);
+      await s.page.getByRole('button', { name: 'measure on this machine' }).click();
+      await expect.poll(() => s.page.getByTestId('speed-estimate').textContent(), { timeout: 90_000 }).toMatch(/^\d+(\.\d+)? (ms|s); 20,000 steps ≈ \d+(\.\d+)? (ms|s|min|h)$/);
+      if (width === 1280) await screenshot(s.page, 'first-hour-speed');
     });
 
     it('refuses a graph too large to train, naming the node and the memory it would need', async () => {

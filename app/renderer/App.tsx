@@ -109,7 +109,15 @@ export function App({ api }: { api: PlasticityApi }) {
           />
           <ProblemsPanel problems={validation.problems} onPick={pickProblem} />
         </div>
-        <Inspector document={doc} validation={validation} selectedNodes={state.selectedNodes} onEdit={editor.edit} onNotice={(m) => notify(m, 'error')} trained={state.trained} />
+        <Inspector
+          document={doc}
+          validation={validation}
+          selectedNodes={state.selectedNodes}
+          onEdit={editor.edit}
+          onNotice={(m) => notify(m, 'error')}
+          trained={state.trained}
+          onMeasureSpeed={(document) => api.invoke('graph:measureSpeed', { document })}
+        />
       </main>
       {view === 'training' && (
         <main className="workspace-training">

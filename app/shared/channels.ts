@@ -186,6 +186,10 @@ const RunRef = z.object({ runId: z.string().min(1) });
 export const DocName = z.enum(['experiments', 'readme']);
 export type DocName = z.infer<typeof DocName>;
 
+/** How long a graph's optimizer step takes on this machine, timed by the training process. */
+export const SpeedMeasurement = z.object({ secondsPerStep: z.number(), batchSize: z.number().int(), backend: z.string(), stepsTimed: z.number().int() });
+export type SpeedMeasurement = z.infer<typeof SpeedMeasurement>;
+
 export const DatasetStatus = z.object({ name: z.string(), title: z.string(), readBy: z.string(), problem: z.string().nullable() });
 export type DatasetStatus = z.infer<typeof DatasetStatus>;
 export const DatasetFolderState = z.object({ folder: z.string(), datasets: z.array(DatasetStatus) });
@@ -279,6 +283,8 @@ export const channels = {
     response: z.object({ name: DocName, title: z.string(), markdown: z.string() }),
   },
   /** Continues a stopped or failed run from its last checkpoint, in its own folder, to its planned episodes. */
+  /** Times a few training steps of the graph on this machine (nothing is kept). */
+  'graph:measureSpeed': { request: z.object({ document: GraphDocumentJson }), response: SpeedMeasurement },
   /** The datasets the templates read: where the app looks for them, and which are there. */
   'datasets:list': { request: Empty, response: DatasetFolderState },
   /** Downloads a dataset's official archives into the data folder (progress as 'datasets:progress' events). */

@@ -161,6 +161,7 @@ export function createHandlers(ctx: AppContext): HandlerTable {
       const problems = datasetProblems(checkDocument(document));
       return { problems: problems.map((p) => ({ severity: 'error' as const, code: 'missing-dataset' as const, nodeId: p.nodeId!, param: p.param!, message: p.message })) };
     },
+    'graph:measureSpeed': async ({ document }) => ctx.training.measureSpeed(document),
     'datasets:list': async () => datasets.state(),
     'datasets:download': async ({ name }) => datasets.download(name),
     'datasets:useFolder': async ({ folder }) => datasets.useFolder(allowed(folder)),

@@ -147,4 +147,29 @@ describe('TrainingHost', () => {
     await failing.start({ document: createGraphDocument('a') });
     expect(failing.list()[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/no such file/) });
   });
+
+  it('measures a graph\'s step time in a process of its own: the median after the first step, no run, nothing left on disk', async () => {
+    const doc = { ...createGraphDocument('Timed'), training: { ...createGraphDocument('Timed').training, batchSize: 4, evaluation: { split: 'test', episodes: 9, everyEpisodes: 1, batchSize: 1 } } };
+    const measuring = host.measureSpeed(doc, { steps: 4 });
+    await expect.poll(() => spawned.length).toBe(1);
+    const start = spawned[0].received[0] as Extract<HostToWorker, { type: 'start' }>;
+    expect(start).toMatchObject({ type: 'start', episodes: 4 });
+    expect((start.document as { training: Record<string, unknown> }).training.evaluation).toBeUndefined();
+    // The worker's trainer writes one line per step; the first is the warm-up.
+    const lines = [9, 0.3, 0.1, 0.2].map((seconds, i) => JSON.stringify({ episode: i + 1, loss: 1, seconds }));
+    await fs.writeFile(path.join(start.runDir, 'metrics.jsonl'), lines.join('\n') + '\n');
+    spawned[0].reply(progress(4));
+    spawned[0].reply({ type: 'done', status: 'finished', episodesDone: 4 });
+    expect(await measuring).toEqual({ secondsPerStep: 0.2, batchSize: 4, backend: 'wasm', stepsTimed: 3 });
+    expect(spawned[0].killed).toBe(true);
+    await expect(fs.access(start.runDir)).rejects.toThrow();
+    expect(host.list()).toEqual([]);
+  });
+
+  it('says why a graph could not be measured', async () => {
+    const measuring = host.measureSpeed(createGraphDocument('Broken'));
+    await expect.poll(() => spawned.length).toBe(1);
+    spawned[0].reply({ type: 'done', status: 'failed', episodesDone: 0, error: 'Node "x" (Dense layer): input is not connected' });
+    await expect(measuring).rejects.toThrow(/Could not measure this graph's speed: Node "x" \(Dense layer\): input is not connected/);
+  });
 });

@@ -3,9 +3,10 @@
 // messages to the process (stop ends after the current episode and keeps the checkpoint); a process that
 // dies is reported as a failed run and the queue moves on.
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { expectedTarget, lossUnitOf, type Backend, type GraphDocumentJson, type MetricPoint, type RunSummary, type TrainingProgress } from '../../shared/channels.ts';
-import { markRunFailed } from '../../../core/train/run-folder.ts';
+import { expectedTarget, lossUnitOf, type Backend, type GraphDocumentJson, type MetricPoint, type RunSummary, type SpeedMeasurement, type TrainingProgress } from '../../shared/channels.ts';
+import { markRunFailed, readMetrics } from '../../../core/train/run-folder.ts';
 import { UserError } from '../handlers/user-error.ts';
 import { HostToWorker, WorkerToHost } from './messages.ts';
 
@@ -121,6 +122,55 @@ export class TrainingHost {
     run.process?.send({ type: 'stop' });
     run.summary.status = 'stopping';
     this.changed();
+  }
+
+  /**
+   * Times a few optimizer steps of a graph in a training process of its own, in a temporary folder that is
+   * removed afterwards (no run history entry, no held-out evaluation). The first step (compilation, data
+   * loading, warm-up) is left out; the answer is the median of the others.
+   */
+  async measureSpeed(document: GraphDocumentJson, options: { steps?: number; timeoutMs?: number } = {}): Promise<SpeedMeasurement> {
+    const steps = options.steps ?? 4;
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const training = (document as { training?: Record<string, unknown> }).training ?? {};
+    const { evaluation: _ignored, ...withoutEvaluation } = training;
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'plasticity-speed-'));
+    let child: TrainerProcess | null = null;
+    try {
+      child = this.options.spawn();
+      const trainer = child;
+      const outcome = await new Promise<{ status: string; error?: string; backend?: string }>((resolve) => {
+        let backend: string | undefined;
+        const timer = setTimeout(() => {
+          trainer.send({ type: 'stop' });
+          resolve({ status: 'timeout' });
+        }, timeoutMs);
+        trainer.onMessage((raw) => {
+          const parsed = WorkerToHost.safeParse(raw);
+          if (!parsed.success) return;
+          if (parsed.data.type === 'progress') backend = parsed.data.progress.backend;
+          if (parsed.data.type === 'done') {
+            clearTimeout(timer);
+            resolve({ status: parsed.data.status, error: parsed.data.error, backend });
+          }
+        });
+        trainer.onExit((why) => {
+          clearTimeout(timer);
+          resolve({ status: 'failed', error: why ?? 'the training process ended' });
+        });
+        trainer.send({ type: 'start', runDir: dir, document: { ...document, training: withoutEvaluation } as GraphDocumentJson, episodes: steps });
+      });
+      const seconds = readMetrics(dir).slice(1).map((m) => m.seconds).sort((a, b) => a - b);
+      if (outcome.status === 'timeout' && seconds.length === 0) {
+        throw new UserError(`Measuring took more than ${Math.round(timeoutMs / 1000)} s without finishing a second step: one step of this graph takes minutes here.`);
+      }
+      if (seconds.length === 0) throw new UserError(`Could not measure this graph's speed: ${outcome.error ?? outcome.status}.`);
+      const batchSize = typeof withoutEvaluation.batchSize === 'number' ? withoutEvaluation.batchSize : 1;
+      return { secondsPerStep: seconds[Math.floor(seconds.length / 2)], batchSize, backend: outcome.backend ?? 'unknown', stepsTimed: seconds.length };
+    } finally {
+      child?.kill();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   }
 
   list(): RunSummary[] {

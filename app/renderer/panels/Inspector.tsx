@@ -16,7 +16,7 @@ import {
   type ValidationResult,
 } from '../../../core/graph/index.ts';
 import { describeParams, describeRange, getNodeKind, type ParamDescription } from '../../../core/nodes/index.ts';
-import type { TrainedModelInfo } from '../../shared/channels.ts';
+import type { SpeedMeasurement, TrainedModelInfo } from '../../shared/channels.ts';
 import { NodeTrainedValues, TrainedModelSummary } from './TrainedValues.tsx';
 import type { DocumentEdit } from '../editor/editor-state.ts';
 import { formatBytes, type TrainingCost } from '../../../core/graph/training-cost.ts';
@@ -179,8 +179,59 @@ function NodeInspector({ node, document, validation, onEdit, onNotice, trained }
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** What the graph costs before it is trained: its parameters and the memory training will take. */
-function TrainingCostSummary({ cost }: { cost: TrainingCost }) {
+/** Measured step times by graph (its nodes, edges and batch size): a measurement holds until the graph changes. */
+const measuredSpeeds = new Map<string, SpeedMeasurement>();
+const speedKey = (document: GraphDocument) => JSON.stringify([document.nodes.map((n) => [n.kind, n.params]), document.edges.map((e) => [e.from, e.to]), document.training.batchSize]);
+
+function formatSeconds(seconds: number): string {
+  if (seconds < 1) return `${(seconds * 1000).toPrecision(2)} ms`;
+  if (seconds < 120) return `${seconds.toPrecision(2)} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toPrecision(2)} h`;
+}
+
+/** Time per step, measured on this machine when asked (a training process times a few steps), and the whole run's time. */
+function SpeedEstimate({ document, measure }: { document: GraphDocument; measure(document: GraphDocument): Promise<SpeedMeasurement> }) {
+  const key = speedKey(document);
+  const [, setVersion] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const known = measuredSpeeds.get(key);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      measuredSpeeds.set(key, await measure(document));
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const steps = document.training.episodes;
+  return (
+    <>
+      <dt title="Timed on this machine by a training process: a few optimizer steps, the first (warm-up) left out">Time per step</dt>
+      <dd data-testid="speed-estimate">
+        {known ? (
+          <span title={`median of ${known.stepsTimed} steps on ${known.backend}`}>
+            {formatSeconds(known.secondsPerStep)}
+            {known.batchSize > 1 && ` (${formatSeconds(known.secondsPerStep / known.batchSize)} per episode)`}; {count(steps)} steps ≈ {formatSeconds(known.secondsPerStep * steps)}
+          </span>
+        ) : (
+          <button className="link" disabled={busy} onClick={() => void run()}>
+            {busy ? 'measuring…' : 'measure on this machine'}
+          </button>
+        )}
+        {error && <span className="error"> {error}</span>}
+      </dd>
+    </>
+  );
+}
+
+/** What the graph costs before it is trained: its parameters, the memory training will take and, measured, its time. */
+function TrainingCostSummary({ cost, document, measure }: { cost: TrainingCost; document: GraphDocument; measure?(document: GraphDocument): Promise<SpeedMeasurement> }) {
   return (
     <dl className="training-cost" data-testid="training-cost">
       <dt>Trainable parameters</dt>
@@ -199,11 +250,12 @@ function TrainingCostSummary({ cost }: { cost: TrainingCost }) {
       )}
       <dt title="An estimate for the wasm backend: parameters, optimizer state, Hebbian traces and every step's activations for backpropagation through time">Memory for training</dt>
       <dd data-bytes={Math.round(cost.bytes)}>about {formatBytes(cost.bytes)}</dd>
+      {measure && <SpeedEstimate document={document} measure={measure} />}
     </dl>
   );
 }
 
-function GraphSettings({ document, validation, onEdit }: { document: GraphDocument; validation: ValidationResult; onEdit: Edit }) {
+function GraphSettings({ document, validation, onEdit, onMeasureSpeed }: { document: GraphDocument; validation: ValidationResult; onEdit: Edit; onMeasureSpeed?(document: GraphDocument): Promise<SpeedMeasurement> }) {
   const problemFor = (field: string) => validation.problems.find((p) => p.field === field);
   const train = (patch: TrainingPatch, label: string) => onEdit((present) => setTraining(present, patch), label);
   const numberField = (field: string, label: string, value: number, apply: (n: number | string | undefined) => void, help: string) => {
@@ -228,7 +280,7 @@ function GraphSettings({ document, validation, onEdit }: { document: GraphDocume
         <label htmlFor="graph-description">Description</label>
         <TextField id="graph-description" multiline value={document.meta.description ?? ''} onCommit={(t) => onEdit((present) => setMeta(present, { description: t || undefined }), 'Edit description')} />
       </div>
-      <TrainingCostSummary cost={validation.cost} />
+      <TrainingCostSummary cost={validation.cost} document={document} measure={validation.problems.some((p) => p.severity === 'error') ? undefined : onMeasureSpeed} />
       <h3>Training</h3>
       {document.training.initialWeights && (
         <div className="field" data-testid="initial-weights">
@@ -271,6 +323,8 @@ export function Inspector(props: {
   onNotice(m: string): void;
   /** The open trained model, or null: its values are shown and nothing can be edited. */
   trained: TrainedModelInfo | null;
+  /** Times a few training steps of the graph on this machine. */
+  onMeasureSpeed?(document: GraphDocument): Promise<SpeedMeasurement>;
 }) {
   const { document, selectedNodes, trained } = props;
   const node = selectedNodes.length === 1 ? document.nodes.find((n) => n.id === selectedNodes[0]) : undefined;
