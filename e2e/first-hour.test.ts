@@ -56,6 +56,9 @@ for (const width of [1280, 1920]) {
       await poll(() => s.page.getByTestId('problems').textContent()).toMatch(/training this graph for batches of 100 episodes would need about \d+(\.\d+)? GB of memory, more than the 3\.5 GB it can use/);
       await poll(async () => Number(await s.page.getByTestId('training-cost').locator('dd[data-bytes]').getAttribute('data-bytes'))).toBeGreaterThan(3.5 * 1024 ** 3);
       await screenshot(s.page, `first-hour-too-large-${width}`);
+      // The node's own share, in its inspector.
+      await s.page.locator('.react-flow__node[data-id="memory"] .node-header').click();
+      await poll(() => s.page.getByTestId('node-cost').textContent()).toMatch(/^2,004,003 trainable parameters, 1,002,001 plastic \(Hebbian trace values\); about 4\.\d GB for training$/);
       await s.page.getByTestId('tab-training').click();
       expect(await s.page.getByRole('button', { name: /Train “/ }).isDisabled()).toBe(true);
     });

@@ -154,7 +154,7 @@ describe('TrainingHost', () => {
     await expect.poll(() => spawned.length).toBe(1);
     const start = spawned[0].received[0] as Extract<HostToWorker, { type: 'start' }>;
     expect(start).toMatchObject({ type: 'start', episodes: 4 });
-    expect((start.document as { training: Record<string, unknown> }).training.evaluation).toBeUndefined();
+    expect((start.document as unknown as { training: Record<string, unknown> }).training.evaluation).toBeUndefined();
     // The worker's trainer writes one line per step; the first is the warm-up.
     const lines = [9, 0.3, 0.1, 0.2].map((seconds, i) => JSON.stringify({ episode: i + 1, loss: 1, seconds }));
     await fs.writeFile(path.join(start.runDir, 'metrics.jsonl'), lines.join('\n') + '\n');

@@ -19,7 +19,7 @@ import { describeParams, describeRange, getNodeKind, type ParamDescription } fro
 import type { SpeedMeasurement, TrainedModelInfo } from '../../shared/channels.ts';
 import { NodeTrainedValues, TrainedModelSummary } from './TrainedValues.tsx';
 import type { DocumentEdit } from '../editor/editor-state.ts';
-import { formatBytes, type TrainingCost } from '../../../core/graph/training-cost.ts';
+import { formatBytes, type NodeCost, type TrainingCost } from '../../../core/graph/training-cost.ts';
 
 type Edit = (document: DocumentEdit, label: string) => void;
 
@@ -161,6 +161,7 @@ function NodeInspector({ node, document, validation, onEdit, onNotice, trained }
             ))}
           </p>
         )}
+        <NodeCostLine cost={validation.cost.nodes.find((c) => c.nodeId === node.id)} />
         {problems.filter((p) => !p.param).map((p, i) => (
           <p key={i} className={`field-problem problem-${p.severity}`}>
             {p.message}
@@ -178,6 +179,16 @@ function NodeInspector({ node, document, validation, onEdit, onNotice, trained }
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
+
+/** This node's share of the graph's cost: its trainable parameters, its Hebbian trace and its training memory. */
+function NodeCostLine({ cost }: { cost: NodeCost | undefined }) {
+  if (!cost || (cost.trainable === 0 && cost.traceValues === 0)) return null;
+  return (
+    <p className="field-meta" data-testid="node-cost">
+      {count(cost.trainable)} trainable parameters{cost.traceValues > 0 && <>, {count(cost.traceValues)} plastic (Hebbian trace values)</>}; about {formatBytes(cost.bytes)} for training
+    </p>
+  );
+}
 
 /** Measured step times by graph (its nodes, edges and batch size): a measurement holds until the graph changes. */
 const measuredSpeeds = new Map<string, SpeedMeasurement>();
