@@ -66,7 +66,7 @@ describe('editor', () => {
   it('adds a node by dragging it from the palette', async () => {
     const canvas = (await s.page.locator('.react-flow__pane').boundingBox())!;
     await s.page.locator('[data-kind="SignErrorMetric"]').dragTo(s.page.locator('.react-flow__pane'), {
-      targetPosition: { x: canvas.width * 0.55, y: canvas.height * 0.8 },
+      targetPosition: { x: canvas.width * 0.72, y: canvas.height * 0.5 },
     });
     await poll(() => nodes().count()).toBe(6);
     await poll(() => s.page.locator('.react-flow__node.selected').getAttribute('data-id')).toBe('signErrorMetric');

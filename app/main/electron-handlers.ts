@@ -36,6 +36,12 @@ export function createElectronHandlers(options: {
       const result = win ? await options.dialog.showOpenDialog(win, settings) : await options.dialog.showOpenDialog(settings);
       return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
     },
+    'dialog:openFolder': async ({ title }) => {
+      const win = options.getWindow();
+      const settings = { title, defaultPath: options.documentsDir, properties: ['openDirectory' as const] };
+      const result = win ? await options.dialog.showOpenDialog(win, settings) : await options.dialog.showOpenDialog(settings);
+      return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
+    },
     'dialog:saveGraph': async ({ suggestedName }) => {
       const win = options.getWindow();
       const name = suggestedName.endsWith('.plastic.json') ? suggestedName : `${suggestedName}.plastic.json`;

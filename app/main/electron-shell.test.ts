@@ -181,6 +181,9 @@ describe('native dialogs', () => {
     expect(await dispatch(table, 'dialog:openGraph', {})).toEqual({ ok: true, value: { path: null } });
     dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/home/me/a.plastic.json'] });
     expect(await dispatch(table, 'dialog:openGraph', {})).toEqual({ ok: true, value: { path: '/home/me/a.plastic.json' } });
+    dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: ['/home/me/datasets'] });
+    expect(await dispatch(table, 'dialog:openFolder', { title: 'A folder with datasets' })).toEqual({ ok: true, value: { path: '/home/me/datasets' } });
+    expect(dialog.showOpenDialog.mock.calls.at(-1)?.[1]).toMatchObject({ title: 'A folder with datasets', properties: ['openDirectory'] });
     dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: '/home/me/b.plastic.json' });
     await dispatch(table, 'dialog:saveGraph', { suggestedName: 'b' });
     expect(dialog.showSaveDialog.mock.calls[0][1].defaultPath).toBe(path.join('/home/me', 'b.plastic.json'));

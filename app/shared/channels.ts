@@ -300,6 +300,8 @@ export const channels = {
   },
   /** Electron only: native dialogs. The browser mode shows its own file dialog instead. */
   'dialog:openGraph': { request: Empty, response: z.object({ path: z.string().nullable() }) },
+  /** Electron only: a native folder picker (the Datasets view's "use a folder you already have"). */
+  'dialog:openFolder': { request: z.object({ title: z.string() }), response: z.object({ path: z.string().nullable() }) },
   'dialog:saveGraph': {
     request: z.object({ suggestedName: z.string() }),
     response: z.object({ path: z.string().nullable() }),

@@ -257,7 +257,7 @@ describe('training requests', () => {
 
   it('refuses to train a graph whose dataset is missing, naming the node, before any run folder exists', async () => {
     const doc = addNode(createGraphDocument('No data'), { kind: 'OmniglotEpisode', id: 'omniglot', position: { x: 0, y: 0 }, params: { dataFolder: path.join(root, 'nowhere') } });
-    await expect(call('training:start', { document: doc })).rejects.toThrow(/Node "omniglot" \(OmniglotEpisode\): Omniglot is not in the folder "dataFolder" names/);
+    await expect(call('training:start', { document: doc })).rejects.toThrow(/Node "omniglot" \(Omniglot few-shot\): Omniglot is not in the folder "dataFolder" names/);
     expect(await fs.readdir(ctx.runsDir)).toEqual([]);
     expect(spawned).toHaveLength(0);
   });

@@ -11,7 +11,7 @@ function progressText(p: DatasetProgress): string {
   return `${file}: ${megabytes(p.receivedBytes)}${p.totalBytes ? ` of ${megabytes(p.totalBytes)}` : ''}`;
 }
 
-export function DatasetsDialog({ api, onClose, onChanged }: { api: PlasticityApi; onClose(): void; onChanged(): void }) {
+export function DatasetsDialog({ api, nativeDialogs, onClose, onChanged }: { api: PlasticityApi; nativeDialogs: boolean; onClose(): void; onChanged(): void }) {
   const [state, setState] = useState<DatasetFolderState | null>(null);
   const [progress, setProgress] = useState<Record<string, DatasetProgress>>({});
   const [busy, setBusy] = useState<Record<string, boolean>>({});
@@ -106,6 +106,16 @@ export function DatasetsDialog({ api, onClose, onChanged }: { api: PlasticityApi
             onChange={(e) => setFolderInput(e.target.value)}
             onKeyDown={(e) => e.key === 'Enter' && folderInput.trim() && void useFolder()}
           />
+          {nativeDialogs && (
+            <button
+              onClick={async () => {
+                const picked = await api.invoke('dialog:openFolder', { title: 'A folder that holds datasets' });
+                if (picked.path) setFolderInput(picked.path);
+              }}
+            >
+              Choose…
+            </button>
+          )}
           <button disabled={!folderInput.trim()} onClick={() => void useFolder()}>
             Use this folder
           </button>

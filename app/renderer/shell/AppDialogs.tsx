@@ -69,7 +69,7 @@ export function AppDialogs({ api, info, dialogs, files, filePath, title, recover
   }
   if (dialog?.kind === 'discard') return <ConfirmDiscard name={title} onChoose={dialog.resolve} />;
   if (dialog?.kind === 'shortcuts') return <ShortcutsDialog onClose={close} />;
-  if (dialog?.kind === 'datasets') return <DatasetsDialog api={api} onClose={close} onChanged={onDatasetsChanged} />;
+  if (dialog?.kind === 'datasets') return <DatasetsDialog api={api} nativeDialogs={Boolean(info?.nativeDialogs)} onClose={close} onChanged={onDatasetsChanged} />;
   if (dialog?.kind === 'report') return <ReportProblemDialog info={info} onClose={close} />;
   if (dialog?.kind === 'document') return <DocumentViewer api={api} name={dialog.name} onClose={close} />;
   if (dialog?.kind === 'about') {
