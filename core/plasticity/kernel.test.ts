@@ -150,6 +150,22 @@ describe('trace checkpointing', () => {
     }
   });
 
+  it('forward passes without a backward (evaluation) reuse a bounded set of workspaces, and an evicted tape says so', () => {
+    const testCase = makeCase({ size: 64, steps: 10 });
+    const { inputs, lossWeights } = makeCaseData(testCase);
+    const shape = { steps: testCase.steps, batch: testCase.batch };
+    const first = sequenceForward(testCase.spec, shape, inputs);
+    const buffers = new Set<ArrayBufferLike>([first.tape.work.ws.buffer]);
+    for (let k = 0; k < 40; k++) buffers.add(sequenceForward(testCase.spec, shape, inputs).tape.work.ws.buffer);
+    // 8 pending tapes, and the cache of idle workspaces: far fewer than 41 buffers.
+    expect(buffers.size).toBeLessThanOrEqual(12);
+    expect(() => sequenceBackward(first.tape, lossWeights)).toThrow(/memory was reclaimed because 8 later forward passes ran before its backward pass/);
+    // The latest forward pass still has its backward, equal to a fresh run's.
+    const last = sequenceForward(testCase.spec, shape, inputs);
+    const fresh = sequenceForward(testCase.spec, shape, inputs);
+    expect(sequenceBackward(last.tape, lossWeights).w).toEqual(sequenceBackward(fresh.tape, lossWeights).w);
+  });
+
   it('refuses to run a backward pass twice on one tape (its workspace is reused)', () => {
     const testCase = makeCase({});
     const { inputs, lossWeights } = makeCaseData(testCase);

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plasticKernels } from './index.ts';
-import { sequenceForward, type Precision } from './kernel.ts';
+import { pendingTapeCount, sequenceForward, type Precision } from './kernel.ts';
 import { createStepper } from './stepper.ts';
 import { referenceSequence } from './reference.ts';
 import type { PlasticSequenceInputs, PlasticSpec } from './spec.ts';
@@ -72,6 +72,18 @@ describe('sequence op in a tfjs program', () => {
     const last = tf.tidy(() => objective().dataSync()[0]);
     expect(last).toBeLessThan(0.5 * first);
     expect(variables.eta.dataSync()[0]).not.toBe(etaBefore);
+  });
+
+  it('gives its working memory back at once when no gradient is recorded (evaluation), and not when one is', () => {
+    const testCase = makeCase({ mode: 'feedforward', eta: 0.1, steps: 12 });
+    const { variables, loss } = buildModel(testCase, 'forward-only');
+    const objective = loss(plasticKernels.sequence);
+    const before = pendingTapeCount();
+    for (let k = 0; k < 5; k++) tf.tidy(() => objective().dataSync());
+    expect(pendingTapeCount()).toBe(before);
+    const grads = tf.tidy(() => tf.variableGrads(objective, [variables.w]).grads[variables.w.name].dataSync());
+    expect(grads.some((g) => g !== 0)).toBe(true);
+    expect(pendingTapeCount()).toBe(before);
   });
 
   it('rejects tensors of the wrong shape, naming the input', () => {

@@ -4,7 +4,7 @@
 // Trace-sized arrays are float32 by default here (tfjs values are float32 anyway); the oracle tests
 // check this path against tfjs autodiff.
 import type * as tfjs from '@tensorflow/tfjs';
-import { forwardTape, sequenceBackward, tapePost, type KernelInputs, type KernelOptions } from './kernel.ts';
+import { discardTape, forwardTape, sequenceBackward, tapePost, type KernelInputs, type KernelOptions } from './kernel.ts';
 import type { PlasticSequenceInputs, PlasticSpec } from './spec.ts';
 
 function describeShape(tensor: tfjs.Tensor): string {
@@ -95,6 +95,8 @@ export function createSequenceOp(tf: typeof tfjs, givenOptions: KernelOptions = 
       }
       const tape = forwardTape(spec, { steps, batch }, kernelInputs, options);
       const value = tf.tensor3d(Float32Array.from(tapePost(tape).subarray(0, steps * batch * spec.size)), [steps, batch, spec.size]);
+      // Outside gradient recording (evaluation, inference) nothing will ask for the backward pass.
+      if (tf.engine().state.gradientDepth === 0) discardTape(tape);
       const gradFunc = (dy: tfjs.Tensor) => {
         // A backend that copies values into new tensors can take the workspace's gradient arrays as they are.
         const grads = sequenceBackward(tape, valuesOf(tf, dy), { borrow: backendCopiesOnWrite(tf) });
