@@ -71,6 +71,8 @@ export function summarizeRun(dir: string, bins = 400): RunSummary {
   const trainingMetrics: Record<string, CurvePoint[]> = {};
   const finalTenth: Record<string, Interval> = {};
   const lastTenth = metrics.slice(Math.floor(metrics.length * 0.9));
+  const lossTail = lastTenth.map((m) => m.loss).filter((v): v is number => v !== null);
+  if (lossTail.length > 0) finalTenth.loss = meanInterval(lossTail);
   for (const name of metricNames) {
     const values = metrics.filter((m) => typeof m[name] === 'number').map((m) => ({ step: m.episode, minutes: minutesAt.get(m.episode)!, value: m[name] as number }));
     trainingMetrics[name] = binned(values, bins);

@@ -8,6 +8,7 @@ import { readEvaluations } from '../train/run-folder.ts';
 import { trainGraph } from '../train/trainer.ts';
 import { summarizeRun } from './run-summary.ts';
 import { writeReport } from './write-report.ts';
+import { mannWhitneyU } from '../train/rank-sum.ts';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-report-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -32,6 +33,35 @@ describe('writeReport', () => {
     expect(tail.count).toBe(1); // the last tenth of 5 steps is the last step
     expect(text).toMatch(new RegExp(`\\| \`run-1\` \\|.*\\| ${tail.mean.toPrecision(4).replace('.', '\\.')}`));
     for (const chart of charts) expect(fs.readFileSync(path.join(out, chart), 'utf8')).toMatch(/^<svg[^>]*>.*run-2/s);
+  });
+
+  it('compares variants (runs of different graphs) with a rank-sum test on one value per run, and leads with the loss when it is the only held-out measure', async () => {
+    const variants = ['plastic', 'fixed'].map((name) => {
+      const doc = binaryPatternGraph({ patternSize: 8, size: 9 });
+      doc.meta.name = name;
+      doc.training.evaluation = { split: 'test', episodes: 4, everyEpisodes: 3, batchSize: 2 };
+      // Only the loss is evaluated: no metric node.
+      doc.nodes = doc.nodes.filter((n) => n.kind !== 'SignErrorMetric');
+      doc.edges = doc.edges.filter((e) => doc.nodes.some((n) => n.id === e.to.node));
+      return doc;
+    });
+    const dirs: string[] = [];
+    const seeds = { plastic: [1, 2, 3], fixed: [4, 5, 6] } as Record<string, number[]>;
+    for (const doc of variants) {
+      for (const seed of seeds[doc.meta.name]) {
+        const dir = path.join(work, `${doc.meta.name}-${seed}`);
+        await trainGraph(doc, { outDir: dir, episodes: 3, seed, backend: 'cpu' });
+        dirs.push(dir);
+      }
+    }
+    const { readme, charts } = await writeReport(dirs, { out: path.join(work, 'compare'), title: 'Two variants' });
+    const text = fs.readFileSync(readme, 'utf8');
+    expect(charts[0]).toBe('heldout-loss.svg');
+    const finals = (name: string) => seeds[name].map((seed) => readEvaluations(path.join(work, `${name}-${seed}`)).at(-1)!.loss.mean);
+    const { u, p } = mannWhitneyU(finals('plastic'), finals('fixed'));
+    expect(text).toContain('## Variants compared (Mann–Whitney U)');
+    expect(text).toMatch(new RegExp(`\\| final held-out loss \\| .*\\(3 runs\\) \\| .*\\(3 runs\\) \\| plastic vs fixed \\| ${u} \\| ${p.toPrecision(2)} \\(exact\\) \\|`));
+    expect(text).toContain('n = 3: 0.10');
   });
 
   it('names the folder that is not a run', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { renderLineChart } from './charts.ts';
 import { summarizeRun, type RunSummary } from './run-summary.ts';
 import type { Interval } from '../train/statistics.ts';
+import { mannWhitneyU } from '../train/rank-sum.ts';
 
 export interface ReportOptions {
   out: string;
@@ -23,10 +24,57 @@ const formatInterval = (metric: string, i: Interval) =>
 const minutes = (seconds: number) => `${(seconds / 60).toFixed(1)} min`;
 const runName = (run: RunSummary) => `${run.graph.meta.name}, seed ${run.info.seed} (${path.basename(run.dir)})`;
 
-/** The metric a report leads with: the held-out one the runs were evaluated on (accuracy first). */
+/** The metric a report leads with: the held-out one the runs were evaluated on (accuracy first; the loss when it is the only one). */
 function headlineMetric(runs: RunSummary[]): string | undefined {
   const names = new Set(runs.flatMap((r) => r.evaluations.flatMap((e) => Object.keys(e.metrics))));
-  return names.has('accuracy') ? 'accuracy' : [...names][0];
+  if (names.has('accuracy')) return 'accuracy';
+  return [...names][0] ?? (runs.some((r) => r.evaluations.length > 0) ? 'loss' : undefined);
+}
+
+/** An evaluation's interval for a metric, the loss included. */
+const heldOut = (e: RunSummary['evaluations'][number], metric: string): Interval | undefined => (metric === 'loss' ? e.loss : e.metrics[metric]);
+
+/**
+ * Runs grouped by graph (the variants compared), and per pair of groups a two-sided Mann–Whitney U test on the
+ * runs' final held-out values and on their last-10% training values (one value per run, as the paper compares seeds).
+ */
+function comparisonTable(runs: RunSummary[], metric: string): string[] {
+  const groups = new Map<string, RunSummary[]>();
+  for (const run of runs) groups.set(run.graph.meta.name, [...(groups.get(run.graph.meta.name) ?? []), run]);
+  if (groups.size < 2) return [];
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const finalHeldOut = (r: RunSummary) => {
+    const last = r.evaluations.at(-1);
+    return last ? heldOut(last, metric)?.mean : undefined;
+  };
+  const lastTenth = (r: RunSummary) => r.finalTenth[metric]?.mean;
+  const lines = [
+    `| measure | ${[...groups.keys()].map((g) => `median: ${g}`).join(' | ')} | groups compared | U | p (two-sided) |`,
+    `| --- | ${[...groups.keys()].map(() => '---').join(' | ')} | --- | --- | --- |`,
+  ];
+  const names = [...groups.keys()];
+  for (const [label, value] of [[`final held-out ${metric}`, finalHeldOut], [`training ${metric}, last 10%`, lastTenth]] as const) {
+    const values = names.map((g) => groups.get(g)!.map(value).filter((v): v is number => v !== undefined));
+    if (values.some((v) => v.length === 0)) continue;
+    for (let a = 0; a < names.length; a++) {
+      for (let b = a + 1; b < names.length; b++) {
+        const test = mannWhitneyU(values[a], values[b]);
+        lines.push(
+          `| ${label} | ${values.map((v) => `${formatValue(metric, median(v))} (${v.length} runs)`).join(' | ')} | ${names[a]} vs ${names[b]} | ${test.u} | ${test.p.toPrecision(2)} (${test.method}) |`,
+        );
+      }
+    }
+  }
+  return [...lines, '', `One value per run; with n runs per group the smallest two-sided p an exact test can give is 2/C(2n, n) (${[2, 3, 4, 5].map((n) => `n = ${n}: ${(2 / binomial(2 * n, n)).toPrecision(2)}`).join(', ')}).`];
+}
+
+function binomial(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return c;
 }
 
 function runTable(runs: RunSummary[], metric: string | undefined): string[] {
@@ -36,7 +84,8 @@ function runTable(runs: RunSummary[], metric: string | undefined): string[] {
   ];
   for (const run of runs) {
     const last = run.evaluations[run.evaluations.length - 1];
-    const result = last && metric && last.metrics[metric] ? formatInterval(metric, last.metrics[metric]) : '—';
+    const interval = last && metric ? heldOut(last, metric) : undefined;
+    const result = interval && metric ? formatInterval(metric, interval) : '—';
     const where = last ? `${last.episodes.toLocaleString('en-US')} ${last.split} episodes` : '—';
     const elapsed = run.info.finishedAt ? minutes((Date.parse(run.info.finishedAt) - Date.parse(run.info.startedAt)) / 1000) : '—';
     const tail = metric && run.finalTenth[metric] ? formatInterval(metric, run.finalTenth[metric]) : '—';
@@ -48,11 +97,12 @@ function runTable(runs: RunSummary[], metric: string | undefined): string[] {
 }
 
 function evaluationTable(run: RunSummary, metric: string): string[] {
-  const lines = [`| step | episodes seen | minutes | ${metric} (95% CI) | loss |`, '| --- | --- | --- | --- | --- |'];
+  const withLoss = metric !== 'loss';
+  const lines = [`| step | episodes seen | minutes | ${metric} (95% CI) |${withLoss ? ' loss |' : ''}`, `| --- | --- | --- | --- |${withLoss ? ' --- |' : ''}`];
   for (const e of run.evaluations) {
-    const m = e.metrics[metric];
+    const m = heldOut(e, metric);
     lines.push(
-      `| ${e.episode.toLocaleString('en-US')} | ${(e.episode * run.info.batchSize).toLocaleString('en-US')} | ${e.minutes.toFixed(1)} | ${m ? formatInterval(metric, m) : '—'} | ${formatInterval('loss', e.loss)} |`,
+      `| ${e.episode.toLocaleString('en-US')} | ${(e.episode * run.info.batchSize).toLocaleString('en-US')} | ${e.minutes.toFixed(1)} | ${m ? formatInterval(metric, m) : '—'} |${withLoss ? ` ${formatInterval('loss', e.loss)} |` : ''}`,
     );
   }
   return lines;
@@ -87,7 +137,10 @@ export async function writeReport(runDirs: string[], options: ReportOptions): Pr
         band: true,
         series: runs.map((r) => ({
           name: runName(r),
-          points: r.evaluations.filter((e) => e.metrics[metric]).map((e) => ({ x: e.minutes, y: e.metrics[metric].mean, low: e.metrics[metric].low, high: e.metrics[metric].high })),
+          points: r.evaluations
+            .map((e) => ({ e, m: heldOut(e, metric) }))
+            .filter((p): p is { e: typeof p.e; m: Interval } => p.m !== undefined)
+            .map(({ e, m }) => ({ x: e.minutes, y: m.mean, low: m.low, high: m.high })),
         })),
         ...(target !== undefined && { reference: { y: target, label: `target ${formatValue(metric, target)}` } }),
       }),
@@ -138,6 +191,8 @@ export async function writeReport(runDirs: string[], options: ReportOptions): Pr
     '"Training time" sums the steps\' and the evaluations\' own durations; "start to end" is the clock from the run\'s start (data loading included) to its end, across resumes. "Step" is one optimizer step on a batch of episodes.',
     '',
   ];
+  const comparison = metric ? comparisonTable(runs, metric) : [];
+  if (comparison.length > 0) lines.push('## Variants compared (Mann–Whitney U)', '', ...comparison, '');
   if (metric) {
     for (const run of runs) {
       if (run.evaluations.length === 0) continue;
