@@ -13,3 +13,8 @@ export function formatDuration(seconds: number | null | undefined): string {
   const rest = s % 60;
   return h ? `${h}h ${String(m).padStart(2, '0')}m` : m ? `${m}m ${String(rest).padStart(2, '0')}s` : `${rest}s`;
 }
+
+/** A short time such as one training step: "27 ms", "1.6 s". */
+export function formatStepTime(seconds: number): string {
+  return seconds < 1 ? `${(seconds * 1000).toPrecision(2)} ms` : `${seconds.toPrecision(2)} s`;
+}

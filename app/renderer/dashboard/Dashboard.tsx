@@ -121,9 +121,9 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
   };
   const shownPoints = shown ? (training.points[shown.runId]?.length ?? shown.tail?.length ?? 0) : 0;
   const smoothWindow = smoothing ?? automaticSmoothing(Math.max(shownPoints, shown?.episodesDone ?? 0));
-  // Smoothed: a faint raw line and a bold moving average per run, the same colour; raw: one line per run.
   /** A run of another task than the shown run's (another loss or episode source) is drawn against the right axis. */
   const otherTask = (run: RunSummary | undefined) => Boolean(run?.lossUnit && shown?.lossUnit && run.lossUnit !== shown.lossUnit);
+  // Smoothed: a faint raw line and a bold moving average per run, the same colour; raw: one line per run.
   const seriesFor = (pick: PointValue): ChartSeries[] =>
     drawn.flatMap((runId, i): ChartSeries[] => {
       const run = training.runs.find((r) => r.runId === runId);

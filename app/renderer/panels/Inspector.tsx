@@ -20,6 +20,7 @@ import type { SpeedMeasurement, TrainedModelInfo } from '../../shared/channels.t
 import { NodeTrainedValues, TrainedModelSummary } from './TrainedValues.tsx';
 import type { DocumentEdit } from '../editor/editor-state.ts';
 import { formatBytes, type NodeCost, type TrainingCost } from '../../../core/graph/training-cost.ts';
+import { formatDuration, formatStepTime } from '../format.ts';
 
 type Edit = (document: DocumentEdit, label: string) => void;
 
@@ -194,13 +195,6 @@ function NodeCostLine({ cost }: { cost: NodeCost | undefined }) {
 const measuredSpeeds = new Map<string, SpeedMeasurement>();
 const speedKey = (document: GraphDocument) => JSON.stringify([document.nodes.map((n) => [n.kind, n.params]), document.edges.map((e) => [e.from, e.to]), document.training.batchSize]);
 
-function formatSeconds(seconds: number): string {
-  if (seconds < 1) return `${(seconds * 1000).toPrecision(2)} ms`;
-  if (seconds < 120) return `${seconds.toPrecision(2)} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toPrecision(2)} h`;
-}
-
 /** Time per step, measured on this machine when asked (a training process times a few steps), and the whole run's time. */
 function SpeedEstimate({ document, measure }: { document: GraphDocument; measure(document: GraphDocument): Promise<SpeedMeasurement> }) {
   const key = speedKey(document);
@@ -227,8 +221,8 @@ function SpeedEstimate({ document, measure }: { document: GraphDocument; measure
       <dd data-testid="speed-estimate">
         {known ? (
           <span title={`median of ${known.stepsTimed} steps on ${known.backend}`}>
-            {formatSeconds(known.secondsPerStep)}
-            {known.batchSize > 1 && ` (${formatSeconds(known.secondsPerStep / known.batchSize)} per episode)`}; {count(steps)} steps ≈ {formatSeconds(known.secondsPerStep * steps)}
+            {formatStepTime(known.secondsPerStep)}
+            {known.batchSize > 1 && ` (${formatStepTime(known.secondsPerStep / known.batchSize)} per episode)`}; {count(steps)} steps ≈ {formatDuration(known.secondsPerStep * steps)}
           </span>
         ) : (
           <button className="link" disabled={busy} onClick={() => void run()}>
