@@ -75,6 +75,10 @@ describe('editor', () => {
   });
 
   it('connects two ports by dragging between them', async () => {
+    // Zoomed out one step, no handle is near the canvas's edge, where a connection drag pans the view
+    // (on a busy machine it pans further before the pointer arrives, and the drop misses).
+    await s.page.locator('.react-flow__controls-zoomout').click();
+    await s.page.waitForTimeout(400);
     const before = await edges().count();
     await drag(s.page, await center(handle(s.page, 'readout', 'output')), await center(handle(s.page, 'signErrorMetric', 'prediction')));
     await poll(() => edges().count()).toBe(before + 1);
