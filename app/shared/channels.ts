@@ -282,7 +282,6 @@ export const channels = {
     request: z.object({ name: DocName }),
     response: z.object({ name: DocName, title: z.string(), markdown: z.string() }),
   },
-  /** Continues a stopped or failed run from its last checkpoint, in its own folder, to its planned episodes. */
   /** Times a few training steps of the graph on this machine (nothing is kept). */
   'graph:measureSpeed': { request: z.object({ document: GraphDocumentJson }), response: SpeedMeasurement },
   /** The datasets the templates read: where the app looks for them, and which are there. */
@@ -291,6 +290,7 @@ export const channels = {
   'datasets:download': { request: z.object({ name: z.string().min(1) }), response: DatasetFolderState },
   /** Makes a folder that already holds datasets the app's data folder (refused, saying why, when it holds none). */
   'datasets:useFolder': { request: z.object({ folder: z.string().min(1) }), response: DatasetFolderState },
+  /** Continues a stopped or failed run from its last checkpoint, in its own folder, to its planned episodes. */
   'training:continue': { request: RunRef, response: z.object({ runId: z.string(), dir: z.string() }) },
 
   /** Electron only: the main process keeps the title marker and the "discard changes?" prompt in sync. */
