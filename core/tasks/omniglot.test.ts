@@ -10,8 +10,6 @@ import { loadOmniglot } from './omniglot.ts';
 import { makeOneBitPng } from './testing/make-png.ts';
 import { characterTable, drawingPixels, omniglotDir } from './testing/official-omniglot.ts';
 
-const table = characterTable;
-
 function indexOf(dataset: OmniglotDataset, c: OmniglotCharacter): number {
   return dataset.characters.findIndex((d) => d.set === c.set && d.alphabet === c.alphabet && d.character === c.character);
 }
@@ -51,7 +49,7 @@ describe('Omniglot from the packed copy', () => {
     expect(arcadian1[10 * 31 + 20]).toBeCloseTo(0.09081086387396574, 6);
     expect(arcadian1[0]).toBe(1);
     // Packed record 12345 = background character 617 (Japanese_(katakana)/character23), drawing 5.
-    expect(table[617].slice(3)).toEqual(['Japanese_(katakana)', 'character23']);
+    expect(characterTable[617].slice(3)).toEqual(['Japanese_(katakana)', 'character23']);
     const katakana = drawing(dataset, indexOf(dataset, { set: 'background', alphabet: 'Japanese_(katakana)', character: 'character23' }), 5);
     expect(katakana.reduce((a, v) => a + v, 0)).toBeCloseTo(865.2898359773545, 3);
     expect(katakana[15 * 31 + 15]).toBeCloseTo(0.5715092354158061, 6);
@@ -71,9 +69,9 @@ describe('Omniglot from the packed copy', () => {
     const area = loadOmniglot(defaultDataDir(), { resampling: 'area' });
     expect(area.images.length).toBe(dataset.images.length);
     const c = indexOf(area, { set: 'evaluation', alphabet: 'Angelic', character: 'character01' });
-    const row = table.findIndex((r) => r[0] === 'evaluation' && r[3] === 'Angelic' && r[4] === 'character01');
+    const row = characterTable.findIndex((r) => r[0] === 'evaluation' && r[3] === 'Angelic' && r[4] === 'character01');
     const u8 = gunzipSync(readFileSync(path.join(omniglotDir, 'evaluation_31x31.u8.gz')));
-    const at = Number(table[row][1]) * 20 * 961;
+    const at = Number(characterTable[row][1]) * 20 * 961;
     const expected = Array.from(u8.subarray(at, at + 961), (v) => 1 - v / 255);
     drawing(area, c, 0).forEach((v, p) => expect(v).toBeCloseTo(expected[p], 6));
     let difference = 0;
@@ -97,10 +95,10 @@ describe('Omniglot from the official distribution', () => {
   function build(folder: string): void {
     const zipped: Record<string, Uint8Array> = {};
     for (const pick of picks) {
-      const row = table.findIndex((r) => r[0] === pick.set && r[3] === pick.alphabet && r[4] === pick.character);
-      const id = table[row][2].padStart(4, '0');
+      const row = characterTable.findIndex((r) => r[0] === pick.set && r[3] === pick.alphabet && r[4] === pick.character);
+      const id = characterTable[row][2].padStart(4, '0');
       for (let d = 0; d < drawings; d++) {
-        const png = makeOneBitPng(drawingPixels(pick.set, Number(table[row][1]), d), 105, 105);
+        const png = makeOneBitPng(drawingPixels(pick.set, Number(characterTable[row][1]), d), 105, 105);
         const name = `${id}_${String(d + 1).padStart(2, '0')}.png`;
         if (pick.set === 'background') {
           const dir = path.join(folder, 'python', 'images_background', pick.alphabet, pick.character);
