@@ -9,6 +9,7 @@ import { registerReportCommand } from './report-command.ts';
 import { registerInfoCommand } from './info-command.ts';
 import { CliError } from './load-graph.ts';
 import { registerRunCommand } from './run-command.ts';
+import { registerSweepCommand } from './sweep-command.ts';
 import { registerTrainCommand } from './train-command.ts';
 import { registerValidateCommand } from './validate-command.ts';
 
@@ -26,6 +27,7 @@ export function createProgram(): Command {
   registerEvaluateCommand(program);
   registerReportCommand(program);
   registerDataCommand(program);
+  registerSweepCommand(program);
   return program;
 }
 

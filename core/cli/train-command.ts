@@ -33,7 +33,7 @@ function progressReporter(json: boolean) {
   if (json || !process.stderr.isTTY) {
     return {
       update(p: TrainingProgress) {
-        if (json) console.log(JSON.stringify({ episode: p.episode, loss: p.loss, ...p.metrics, episodesPerSecond: p.episodesPerSecond }));
+        if (json) console.log(JSON.stringify({ episode: p.episode, episodes: p.episodes, loss: p.loss, ...p.metrics, episodesPerSecond: p.episodesPerSecond }));
         else if (p.episode % 10 === 0 || p.episode === p.episodes) {
           const metrics = Object.entries(p.metrics).map(([k, v]) => ` ${k} ${formatNumber(v)}`).join('');
           console.error(`episode ${p.episode}/${p.episodes} loss ${formatNumber(p.loss)}${metrics} (${p.episodesPerSecond.toFixed(2)} ep/s)`);

@@ -22,8 +22,13 @@ export const MAX_THREADS = 8;
 /** Spins on the done counter before sleeping in Atomics.wait. */
 const SPIN = 2000;
 
-/** Default thread count: the machine's parallelism, capped. */
+/**
+ * Default thread count: the machine's parallelism, capped; `PLASTICITY_THREADS` overrides it (a sweep running
+ * several trainings at once gives each its share of the cores).
+ */
 export function defaultThreadCount(): number {
+  const fromEnv = Number(process.env.PLASTICITY_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(MAX_THREADS, fromEnv);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(MAX_THREADS, cores));
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderLineChart } from './charts.ts';
+import { formatValue } from './metric-format.ts';
 import { summarizeRun, type RunSummary } from './run-summary.ts';
 import type { Interval } from '../train/statistics.ts';
 import { mannWhitneyU } from '../train/rank-sum.ts';
@@ -17,8 +18,6 @@ export interface ReportOptions {
   command?: string;
 }
 
-const percentLike = (metric: string) => metric === 'accuracy';
-const formatValue = (metric: string, x: number) => (percentLike(metric) ? `${(100 * x).toFixed(1)}%` : Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4));
 const formatInterval = (metric: string, i: Interval) =>
   `${formatValue(metric, i.mean)}${i.low === null || i.high === null ? '' : ` [${formatValue(metric, i.low)}, ${formatValue(metric, i.high)}]`}`;
 const minutes = (seconds: number) => `${(seconds / 60).toFixed(1)} min`;
