@@ -12,6 +12,9 @@ import type { RunSummary } from '../shared/channels.ts';
 import { buildElectronApp, electronDistDir, electronMainEntry } from './electron-build.ts';
 import { TrainingHost } from './training/host.ts';
 import { nodeTrainerSpawner } from './training/node-process.ts';
+import { runSweepLocally } from '../../core/sweep/local-pool.ts';
+import { expandSweep } from '../../core/sweep/sweep-document.ts';
+import { prepareSweepFolder } from '../../core/sweep/sweep-folder.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let runsDir: string;
@@ -51,6 +54,17 @@ describe('Electron bundles', () => {
     const pkg = JSON.parse(await fs.readFile(path.join(root, 'package.json'), 'utf8'));
     expect(info.versions.plasticityStudio).toBe(pkg.version); // the bundle finds the app's package.json
     expect((await fs.readFile(path.join(dir, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(3);
+  }, 180_000);
+
+  it('runs a sweep\'s job with the bundled command line (the packaged app has no bin/plasticity.js)', async () => {
+    const sweep = { format: 'plasticity-sweep' as const, version: 1 as const, name: 'bundled', variants: [{ graph: 'binary-patterns-50bit-plastic.plastic.json' }], seeds: [1], budget: { episodes: 3 } };
+    const sweepDir = path.join(runsDir, 'sweep');
+    const jobs = expandSweep(sweep, path.join(root, 'templates'));
+    prepareSweepFolder(sweepDir, sweep, jobs);
+    const result = await runSweepLocally(sweepDir, jobs, { cli: path.join(electronDistDir, 'plasticity-cli.mjs'), retries: 0 });
+    expect(result.failed).toEqual([]);
+    expect(result.finished).toBe(1);
+    expect((await fs.readFile(path.join(sweepDir, 'runs', jobs[0].id, 'metrics.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(3);
   }, 180_000);
 });
 

@@ -35,7 +35,12 @@ export async function buildElectronApp(options: { log?: (line: string) => void }
       target: 'node20',
       sourcemap: true,
       rollupOptions: {
-        input: { main: path.join(root, 'app/main/index.ts'), 'training-worker': path.join(root, 'app/main/training/worker.ts') },
+        input: {
+          main: path.join(root, 'app/main/index.ts'),
+          'training-worker': path.join(root, 'app/main/training/worker.ts'),
+          // A sweep's jobs are `plasticity train` processes (core/sweep/local-pool.ts).
+          'plasticity-cli': path.join(root, 'core/cli/main.ts'),
+        },
         external: nodeExternals(),
         output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
       },

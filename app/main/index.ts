@@ -19,6 +19,7 @@ const root = path.resolve(here, '../..');
 const paths = {
   preload: path.join(here, 'preload.cjs'),
   worker: path.join(here, 'training-worker.mjs'),
+  cli: path.join(here, 'plasticity-cli.mjs'),
   rendererIndex: path.join(root, 'app', 'renderer', 'dist', 'index.html'),
   templates: path.join(root, 'templates'),
   docs: root,
@@ -55,6 +56,7 @@ app.whenReady().then(async () => {
     mode: 'electron', version: app.getVersion(), dataDir, runsDir, templatesDir: paths.templates, docsRoot: paths.docs, documentsDir, training,
     notify: (event, payload) => win?.webContents.send(event, payload),
     datasetMirror: process.env.PLASTICITY_DATA_MIRROR,
+    sweepCli: paths.cli,
   });
   const table: HandlerTable = {
     ...shared,

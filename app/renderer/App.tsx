@@ -144,6 +144,7 @@ export function App({ api }: { api: PlasticityApi }) {
         files={files}
         filePath={state.filePath}
         title={session.title}
+        document={doc}
         recovered={session.recovered}
         onRecover={session.recover}
         onDismissRecovery={session.dismissRecovery}

@@ -63,6 +63,7 @@ export async function startBrowserApp(options: BrowserAppOptions = {}): Promise<
     documentsDir,
     workspace: [documentsDir, runsDir],
     training,
+    sweepEnv: options.trainerEnv,
     notify: (event, payload) => server?.broadcast(event, payload),
     datasetMirror: options.datasetMirror ?? process.env.PLASTICITY_DATA_MIRROR,
     datasetSources: options.datasetSources,

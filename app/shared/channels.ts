@@ -190,6 +190,41 @@ export type DocName = z.infer<typeof DocName>;
 export const SpeedMeasurement = z.object({ secondsPerStep: z.number(), batchSize: z.number().int(), backend: z.string(), stepsTimed: z.number().int() });
 export type SpeedMeasurement = z.infer<typeof SpeedMeasurement>;
 
+/** A sweep in the app's sweeps folder: variants × seeds trained by a pool of training processes. */
+export const SweepSummary = z.object({ id: z.string(), name: z.string(), jobs: z.number().int(), finished: z.number().int(), failed: z.number().int(), running: z.boolean() });
+export type SweepSummary = z.infer<typeof SweepSummary>;
+const Spread = z.object({ median: z.number(), q1: z.number(), q3: z.number(), values: z.array(z.number()) });
+export const SweepDetails = z.object({
+  summary: SweepSummary,
+  folder: z.string(),
+  jobs: z.array(
+    z.object({ id: z.string(), group: z.string(), seed: z.number(), state: z.string(), episodesDone: z.number(), episodes: z.number(), error: z.string().nullable() }),
+  ),
+  /** One value per run at the end, per variant its median and quartiles, and the rank-sum tests between variants. */
+  final: z.array(
+    z.object({
+      measure: z.string(),
+      metric: z.string(),
+      groups: z.record(z.string(), Spread),
+      comparisons: z.array(z.object({ a: z.string(), b: z.string(), u: z.number(), p: z.number(), method: z.string() })),
+    }),
+  ),
+  /** The report's charts (median and inter-quartile band per variant; p-values), as SVG text. */
+  charts: z.array(z.object({ file: z.string(), svg: z.string() })),
+});
+export type SweepDetails = z.infer<typeof SweepDetails>;
+/** A job of a running sweep moved on; `job` is empty when the sweep as a whole ended. */
+export const SweepProgress = z.object({
+  id: z.string(),
+  job: z.string(),
+  state: z.enum(['running', 'finished', 'stopped', 'failed', 'ended']),
+  episode: z.number(),
+  episodes: z.number(),
+  error: z.string().optional(),
+});
+export type SweepProgress = z.infer<typeof SweepProgress>;
+const SweepRef = z.object({ id: z.string().min(1) });
+
 export const DatasetStatus = z.object({ name: z.string(), title: z.string(), readBy: z.string(), problem: z.string().nullable() });
 export type DatasetStatus = z.infer<typeof DatasetStatus>;
 export const DatasetFolderState = z.object({ folder: z.string(), datasets: z.array(DatasetStatus) });
@@ -290,6 +325,24 @@ export const channels = {
   'datasets:download': { request: z.object({ name: z.string().min(1) }), response: DatasetFolderState },
   /** Makes a folder that already holds datasets the app's data folder (refused, saying why, when it holds none). */
   'datasets:useFolder': { request: z.object({ folder: z.string().min(1) }), response: DatasetFolderState },
+  /** The sweeps in the app's sweeps folder. */
+  'sweeps:list': { request: Empty, response: z.object({ sweeps: z.array(SweepSummary) }) },
+  /** Creates a sweep of the given graphs × seeds and starts it (progress as 'sweeps:progress' events). */
+  'sweeps:create': {
+    request: z.object({
+      name: z.string().trim().min(1).max(200),
+      variants: z.array(z.object({ name: z.string().min(1).max(200), document: GraphDocumentJson })).min(1).max(20),
+      seeds: z.array(z.number().int().min(0)).min(1).max(100),
+      episodes: z.number().int().positive().optional(),
+    }),
+    response: SweepSummary,
+  },
+  /** Runs a sweep's unfinished jobs: stopped and failed ones continue from their checkpoints. */
+  'sweeps:start': { request: SweepRef, response: SweepSummary },
+  /** Stops a running sweep's jobs after their current episodes, keeping their checkpoints. */
+  'sweeps:cancel': { request: SweepRef, response: SweepSummary },
+  /** A sweep's jobs and its report (final values with rank-sum tests, charts). */
+  'sweeps:details': { request: SweepRef, response: SweepDetails },
   /** Continues a stopped or failed run from its last checkpoint, in its own folder, to its planned episodes. */
   'training:continue': { request: RunRef, response: z.object({ runId: z.string(), dir: z.string() }) },
 
@@ -337,6 +390,7 @@ export const MenuCommand = z.enum([
   'readme',
   'reportProblem',
   'datasets',
+  'sweeps',
   'about',
 ]);
 export type MenuCommand = z.infer<typeof MenuCommand>;
@@ -347,6 +401,7 @@ export const events = {
   'training:progress': z.object({ runId: z.string(), points: z.array(MetricPoint), progress: TrainingProgress }),
   'menu:command': z.object({ command: MenuCommand, path: z.string().optional() }),
   'datasets:progress': DatasetProgress,
+  'sweeps:progress': SweepProgress,
 } as const;
 
 export type Channels = typeof channels;

@@ -27,6 +27,7 @@ export const menuModel: { label: string; items: MenuEntry[] }[] = [
       { command: 'exportModel', label: 'Export Trained Model…', accelerator: 'CmdOrCtrl+Shift+E' },
       'separator',
       { command: 'datasets', label: 'Datasets…' },
+      { command: 'sweeps', label: 'Sweeps…' },
     ],
   },
   {

@@ -7,6 +7,7 @@ import readline from 'node:readline';
 import { readEvaluations, readMetrics } from '../train/run-folder.ts';
 import { canResume, jobStatuses, type JobEntry, type JobStatus } from './sweep-folder.ts';
 
+/** The command line's entry point in a source checkout; the desktop app passes its bundled one. */
 const plasticityBin = path.resolve(import.meta.dirname, '../../bin/plasticity.js');
 
 export interface JobProgress {
@@ -37,6 +38,8 @@ export interface PoolOptions extends PoolListener {
   signal?: AbortSignal;
   /** Extra environment of the training processes (tests: a data folder). */
   env?: NodeJS.ProcessEnv;
+  /** The script that runs `plasticity <arguments>` (default: bin/plasticity.js). */
+  cli?: string;
 }
 
 export interface PoolResult {
@@ -56,14 +59,15 @@ function minutesTrained(runDir: string): number {
 /** Trains one job in a child process; resolves when it ends. Aborting the signal stops it after its current episode. */
 export function trainJob(
   job: JobStatus,
-  options: { minutes?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv; onProgress?: (p: JobProgress) => void },
+  options: { minutes?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv; cli?: string; onProgress?: (p: JobProgress) => void },
 ): Promise<JobOutcome> {
   const args = canResume(job) ? ['train', '--resume', job.runDir] : ['train', job.graphFile, '--out', job.runDir];
   args.push('--json');
   // A time budget covers the whole run: a resumed job gets what its earlier sessions left.
   const minutes = options.minutes === undefined ? undefined : options.minutes - (canResume(job) ? minutesTrained(job.runDir) : 0);
   if (minutes !== undefined) args.push('--minutes', String(Math.max(minutes, 0.01)));
-  const child = spawn(process.execPath, [plasticityBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+  const child = spawn(process.execPath, [options.cli ?? plasticityBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...options.env } });
+  // (ELECTRON_RUN_AS_NODE: inside the desktop app process.execPath is Electron, which then runs as plain Node.)
   const stopChild = () => child.kill('SIGINT'); // the trainer stops after this episode and keeps its checkpoint
   options.signal?.addEventListener('abort', stopChild, { once: true });
   let lastError = '';
@@ -113,7 +117,7 @@ export async function runSweepLocally(sweepDir: string, jobs: JobEntry[], option
         // Re-read the run folder before each attempt: a crashed attempt left a checkpoint to resume from.
         const current = attempt === 0 ? job : jobStatuses(sweepDir, [job])[0];
         options.onStart?.(current, canResume(current));
-        outcome = await trainJob(current, { minutes: options.minutes, signal: options.signal, env, onProgress: (p) => options.onProgress?.(current, p) });
+        outcome = await trainJob(current, { minutes: options.minutes, signal: options.signal, env, cli: options.cli, onProgress: (p) => options.onProgress?.(current, p) });
         attempt++;
       } while (outcome.state === 'failed' && attempt <= retries && !options.signal?.aborted);
       const ended = jobStatuses(sweepDir, [job])[0];

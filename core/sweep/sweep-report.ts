@@ -143,17 +143,32 @@ export async function writeSweepReport(sweepDir: string, options: { out?: string
   const finals = [...new Set([headline, ...trainingMetrics])].filter(Boolean).flatMap((m) => finalValues(runList, m));
 
   for (const [metric, points] of Object.entries(heldOut)) {
-    await chart(`heldout-${metric}.svg`, { title: `Held-out ${metric}: median and inter-quartile range over seeds`, xTitle: 'episodes trained', yTitle: metric, band: true, series: bandSeries(points, groups), ...referenceFor(metric) });
+    await chart(`heldout-${metric}.svg`, {
+      title: `Held-out ${metric}: median and inter-quartile range over seeds`,
+      xTitle: 'episodes trained',
+      yTitle: metric,
+      band: true,
+      series: bandSeries(points, groups),
+      ...referenceFor(metric),
+    });
   }
   for (const [metric, points] of Object.entries(training)) {
-    await chart(`training-${metric}.svg`, { title: `Training ${metric} (mean per span of ${Math.ceil((points.at(-1)?.episodes ?? 0) / TRAINING_BINS).toLocaleString('en-US')} episodes): median and inter-quartile range over seeds`, xTitle: 'episodes trained', yTitle: metric, band: true, series: bandSeries(points, groups), ...referenceFor(metric) });
+    const span = points.length > 1 ? points[1].episodes - points[0].episodes : (points[0]?.episodes ?? 1);
+    await chart(`training-${metric}.svg`, {
+      title: `Training ${metric}: median and inter-quartile range over seeds`,
+      xTitle: `episodes trained (each point: the mean over ${span.toLocaleString('en-US')} episode${span === 1 ? '' : 's'})`,
+      yTitle: metric,
+      band: true,
+      series: bandSeries(points, groups),
+      ...referenceFor(metric),
+    });
   }
   const pSource = comparableHeldOut ? { label: 'held-out', points: heldOut[headline] } : training[headline] ? { label: 'training', points: training[headline] } : undefined;
   if (pSource && pSource.points.some((p) => p.comparisons.length > 0)) {
     await chart('p-values.svg', {
-      title: `Mann–Whitney U test per point, ${pSource.label} ${headline} (two-sided p)`,
+      title: `Rank-sum test per point: ${pSource.label} ${headline}`,
       xTitle: 'episodes trained',
-      yTitle: 'p',
+      yTitle: 'p (Mann–Whitney U, two-sided)',
       yDomain: [0, 1],
       series: pValueSeries(pSource.points),
       reference: { y: 0.05, label: 'p = 0.05' },
@@ -191,7 +206,7 @@ export async function writeSweepReport(sweepDir: string, options: { out?: string
   const json = path.join(out, 'report.json');
   writeFileAtomic(
     json,
-    JSON.stringify({ sweep: { name: sweep.name, size: describeSweepSize(sweep) }, groups, headline, jobs: statuses.map(({ graphFile: _g, runDir: _r, ...s }) => s), final: finals, heldOut, training }, null, 1) + '\n',
+    JSON.stringify({ sweep: { name: sweep.name, size: describeSweepSize(sweep) }, groups, headline, headlineFrom: comparableHeldOut ? 'held-out' : 'training', jobs: statuses.map(({ graphFile: _g, runDir: _r, ...s }) => s), final: finals, heldOut, training }, null, 1) + '\n',
   );
   return { readme, json, charts };
 }

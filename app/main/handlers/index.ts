@@ -16,6 +16,7 @@ import { listTemplates, openTemplate } from './templates.ts';
 import { describeError, UserError } from './user-error.ts';
 import { confineToWorkspace, isInside } from './workspace.ts';
 import { Datasets } from './datasets.ts';
+import type { Sweeps } from './sweeps.ts';
 import type { DatasetName, DatasetSource } from '../../../core/tasks/download.ts';
 import { readFileLimitedAsync } from '../../../core/util/read-limited.ts';
 
@@ -38,6 +39,12 @@ export interface AppContext {
   training: TrainingHost;
   /** Pushes an event to the renderer (the Datasets view's download progress). */
   notify?<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** Where sweeps are kept (default: a "sweeps" folder beside the runs folder). */
+  sweepsDir?: string;
+  /** Extra environment of a sweep's training processes (tests). */
+  sweepEnv?: NodeJS.ProcessEnv;
+  /** The command line a sweep's jobs run: the desktop app's bundled one (default: the repository's bin/plasticity.js). */
+  sweepCli?: string;
   /** Base URL of an offline mirror of the official dataset files (PLASTICITY_DATA_MIRROR). */
   datasetMirror?: string;
   /** Replaces the official dataset catalogue (tests). */
@@ -58,6 +65,18 @@ export function createHandlers(ctx: AppContext): HandlerTable {
   const autosave = new AutosaveStore(path.join(ctx.dataDir, 'autosave'));
   const datasets = new Datasets({ settingsDir: ctx.dataDir, mirror: ctx.datasetMirror, sources: ctx.datasetSources, onProgress: (p) => ctx.notify?.('datasets:progress', p) });
   datasets.restore();
+  // Loaded on first use: sweeps bring the report's chart and statistics libraries, which the app's start does not need.
+  let sweepsLoaded: Promise<Sweeps> | null = null;
+  const sweeps = () =>
+    (sweepsLoaded ??= import('./sweeps.ts').then(
+      ({ Sweeps }) =>
+        new Sweeps({
+          sweepsDir: ctx.sweepsDir ?? path.join(path.dirname(ctx.runsDir), 'sweeps'),
+          env: ctx.sweepEnv,
+          cli: ctx.sweepCli,
+          onProgress: (p) => ctx.notify?.('sweeps:progress', p),
+        }),
+    ));
 
   const runDir = (runId: string): string => {
     const live = ctx.training.list().find((r) => r.runId === runId);
@@ -165,6 +184,12 @@ export function createHandlers(ctx: AppContext): HandlerTable {
     'datasets:list': async () => datasets.state(),
     'datasets:download': async ({ name }) => datasets.download(name),
     'datasets:useFolder': async ({ folder }) => datasets.useFolder(allowed(folder)),
+    'sweeps:list': async () => ({ sweeps: (await sweeps()).list() }),
+    'sweeps:create': async ({ name, variants, seeds, episodes }) =>
+      (await sweeps()).create({ name, seeds, episodes, variants: variants.map((v) => ({ name: v.name, document: checkDocument(v.document, `The variant "${v.name}"`) })) }),
+    'sweeps:start': async ({ id }) => (await sweeps()).start(id),
+    'sweeps:cancel': async ({ id }) => (await sweeps()).cancel(id),
+    'sweeps:details': async ({ id }) => (await sweeps()).details(id),
     'docs:read': async ({ name }) => {
       const { file, title } = documents[name];
       const markdown = (await readFileLimitedAsync(path.join(ctx.docsRoot, file), 4 * 1024 * 1024, 'document')).toString('utf8');

@@ -6,6 +6,8 @@ import { ConfirmDiscard } from '../dialogs/ConfirmDiscard.tsx';
 import { FileDialog } from '../dialogs/FileDialog.tsx';
 import { DocumentViewer } from '../dialogs/DocumentViewer.tsx';
 import { DatasetsDialog } from '../dialogs/DatasetsDialog.tsx';
+import { SweepsDialog } from '../dialogs/SweepsDialog.tsx';
+import type { GraphDocument } from '../../../core/graph/document.ts';
 import { Modal } from '../dialogs/Modal.tsx';
 import { TemplateGallery } from '../dialogs/TemplateGallery.tsx';
 import type { Dialogs } from './use-dialogs.ts';
@@ -21,6 +23,8 @@ interface Props {
   /** The open document's file, where the file dialog starts. */
   filePath: string | null;
   title: string;
+  /** The open graph: the Sweeps view offers it as a variant. */
+  document: GraphDocument;
   recovered: AutosaveRecord[];
   onRecover(record: AutosaveRecord): void;
   onDismissRecovery(record: AutosaveRecord): void;
@@ -28,7 +32,7 @@ interface Props {
   onDatasetsChanged(): void;
 }
 
-export function AppDialogs({ api, info, dialogs, files, filePath, title, recovered, onRecover, onDismissRecovery, onDatasetsChanged }: Props) {
+export function AppDialogs({ api, info, dialogs, files, filePath, title, document, recovered, onRecover, onDismissRecovery, onDatasetsChanged }: Props) {
   const { dialog, close } = dialogs;
   if (dialog?.kind === 'gallery') {
     return (
@@ -70,6 +74,7 @@ export function AppDialogs({ api, info, dialogs, files, filePath, title, recover
   if (dialog?.kind === 'discard') return <ConfirmDiscard name={title} onChoose={dialog.resolve} />;
   if (dialog?.kind === 'shortcuts') return <ShortcutsDialog onClose={close} />;
   if (dialog?.kind === 'datasets') return <DatasetsDialog api={api} nativeDialogs={Boolean(info?.nativeDialogs)} onClose={close} onChanged={onDatasetsChanged} />;
+  if (dialog?.kind === 'sweeps') return <SweepsDialog api={api} document={document} onClose={close} />;
   if (dialog?.kind === 'report') return <ReportProblemDialog info={info} onClose={close} />;
   if (dialog?.kind === 'document') return <DocumentViewer api={api} name={dialog.name} onClose={close} />;
   if (dialog?.kind === 'about') {

@@ -89,6 +89,8 @@ export function useAppCommands({ api, editor, files, dialogs, exportShownModel, 
           return dialogs.show({ kind: 'report' });
         case 'datasets':
           return dialogs.show({ kind: 'datasets' });
+        case 'sweeps':
+          return dialogs.show({ kind: 'sweeps' });
         case 'shortcuts':
           return dialogs.show({ kind: 'shortcuts' });
         case 'about':

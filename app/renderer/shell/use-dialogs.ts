@@ -12,12 +12,13 @@ export type Dialog =
   | { kind: 'shortcuts' }
   | { kind: 'report' }
   | { kind: 'datasets' }
+  | { kind: 'sweeps' }
   | { kind: 'document'; name: DocName }
   | null;
 
 export interface Dialogs {
   dialog: Dialog;
-  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' | 'report' | 'datasets' } | { kind: 'document'; name: DocName }): void;
+  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' | 'report' | 'datasets' | 'sweeps' } | { kind: 'document'; name: DocName }): void;
   close(): void;
   /** The browser mode's file dialog; null when cancelled. */
   askPath(request: { mode: FileDialogMode; suggestedName?: string; title?: string; startDir?: string }): Promise<string | null>;
