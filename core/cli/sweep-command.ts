@@ -102,7 +102,7 @@ export function registerSweepCommand(program: Command): void {
           onEnd: (job, outcome) => display.end(job, outcome.state, outcome.error),
         });
         display.stop();
-        const { readme } = await writeSweepReport(sweepDir, { command: `plasticity sweep report ${sweepDir}` });
+        const { readme } = await writeSweepReport(sweepDir, { command: commandLine() });
         console.error(`${result.finished} of ${jobs.length} jobs finished${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.stopped ? `, ${result.stopped} stopped` : ''}. Report: ${readme}`);
         for (const failed of result.failed) console.error(`${failed.id}: failed: ${failed.error ?? 'unknown error'} (run folder ${failed.runDir})`);
         if (controller.signal.aborted) process.exitCode = 130;

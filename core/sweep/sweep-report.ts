@@ -69,15 +69,18 @@ function finalTable(finals: FinalValues[], groups: string[]): string[] {
 
 function jobTable(statuses: JobStatus[], runs: Map<string, RunData>, metric: string | undefined): string[] {
   const lines = [
-    `| job | variant | seed | state | episodes | final held-out ${metric ?? ''} |`.replace('  |', ' |'),
-    '| --- | --- | --- | --- | --- | --- |',
+    `| job | variant | seed | state | episodes | minutes (start to end) | final held-out ${metric ?? ''} |`.replace('  |', ' |'),
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const s of statuses) {
     const last = runs.get(s.id)?.evaluations.at(-1);
     const heldOut = last && metric ? (metric === 'loss' ? last.loss.mean : last.metrics[metric]?.mean) : undefined;
     const batch = runs.get(s.id)?.batchSize ?? 1;
+    const info = s.state === 'pending' ? undefined : readRunInfo(s.runDir);
+    const elapsed = info?.finishedAt ? (Date.parse(info.finishedAt) - Date.parse(info.startedAt)) / 60_000 : undefined;
+    const minutes = elapsed === undefined ? '—' : elapsed < 1 ? elapsed.toPrecision(1) : elapsed.toFixed(1);
     lines.push(
-      `| \`${s.id}\` | ${s.group} | ${s.seed} | ${s.state}${s.error ? `: ${s.error}` : ''} | ${(s.episodesDone * batch).toLocaleString('en-US')} | ${heldOut === undefined || !metric ? '—' : formatValue(metric, heldOut)} |`,
+      `| \`${s.id}\` | ${s.group} | ${s.seed} | ${s.state}${s.error ? `: ${s.error}` : ''} | ${(s.episodesDone * batch).toLocaleString('en-US')} | ${minutes} | ${heldOut === undefined || !metric ? '—' : formatValue(metric, heldOut)} |`,
     );
   }
   return lines;
