@@ -13,6 +13,7 @@ const allowed: Record<string, string> = {
   'node_modules/core-js': 'prints a message; errors are swallowed',
   'node_modules/esbuild': 'checks the platform binary, which comes from the npm registry as an optional package',
   'node_modules/electron-winstaller': 'picks the bundled 7-Zip for the architecture; no network',
+  'node_modules/msgpackr-extract': 'optional (BullMQ\'s faster message decoding): loads the prebuilt binary that comes from the npm registry as an optional package; if that fails npm skips it',
 };
 
 describe('install scripts', () => {

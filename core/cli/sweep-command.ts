@@ -4,6 +4,8 @@ import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { runSweepLocally, type JobProgress } from '../sweep/local-pool.ts';
+import { parseQueueUrl } from '../sweep/queue-url.ts';
+import { checkQueueReachable, runQueueWorker, runSweepOnQueue } from '../sweep/redis-queue.ts';
 import { describeSweepSize, expandSweep, readSweepFile, slug } from '../sweep/sweep-document.ts';
 import { jobStatuses, prepareSweepFolder, readSweepFolder, type JobStatus } from '../sweep/sweep-folder.ts';
 import { writeSweepReport } from '../sweep/sweep-report.ts';
@@ -75,13 +77,16 @@ export function registerSweepCommand(program: Command): void {
     .option('--out <dir>', 'sweep folder (default: sweeps/<sweep name>)')
     .option('--jobs <n>', 'trainings at once (default: the machine\'s cores)', positiveInteger('--jobs', 1))
     .option('--retries <n>', 'times a crashed job is continued from its checkpoint', positiveInteger('--retries', 0), 1)
-    .action(async (file: string, options: { out?: string; jobs?: number; retries: number }) => {
+    .option('--queue <url>', 'put the jobs in a Redis queue (redis://host:port) for `plasticity worker` processes on any machine, instead of training here')
+    .action(async (file: string, options: { out?: string; jobs?: number; retries: number; queue?: string }) => {
+      const address = options.queue === undefined ? undefined : parseQueueUrl(options.queue);
+      if (address) await checkQueueReachable(address);
       const doc = readSweepFile(file);
       const jobs = expandSweep(doc, path.dirname(path.resolve(file)), file);
       const sweepDir = options.out ?? path.join('sweeps', slug(doc.name));
       prepareSweepFolder(sweepDir, doc, jobs);
       const todo = jobStatuses(sweepDir, jobs).filter((s) => s.state !== 'finished').length;
-      console.error(`${doc.name}: ${describeSweepSize(doc)}, ${todo} to train, in ${sweepDir}`);
+      console.error(`${doc.name}: ${describeSweepSize(doc)}, ${todo} to train, in ${sweepDir}${address ? `, through the queue at ${address.shown}` : ''}`);
 
       const controller = new AbortController();
       const onInterrupt = () => {
@@ -92,15 +97,17 @@ export function registerSweepCommand(program: Command): void {
       process.on('SIGINT', onInterrupt);
       const display = poolDisplay(jobs.length);
       try {
-        const result = await runSweepLocally(sweepDir, jobs, {
-          concurrency: options.jobs,
+        const listener = {
           minutes: doc.budget?.minutes,
           retries: options.retries,
           signal: controller.signal,
           onStart: display.start,
           onProgress: display.progress,
-          onEnd: (job, outcome) => display.end(job, outcome.state, outcome.error),
-        });
+          onEnd: (job: JobStatus, outcome: { state: string; error?: string }) => display.end(job, outcome.state, outcome.error),
+        };
+        const result = address
+          ? await runSweepOnQueue(sweepDir, doc.name, jobs, { ...listener, address })
+          : await runSweepLocally(sweepDir, jobs, { ...listener, concurrency: options.jobs });
         display.stop();
         const { readme } = await writeSweepReport(sweepDir, { command: commandLine() });
         console.error(`${result.finished} of ${jobs.length} jobs finished${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.stopped ? `, ${result.stopped} stopped` : ''}. Report: ${readme}`);
@@ -109,6 +116,27 @@ export function registerSweepCommand(program: Command): void {
         else if (result.failed.length) process.exitCode = 1;
       } finally {
         display.stop();
+        process.off('SIGINT', onInterrupt);
+      }
+    });
+
+  program
+    .command('worker')
+    .description('take sweep jobs from a Redis queue and train them, one at a time, until Ctrl-C (the job then continues on another worker)')
+    .requiredOption('--queue <url>', 'the queue: redis://[user:password@]host:port[/db]')
+    .option('--stalled-seconds <s>', 'a job of a worker that died goes to another worker after about this long', positiveInteger('--stalled-seconds', 1), 30)
+    .action(async (options: { queue: string; stalledSeconds: number }) => {
+      const address = parseQueueUrl(options.queue);
+      const controller = new AbortController();
+      const onInterrupt = () => {
+        if (controller.signal.aborted) process.exit(130);
+        console.error('\nStopping: the current job stops after its episode and goes back to the queue with its checkpoint. Ctrl-C again quits at once.');
+        controller.abort();
+      };
+      process.on('SIGINT', onInterrupt);
+      try {
+        await runQueueWorker({ address, signal: controller.signal, stalledSeconds: options.stalledSeconds });
+      } finally {
         process.off('SIGINT', onInterrupt);
       }
     });
