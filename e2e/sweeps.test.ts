@@ -21,6 +21,21 @@ describe('sweeps', () => {
     await form.getByLabel('Seeds').fill('1-3');
     await form.getByLabel('Episodes per run').fill('12');
     await expect.poll(() => form.textContent()).toMatch(/2 variants × 3 seeds = 6 runs/);
+    // A grid of settings multiplies the runs; a line that cannot be read says which and blocks the start.
+    const grid = form.getByLabel('Settings to vary');
+    await grid.fill('training.optimizer.learningRate = 0.001, 0.0003');
+    await expect.poll(() => form.textContent()).toMatch(/2 variants × 2 settings × 3 seeds = 12 runs/);
+    await grid.fill('learningRate 0.001');
+    await expect.poll(() => form.textContent()).toMatch(/line 1: write "training\.<field> = value, value"/);
+    expect(await form.getByRole('button', { name: 'Start sweep' }).isDisabled()).toBe(true);
+    await grid.fill('');
+    // A graph file that is not there is named in the error, and nothing is started.
+    await form.getByLabel('Graph file to add').fill(`${s.dirs.documents}/missing.plastic.json`);
+    await form.getByRole('button', { name: 'Add graph file' }).click();
+    await form.getByRole('button', { name: 'Start sweep' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toMatch(/missing\.plastic\.json/);
+    await form.locator('label', { hasText: 'missing.plastic.json' }).locator('input').click(); // unticking removes it
+    await expect.poll(() => form.textContent()).toMatch(/2 variants × 3 seeds = 6 runs/);
     await form.getByRole('button', { name: 'Start sweep' }).click();
 
     const view = s.page.getByTestId('sweep-view');

@@ -331,9 +331,15 @@ export const channels = {
   'sweeps:create': {
     request: z.object({
       name: z.string().trim().min(1).max(200),
-      variants: z.array(z.object({ name: z.string().min(1).max(200), document: GraphDocumentJson })).min(1).max(20),
+      /** Each variant is a graph: sent whole (the open graph, a template) or named by its file. */
+      variants: z
+        .array(z.union([z.object({ name: z.string().min(1).max(200), document: GraphDocumentJson }), z.object({ path: FilePath })]))
+        .min(1)
+        .max(20),
       seeds: z.array(z.number().int().min(0)).min(1).max(100),
       episodes: z.number().int().positive().optional(),
+      /** A grid of settings applied to every variant: `training.<field>` or `<node id>.<param>` → values. */
+      parameters: z.record(z.string().min(1), z.array(z.union([z.number(), z.string(), z.boolean()])).min(1)).optional(),
     }),
     response: SweepSummary,
   },

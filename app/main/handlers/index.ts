@@ -185,8 +185,18 @@ export function createHandlers(ctx: AppContext): HandlerTable {
     'datasets:download': async ({ name }) => datasets.download(name),
     'datasets:useFolder': async ({ folder }) => datasets.useFolder(allowed(folder)),
     'sweeps:list': async () => ({ sweeps: (await sweeps()).list() }),
-    'sweeps:create': async ({ name, variants, seeds, episodes }) =>
-      (await sweeps()).create({ name, seeds, episodes, variants: variants.map((v) => ({ name: v.name, document: checkDocument(v.document, `The variant "${v.name}"`) })) }),
+    'sweeps:create': async ({ name, variants, seeds, episodes, parameters }) => {
+      const documents = await Promise.all(
+        variants.map(async (v) => {
+          if ('path' in v) {
+            const document = await readGraphFile(allowed(v.path));
+            return { name: document.meta.name, document };
+          }
+          return { name: v.name, document: checkDocument(v.document, `The variant "${v.name}"`) };
+        }),
+      );
+      return (await sweeps()).create({ name, seeds, episodes, parameters, variants: documents });
+    },
     'sweeps:start': async ({ id }) => (await sweeps()).start(id),
     'sweeps:cancel': async ({ id }) => (await sweeps()).cancel(id),
     'sweeps:details': async ({ id }) => (await sweeps()).details(id),

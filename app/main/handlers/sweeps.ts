@@ -1,7 +1,7 @@
 // The Sweeps view's requests: the sweeps in the app's sweeps folder, creating one from graphs the user picked
 // (the open graph, templates), running it with the local pool of training processes, cancelling and
 // continuing it, and its report (the same files `plasticity sweep report` writes).
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { serializeGraphDocument, type GraphDocument } from '../../../core/graph/index.ts';
 import { runSweepLocally } from '../../../core/sweep/local-pool.ts';
@@ -28,6 +28,7 @@ export interface NewSweep {
   variants: { name: string; document: GraphDocument }[];
   seeds: number[];
   episodes?: number;
+  parameters?: SweepDocument['parameters'];
 }
 
 const REPORT = 'report';
@@ -88,11 +89,13 @@ export class Sweeps {
       name: request.name,
       variants,
       seeds: request.seeds,
+      ...(request.parameters && Object.keys(request.parameters).length > 0 && { parameters: request.parameters }),
       ...(request.episodes !== undefined && { budget: { episodes: request.episodes } }),
     };
     try {
       prepareSweepFolder(dir, sweep, expandSweep(sweep, dir, request.name));
     } catch (error) {
+      rmSync(dir, { recursive: true, force: true }); // nothing was trained: leave no half-made sweep behind
       throw new UserError((error as Error).message);
     }
     this.start(id);

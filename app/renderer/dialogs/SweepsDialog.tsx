@@ -1,6 +1,7 @@
-// File → Sweeps…: compare variants over seeds, as the paper does. A new sweep takes the open graph and any
-// templates, a list of seeds and a budget; a pool of training processes runs the jobs with a progress bar each;
-// a finished sweep shows its final values with rank-sum tests and its curves (median and inter-quartile band).
+// File → Sweeps…: compare variants over seeds, as the paper does. A new sweep takes the open graph, templates
+// and graph files, an optional grid of settings, a list of seeds and a budget; a pool of training processes
+// runs the jobs with a progress bar each; a finished sweep shows its final values with rank-sum tests and its
+// curves (median and inter-quartile band).
 import DOMPurify from 'dompurify';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { GraphDocument } from '../../../core/graph/document.ts';
@@ -22,6 +23,22 @@ export function parseSeeds(text: string): number[] | null {
   return seeds.length > 0 && new Set(seeds).size === seeds.length ? seeds : null;
 }
 
+/**
+ * "training.optimizer.learningRate = 0.001, 0.0003" per line → the sweep's grid of settings; numbers and
+ * true/false are read as such, anything else as text. Returns a message naming the line when one cannot be read.
+ */
+export function parseSettingsGrid(text: string): Record<string, (number | string | boolean)[]> | string {
+  const grid: Record<string, (number | string | boolean)[]> = {};
+  const lines = text.split('\n').map((l) => l.trim());
+  for (const [index, line] of lines.entries()) {
+    if (!line) continue;
+    const match = /^([\w.-]+)\s*=\s*(.+)$/.exec(line);
+    if (!match || !match[1].includes('.')) return `line ${index + 1}: write "training.<field> = value, value" or "<node id>.<param> = value, value"`;
+    grid[match[1]] = match[2].split(',').map((v) => v.trim()).filter(Boolean).map((v) => (v === 'true' ? true : v === 'false' ? false : v !== '' && Number.isFinite(Number(v)) ? Number(v) : v));
+  }
+  return grid;
+}
+
 const formatP = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toPrecision(2));
 const formatValue = (metric: string, x: number) => (metric === 'accuracy' ? `${(100 * x).toFixed(1)}%` : Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(3));
 
@@ -33,6 +50,9 @@ function NewSweepForm({ api, document, onCreated }: { api: PlasticityApi; docume
   const [episodes, setEpisodes] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [files, setFiles] = useState<string[]>([]);
+  const [fileInput, setFileInput] = useState('');
+  const [gridText, setGridText] = useState('');
   useEffect(() => {
     api.invoke('templates:list', {}).then((r) => setTemplates(r.templates), () => setTemplates([]));
   }, [api]);
@@ -40,6 +60,9 @@ function NewSweepForm({ api, document, onCreated }: { api: PlasticityApi; docume
   const episodeBudget = episodes.trim() === '' ? undefined : Number(episodes);
   const budgetOk = episodeBudget === undefined || (Number.isInteger(episodeBudget) && episodeBudget > 0);
   const chosen = Object.entries(picked).filter(([, on]) => on).map(([id]) => id);
+  const grid = parseSettingsGrid(gridText);
+  const gridPoints = typeof grid === 'string' ? 1 : Object.values(grid).reduce((n, values) => n * values.length, 1);
+  const variantCount = chosen.length + files.length;
 
   const create = async () => {
     setError(null);
@@ -52,7 +75,15 @@ function NewSweepForm({ api, document, onCreated }: { api: PlasticityApi; docume
           return { name: opened.meta.name, document: opened };
         }),
       );
-      onCreated(await api.invoke('sweeps:create', { name: name.trim(), variants, seeds: seeds!, ...(episodeBudget !== undefined && { episodes: episodeBudget }) }));
+      onCreated(
+        await api.invoke('sweeps:create', {
+          name: name.trim(),
+          variants: [...variants, ...files.map((path) => ({ path }))],
+          seeds: seeds!,
+          ...(episodeBudget !== undefined && { episodes: episodeBudget }),
+          ...(typeof grid !== 'string' && Object.keys(grid).length > 0 && { parameters: grid }),
+        }),
+      );
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -75,7 +106,29 @@ function NewSweepForm({ api, document, onCreated }: { api: PlasticityApi; docume
             <input type="checkbox" aria-label={`Template ${t.name}`} checked={Boolean(picked[t.id])} onChange={(e) => setPicked((p) => ({ ...p, [t.id]: e.target.checked }))} /> {t.name}
           </label>
         ))}
+        {files.map((f) => (
+          <label key={f}>
+            <input type="checkbox" checked onChange={() => setFiles((all) => all.filter((x) => x !== f))} /> {f}
+          </label>
+        ))}
       </div>
+      <div className="sweep-file-row">
+        <input aria-label="Graph file to add" placeholder="/path/to/graph.plastic.json" value={fileInput} onChange={(e) => setFileInput(e.target.value)} />
+        <button
+          disabled={!fileInput.trim()}
+          onClick={() => {
+            setFiles((all) => [...new Set([...all, fileInput.trim()])]);
+            setFileInput('');
+          }}
+        >
+          Add graph file
+        </button>
+      </div>
+      <label className="sweep-grid">
+        Settings to vary (optional, one per line)
+        <textarea aria-label="Settings to vary" rows={2} value={gridText} onChange={(e) => setGridText(e.target.value)} placeholder="training.optimizer.learningRate = 0.001, 0.0003" />
+        {typeof grid === 'string' && <span className="error">{grid}</span>}
+      </label>
       <label>
         Seeds <input aria-label="Seeds" value={seedText} onChange={(e) => setSeedText(e.target.value)} placeholder="1-4" />
         {!seeds && <span className="error"> a list like 1-4 or 1, 2, 5 (each seed once)</span>}
@@ -84,8 +137,12 @@ function NewSweepForm({ api, document, onCreated }: { api: PlasticityApi; docume
         Episodes per run <input aria-label="Episodes per run" value={episodes} onChange={(e) => setEpisodes(e.target.value)} placeholder="each graph's own" />
         {!budgetOk && <span className="error"> a whole number of episodes</span>}
       </label>
-      <div className="muted">{seeds ? `${chosen.length} variant${chosen.length === 1 ? '' : 's'} × ${seeds.length} seed${seeds.length === 1 ? '' : 's'} = ${chosen.length * seeds.length} runs` : ''}</div>
-      <button className="primary" disabled={busy || !seeds || !budgetOk || chosen.length === 0 || !name.trim()} onClick={() => void create()}>
+      <div className="muted">
+        {seeds
+          ? `${variantCount} variant${variantCount === 1 ? '' : 's'}${gridPoints > 1 ? ` × ${gridPoints} settings` : ''} × ${seeds.length} seed${seeds.length === 1 ? '' : 's'} = ${variantCount * gridPoints * seeds.length} runs`
+          : ''}
+      </div>
+      <button className="primary" disabled={busy || !seeds || !budgetOk || variantCount === 0 || typeof grid === 'string' || !name.trim()} onClick={() => void create()}>
         {busy ? 'Starting…' : 'Start sweep'}
       </button>
       {error && (
