@@ -1,29 +1,19 @@
 // The CLI as a user meets it: real processes, real files, exit codes and one line per problem.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { cliIn, plasticityCli } from './testing/run-cli.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunInfo } from '../train/run-folder.ts';
 
-const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(repoRoot, 'bin/plasticity.js');
 const template = path.join(repoRoot, 'templates/binary-patterns.plastic.json');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-cli-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-async function plasticity(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: work });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const plasticity = cliIn(work);
 
 function graphFile(name: string, edit: (doc: any) => void): string {
   const doc = JSON.parse(fs.readFileSync(template, 'utf8'));
@@ -149,7 +139,7 @@ describe('plasticity train', () => {
     const out = path.join(work, 'killed');
     /** Trains (or resumes) and sends SIGKILL once `episode` is reported; resolves when the process is gone. */
     const killAt = async (args: string[], episode: number) => {
-      const child = spawn(process.execPath, [cli, 'train', ...args, '--backend', 'cpu', '--json'], { cwd: work });
+      const child = spawn(process.execPath, [plasticityCli, 'train', ...args, '--backend', 'cpu', '--json'], { cwd: work });
       let stdout = '';
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -191,7 +181,7 @@ describe('plasticity train', () => {
 
   it('stops on Ctrl-C after the current episode, keeps the checkpoint, and --resume finishes the run', async () => {
     const out = path.join(work, 'interrupted');
-    const child = spawn(process.execPath, [cli, 'train', small, '--episodes', '100000', '--backend', 'cpu', '--json', '--out', out], { cwd: work });
+    const child = spawn(process.execPath, [plasticityCli, 'train', small, '--episodes', '100000', '--backend', 'cpu', '--json', '--out', out], { cwd: work });
     let stdout = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let stderr = '';

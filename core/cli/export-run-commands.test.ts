@@ -3,11 +3,10 @@
 // exactly the exported weights on episode 4 (its loss lands in metrics.jsonl); `plasticity run --episodes 4`
 // must report that loss, and outputs that reproduce it.
 import { unzipSync } from 'fflate';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { cliIn } from './testing/run-cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../compile/backend.ts';
 import { compileGraph } from '../compile/compile.ts';
@@ -17,21 +16,11 @@ import { readMetrics } from '../train/run-folder.ts';
 import { trainGraph } from '../train/trainer.ts';
 import { createRng } from '../util/random.ts';
 
-const execute = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(repoRoot, 'bin/plasticity.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-export-cli-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-async function plasticity(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, [cli, ...args], { cwd: work });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const plasticity = cliIn(work);
 
 /** stderr without tfjs's one-time banner about tfjs-node. */
 const problems = (stderr: string) => stderr.split('\n').filter((line) => line.trim() && !line.startsWith('====') && !line.includes('TensorFlow.js in Node.js'));

@@ -10,6 +10,7 @@ import { describeSweepSize, expandSweep, readSweepFile, slug } from '../sweep/sw
 import { jobStatuses, prepareSweepFolder, readSweepFolder, type JobStatus } from '../sweep/sweep-folder.ts';
 import { writeSweepReport } from '../sweep/sweep-report.ts';
 import { formatNumber } from './format.ts';
+import { stopOnInterrupt } from './interrupt.ts';
 
 function positiveInteger(name: string, min: number) {
   return (value: string) => {
@@ -88,19 +89,13 @@ export function registerSweepCommand(program: Command): void {
       const todo = jobStatuses(sweepDir, jobs).filter((s) => s.state !== 'finished').length;
       console.error(`${doc.name}: ${describeSweepSize(doc)}, ${todo} to train, in ${sweepDir}${address ? `, through the queue at ${address.shown}` : ''}`);
 
-      const controller = new AbortController();
-      const onInterrupt = () => {
-        if (controller.signal.aborted) process.exit(130);
-        console.error('\nStopping every job after its current episode (checkpoints are kept; run the sweep again to continue). Ctrl-C again quits at once.');
-        controller.abort();
-      };
-      process.on('SIGINT', onInterrupt);
+      const interrupt = stopOnInterrupt('Stopping every job after its current episode (checkpoints are kept; run the sweep again to continue).');
       const display = poolDisplay(jobs.length);
       try {
         const listener = {
           minutes: doc.budget?.minutes,
           retries: options.retries,
-          signal: controller.signal,
+          signal: interrupt.signal,
           onStart: display.start,
           onProgress: display.progress,
           onEnd: (job: JobStatus, outcome: { state: string; error?: string }) => display.end(job, outcome.state, outcome.error),
@@ -112,11 +107,11 @@ export function registerSweepCommand(program: Command): void {
         const { readme } = await writeSweepReport(sweepDir, { command: commandLine() });
         console.error(`${result.finished} of ${jobs.length} jobs finished${result.failed.length ? `, ${result.failed.length} failed` : ''}${result.stopped ? `, ${result.stopped} stopped` : ''}. Report: ${readme}`);
         for (const failed of result.failed) console.error(`${failed.id}: failed: ${failed.error ?? 'unknown error'} (run folder ${failed.runDir})`);
-        if (controller.signal.aborted) process.exitCode = 130;
+        if (interrupt.signal.aborted) process.exitCode = 130;
         else if (result.failed.length) process.exitCode = 1;
       } finally {
         display.stop();
-        process.off('SIGINT', onInterrupt);
+        interrupt.dispose();
       }
     });
 
@@ -127,17 +122,11 @@ export function registerSweepCommand(program: Command): void {
     .option('--stalled-seconds <s>', 'a job of a worker that died goes to another worker after about this long', positiveInteger('--stalled-seconds', 1), 30)
     .action(async (options: { queue: string; stalledSeconds: number }) => {
       const address = parseQueueUrl(options.queue);
-      const controller = new AbortController();
-      const onInterrupt = () => {
-        if (controller.signal.aborted) process.exit(130);
-        console.error('\nStopping: the current job stops after its episode and goes back to the queue with its checkpoint. Ctrl-C again quits at once.');
-        controller.abort();
-      };
-      process.on('SIGINT', onInterrupt);
+      const interrupt = stopOnInterrupt('Stopping: the current job stops after its episode and goes back to the queue with its checkpoint.');
       try {
-        await runQueueWorker({ address, signal: controller.signal, stalledSeconds: options.stalledSeconds });
+        await runQueueWorker({ address, signal: interrupt.signal, stalledSeconds: options.stalledSeconds });
       } finally {
-        process.off('SIGINT', onInterrupt);
+        interrupt.dispose();
       }
     });
 

@@ -9,6 +9,7 @@ import { trainGraph, type TrainingProgress } from '../train/trainer.ts';
 import { formatEvaluation } from './evaluate-command.ts';
 import { CliError, loadValidGraph } from './load-graph.ts';
 import { formatNumber } from './format.ts';
+import { stopOnInterrupt } from './interrupt.ts';
 
 interface TrainCommandOptions {
   episodes?: number;
@@ -93,13 +94,7 @@ export function registerTrainCommand(program: Command): void {
       for (const w of warnings) console.error(`${graphFile}: warning: ${w.message}`);
       outDir ??= defaultRunDir(doc.meta.name);
 
-      const controller = new AbortController();
-      const onInterrupt = () => {
-        if (controller.signal.aborted) process.exit(130);
-        console.error('\nStopping after this episode (the checkpoint is kept). Press Ctrl-C again to quit at once.');
-        controller.abort();
-      };
-      process.on('SIGINT', onInterrupt);
+      const interrupt = stopOnInterrupt('Stopping after this episode (the checkpoint is kept).');
       const reporter = progressReporter(Boolean(options.json));
       try {
         const result = await trainGraph(doc, {
@@ -110,7 +105,7 @@ export function registerTrainCommand(program: Command): void {
           resume: Boolean(options.resume),
           budgetSeconds: options.minutes === undefined ? undefined : options.minutes * 60,
           command: ['plasticity', ...process.argv.slice(2)].join(' '),
-          signal: controller.signal,
+          signal: interrupt.signal,
           onProgress: (p) => reporter.update(p),
           onNotice: (message) => console.error(message),
           onEvaluation: (record) => {
@@ -127,7 +122,7 @@ export function registerTrainCommand(program: Command): void {
         if (result.status === 'stopped') process.exitCode = 130;
       } finally {
         reporter.stop();
-        process.off('SIGINT', onInterrupt);
+        interrupt.dispose();
       }
     });
 }

@@ -1,18 +1,16 @@
 // Sweeps through a real Redis server (Debian's redis-server, started here on a free port) and real
 // `plasticity worker` processes: the same numbers as the local pool, a worker killed mid-job, and clear errors.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { cliIn, plasticityCli } from '../cli/testing/run-cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMetrics, readRunInfo } from '../train/run-folder.ts';
 
-const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(repoRoot, 'bin/plasticity.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-queue-'));
 const REDIS_SERVER = process.env.PLASTICITY_REDIS_SERVER ?? '/usr/bin/redis-server';
 let redisServer: ChildProcess;
@@ -47,18 +45,10 @@ afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-async function plasticity(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: work });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const plasticity = cliIn(work);
 
 function startWorker(): { process: ChildProcess; log: () => string } {
-  const child = spawn(process.execPath, [cli, 'worker', '--queue', queueUrl, '--stalled-seconds', '3'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [plasticityCli, 'worker', '--queue', queueUrl, '--stalled-seconds', '3'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (chunk) => (log += chunk));
   workers.push(child);
@@ -104,7 +94,7 @@ describe('sweeps through a Redis queue', () => {
     const file = sweepFile('crash', 1500);
     const a = startWorker();
     const b = startWorker();
-    const sweep = spawn(process.execPath, [cli, 'sweep', 'run', file, '--out', 'crash-out', '--queue', queueUrl], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    const sweep = spawn(process.execPath, [plasticityCli, 'sweep', 'run', file, '--out', 'crash-out', '--queue', queueUrl], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
     let sweepLog = '';
     sweep.stderr!.on('data', (chunk) => (sweepLog += chunk));
     const ended = new Promise<number | null>((resolve) => sweep.on('close', resolve));

@@ -1,27 +1,17 @@
 // `plasticity sweep` as a user runs it: real training processes, real run folders, a crash in the middle.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { cliIn, plasticityCli } from '../cli/testing/run-cli.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMetrics, readRunInfo } from '../train/run-folder.ts';
 
-const run = promisify(execFile);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const cli = path.join(repoRoot, 'bin/plasticity.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-sweep-run-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-async function plasticity(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: work });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const plasticity = cliIn(work);
 
 function sweepFile(name: string, patch: object): string {
   const file = path.join(work, `${name}.sweep.json`);
@@ -72,7 +62,7 @@ describe('plasticity sweep', () => {
     const file = sweepFile('crash', { budget });
     const out = path.join(work, 'crash-out');
     const runDir = path.join(out, 'runs', 'plastic-seed1');
-    const sweep = spawn(process.execPath, [cli, 'sweep', 'run', file, '--out', out], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    const sweep = spawn(process.execPath, [plasticityCli, 'sweep', 'run', file, '--out', out], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     sweep.stderr.on('data', (chunk) => (stderr += chunk));
     const ended = new Promise<number | null>((resolve) => sweep.on('close', resolve));
