@@ -107,7 +107,7 @@ export function trainingCurve(runs: RunData[], metric: string, bins = 50): Aggre
 }
 
 /** A held-out evaluation's mean for a metric ("loss" included). */
-function heldOutValue(e: EvaluationRecord, metric: string): number | undefined {
+export function heldOutValue(e: EvaluationRecord, metric: string): number | undefined {
   return metric === 'loss' ? e.loss.mean : e.metrics[metric]?.mean;
 }
 

@@ -66,8 +66,8 @@ export function trainJob(
   // A time budget covers the whole run: a resumed job gets what its earlier sessions left.
   const minutes = options.minutes === undefined ? undefined : options.minutes - (canResume(job) ? minutesTrained(job.runDir) : 0);
   if (minutes !== undefined) args.push('--minutes', String(Math.max(minutes, 0.01)));
+  // Inside the desktop app process.execPath is Electron, which ELECTRON_RUN_AS_NODE makes run as plain Node.
   const child = spawn(process.execPath, [options.cli ?? plasticityBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...options.env } });
-  // (ELECTRON_RUN_AS_NODE: inside the desktop app process.execPath is Electron, which then runs as plain Node.)
   const stopChild = () => child.kill('SIGINT'); // the trainer stops after this episode and keeps its checkpoint
   options.signal?.addEventListener('abort', stopChild, { once: true });
   let lastError = '';

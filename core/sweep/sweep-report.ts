@@ -9,7 +9,7 @@ import { formatValue } from '../report/metric-format.ts';
 import { readGraphFile } from '../cli/load-graph.ts';
 import { readEvaluations, readMetrics, readRunInfo } from '../train/run-folder.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { finalValues, heldOutCurve, trainingCurve, type AggregatePoint, type FinalValues, type RunData, type Spread } from './aggregate.ts';
+import { finalValues, heldOutCurve, heldOutValue, trainingCurve, type AggregatePoint, type FinalValues, type RunData, type Spread } from './aggregate.ts';
 import { describeSweepSize } from './sweep-document.ts';
 import { jobGraphFile, jobStatuses, readSweepFolder, type JobStatus } from './sweep-folder.ts';
 
@@ -74,7 +74,7 @@ function jobTable(statuses: JobStatus[], runs: Map<string, RunData>, metric: str
   ];
   for (const s of statuses) {
     const last = runs.get(s.id)?.evaluations.at(-1);
-    const heldOut = last && metric ? (metric === 'loss' ? last.loss.mean : last.metrics[metric]?.mean) : undefined;
+    const heldOut = last && metric ? heldOutValue(last, metric) : undefined;
     const batch = runs.get(s.id)?.batchSize ?? 1;
     const info = s.state === 'pending' ? undefined : readRunInfo(s.runDir);
     const elapsed = info?.finishedAt ? (Date.parse(info.finishedAt) - Date.parse(info.startedAt)) / 60_000 : undefined;
