@@ -1,22 +1,17 @@
-// A bundle's graph built for inference from its fixed weights: whole episodes in sequence mode (as the
-// trainer runs them) or one step at a time (each stateful layer's `stream`). Building is where the weights
-// meet the graph, so it is also where a weight with the wrong shape, a missing one or a stray one is caught.
+// A bundle's graph built for inference from its fixed weights, through the same graph interpreter as training
+// (core/compile/interpreter.ts): whole episodes in sequence mode (as the trainer runs them) or one step at a
+// time (each stateful layer's `stream`). Building is where the weights meet the graph, so it is also where a
+// weight with the wrong shape, a missing one or a stray one is caught.
 //
 // The model's inputs are the source ports that feed a layer (e.g. `patterns/input`; targets only feed
 // loss and metric heads); its outputs are the layer ports that feed no other layer (e.g. `readout/output`).
 // No Node-only imports: the runtime (model.ts) runs in browsers too.
 import * as tf from '@tensorflow/tfjs';
-import type { GraphDocument } from '../graph/document.ts';
-import { topologicalOrder, validateGraph } from '../graph/index.ts';
-import { getNodeKind } from '../nodes/catalog.ts';
-import type { BuiltNode, EpisodeBatch, LayerStream, NodeCategory, NodeKind, Shape } from '../nodes/kind.ts';
+import { buildGraphInterpreter, isSourceKind, portName, totalLoss } from '../compile/interpreter.ts';
+import type { BuiltNode, EpisodeBatch, LayerStream, NodeCategory, NodeKind } from '../nodes/kind.ts';
 import { flatWidth, formatShape, sameShape } from '../nodes/shape-helpers.ts';
-import { meanOf } from '../nodes/episode-steps.ts';
-import { planRollout } from '../compile/rollout.ts';
-import { plasticKernels } from '../plasticity/index.ts';
 import type { TaskLibrary } from '../tasks/index.ts';
 import type { Rng } from '../util/random.ts';
-import { createRng } from '../util/random.ts';
 import { BundleError, bundleFiles, type Bundle } from './bundle-format.ts';
 
 /** One input or output of the model: `name` is `<node id>/<port>`. */
@@ -69,10 +64,8 @@ export interface ModelGraph {
   dispose(): void;
 }
 
-const portName = (node: string, port: string) => `${node}/${port}`;
-const sourceCategories: readonly NodeCategory[] = ['source', 'environment'];
 const headCategories: readonly NodeCategory[] = ['loss', 'metric'];
-const isLayerKind = (kind: NodeKind) => !sourceCategories.includes(kind.category) && !headCategories.includes(kind.category);
+const isLayerKind = (kind: NodeKind) => !isSourceKind(kind) && !headCategories.includes(kind.category);
 
 /** Stands in for the dataset loaders where there are none (browsers, models fed by the caller). */
 const noTasks = new Proxy({} as TaskLibrary, {
@@ -88,77 +81,42 @@ let graphCount = 0;
 /** Builds the bundle's graph with its weights; throws BundleError listing every weight that does not fit. */
 export function buildModelGraph(bundle: Pick<Bundle, 'graph' | 'weights' | 'manifest'>, options: ModelGraphOptions): ModelGraph {
   const { where } = options;
-  const doc: GraphDocument = bundle.graph;
-  const { shapes } = validateGraph(doc);
-  const order = topologicalOrder(doc);
-  const nodesById = new Map(doc.nodes.map((n) => [n.id, n]));
-  const kindOf = (id: string) => getNodeKind(nodesById.get(id)!.kind)!;
-  const graphId = ++graphCount;
-
   const specs = new Map(bundle.weights.specs.map((s) => [s.name, s]));
   const used = new Set<string>();
   const problems: string[] = [];
-  const variables: tf.Variable[] = [];
-  const built = new Map<string, BuiltNode>();
-  const skipped = new Set<string>();
-
-  for (const nodeId of order) {
-    const node = nodesById.get(nodeId)!;
-    const kind = kindOf(nodeId);
-    if (sourceCategories.includes(kind.category) && !options.tasks) {
-      skipped.add(nodeId);
-      continue;
-    }
-    const nodeShapes = shapes.get(nodeId) ?? { inputs: {}, outputs: {} };
-    const who = `node "${nodeId}" (${node.kind})`;
-    built.set(
-      nodeId,
-      kind.build(kind.params.parse(node.params ?? {}), {
-        tf,
-        nodeId,
-        inputShapes: nodeShapes.inputs as Record<string, Shape>,
-        outputShapes: nodeShapes.outputs as Record<string, Shape>,
-        kernels: plasticKernels,
-        tasks: options.tasks ?? noTasks,
-        // The run's seed, so anything random at build time comes out as it did in training.
-        rng: createRng(bundle.manifest.training.seed).fork(`build/${nodeId}`),
-        parameter(name, shape) {
-          const fullName = portName(nodeId, name);
-          used.add(fullName);
-          const spec = specs.get(fullName);
-          if (!spec) problems.push(`${who} needs the weight "${fullName}" ${formatShape(shape)}, but ${bundleFiles.weights} has none.`);
-          else if (!sameShape(spec.shape, shape)) {
-            problems.push(`the weight "${fullName}" has shape ${formatShape(spec.shape)} in ${bundleFiles.model}, but ${who} needs ${formatShape(shape)}.`);
-          }
-          const values = spec && sameShape(spec.shape, shape) ? bundle.weights.values.get(fullName)! : new Float32Array(flatWidth(shape));
-          const initial = tf.tensor(values, shape);
-          const variable = tf.variable(initial, false, `model${graphId}:${fullName}`);
-          initial.dispose(); // the variable holds its own reference to the data
-          variables.push(variable);
-          return variable;
-        },
-      }),
-    );
-  }
+  const nodesById = new Map(bundle.graph.nodes.map((n) => [n.id, n]));
+  const graph = buildGraphInterpreter(bundle.graph, {
+    // The run's seed, so anything random at build time comes out as it did in training.
+    seed: bundle.manifest.training.seed,
+    trainable: false,
+    variablePrefix: `model${++graphCount}`,
+    tasks: options.tasks ?? noTasks,
+    buildSources: Boolean(options.tasks),
+    parameterValues(fullName, shape) {
+      used.add(fullName);
+      const nodeId = fullName.slice(0, fullName.lastIndexOf('/'));
+      const who = `node "${nodeId}" (${nodesById.get(nodeId)?.kind})`;
+      const spec = specs.get(fullName);
+      if (!spec) problems.push(`${who} needs the weight "${fullName}" ${formatShape(shape)}, but ${bundleFiles.weights} has none.`);
+      else if (!sameShape(spec.shape, shape)) {
+        problems.push(`the weight "${fullName}" has shape ${formatShape(spec.shape)} in ${bundleFiles.model}, but ${who} needs ${formatShape(shape)}.`);
+      }
+      return spec && sameShape(spec.shape, shape) ? bundle.weights.values.get(fullName)! : new Float32Array(flatWidth(shape));
+    },
+  });
   for (const name of specs.keys()) {
     const owner = name.slice(0, name.lastIndexOf('/'));
-    if (!used.has(name) && !skipped.has(owner)) problems.push(`${bundleFiles.weights} holds the weight "${name}", which no node of the graph has.`);
+    if (!used.has(name) && !graph.skipped.has(owner)) problems.push(`${bundleFiles.weights} holds the weight "${name}", which no node of the graph has.`);
   }
   if (problems.length) {
-    tf.dispose(variables);
+    graph.dispose();
     throw new BundleError(problems.map((p) => `${where}: ${p}`));
   }
 
-  const incoming = new Map<string, { node: string; port: string }>();
-  const consumers = new Map<string, string[]>();
-  for (const edge of doc.edges) {
-    incoming.set(portName(edge.to.node, edge.to.port), edge.from);
-    const from = portName(edge.from.node, edge.from.port);
-    consumers.set(from, [...(consumers.get(from) ?? []), edge.to.node]);
-  }
-  const feedsALayer = (name: string) => (consumers.get(name) ?? []).some((id) => isLayerKind(kindOf(id)));
+  const { order, kindOf } = graph;
+  const feedsALayer = (node: string, port: string) => graph.consumers(node, port).some((id) => isLayerKind(kindOf(id)));
   const describePort = (node: string, port: string): ModelPort => {
-    const shape = [...(shapes.get(node)?.outputs[port] ?? [])];
+    const shape = [...(graph.shapes.get(node)?.outputs[port] ?? [])];
     return { name: portName(node, port), node, port, shape, size: flatWidth(shape) };
   };
   const inputs: ModelPort[] = [];
@@ -166,32 +124,11 @@ export function buildModelGraph(bundle: Pick<Bundle, 'graph' | 'weights' | 'mani
   for (const nodeId of order) {
     const kind = kindOf(nodeId);
     for (const { name: port } of kind.outputs) {
-      const name = portName(nodeId, port);
-      if (sourceCategories.includes(kind.category) && feedsALayer(name)) inputs.push(describePort(nodeId, port));
-      if (isLayerKind(kind) && !feedsALayer(name)) outputs.push(describePort(nodeId, port));
+      if (isSourceKind(kind) && feedsALayer(nodeId, port)) inputs.push(describePort(nodeId, port));
+      if (isLayerKind(kind) && !feedsALayer(nodeId, port)) outputs.push(describePort(nodeId, port));
     }
   }
-
-  const layerIds = order.filter((id) => built.get(id)?.role === 'layer');
-  // Environments (built only with the task) are played against the layers, as in training.
-  const rollout = planRollout({
-    order,
-    built,
-    kindOf,
-    feeding: (id, port) => incoming.get(portName(id, port)),
-    outputShape: (id, port) => shapes.get(id)!.outputs[port],
-  });
-  const inputsOf = (nodeId: string, values: ReadonlyMap<string, tf.Tensor>) => {
-    const given: Record<string, tf.Tensor> = {};
-    for (const { name: port } of kindOf(nodeId).inputs) {
-      const from = incoming.get(portName(nodeId, port));
-      const value = from && values.get(portName(from.node, from.port));
-      if (value) given[port] = value;
-    }
-    return given;
-  };
-  const hasRequiredInputs = (nodeId: string, given: Record<string, tf.Tensor>) =>
-    kindOf(nodeId).inputs.every((port) => port.optional || given[port.name] !== undefined);
+  const layerIds = order.filter((id) => graph.node(id)?.role === 'layer');
   const checkFeeds = (feeds: ReadonlyMap<string, tf.Tensor>) => {
     for (const input of inputs) if (!feeds.has(input.name)) throw new Error(`No value was given for the model input "${input.name}".`);
   };
@@ -199,56 +136,20 @@ export function buildModelGraph(bundle: Pick<Bundle, 'graph' | 'weights' | 'mani
   return {
     inputs,
     outputs,
-    sampleEpisodes(rng, batchSize) {
-      const episodes = new Map<string, EpisodeBatch>();
-      for (const nodeId of order) {
-        const node = built.get(nodeId);
-        if (node?.role === 'source') episodes.set(nodeId, node.sample(rng.fork(`source/${nodeId}`), batchSize));
-        else if (skipped.has(nodeId)) throw new Error('This model was built without its task: it cannot sample episodes.');
-      }
-      if (rollout) for (const [nodeId, record] of rollout.play(rng, batchSize, episodes)) episodes.set(nodeId, record);
-      return episodes;
-    },
-    episodeTensors(episodes) {
-      const tensors = new Map<string, tf.Tensor>();
-      for (const [nodeId, batch] of episodes) {
-        for (const { name: port } of kindOf(nodeId).outputs) {
-          const shape = shapes.get(nodeId)!.outputs[port];
-          tensors.set(portName(nodeId, port), tf.tensor(batch.outputs[port], [batch.steps, batch.batchSize, ...shape]));
-        }
-      }
-      return tensors;
-    },
+    sampleEpisodes: (rng, batchSize) => graph.sampleEpisodes(rng, batchSize),
+    episodeTensors: (episodes) => graph.episodeTensors(episodes),
     runSequence(feeds) {
       checkFeeds(feeds);
-      const values = new Map(feeds);
-      const losses: tf.Scalar[] = [];
-      const metrics: Record<string, number> = {};
-      let allLosses = true;
-      for (const nodeId of order) {
-        const node = built.get(nodeId);
-        if (!node || node.role === 'source' || node.role === 'environment') continue;
-        const given = inputsOf(nodeId, values);
-        if (node.role === 'layer') {
-          for (const [port, tensor] of Object.entries(node.forward(given))) values.set(portName(nodeId, port), tensor);
-        } else if (!hasRequiredInputs(nodeId, given)) {
-          if (node.role === 'loss') allLosses = false; // e.g. no targets: the caller fed inputs only
-        } else if (node.role === 'loss') {
-          losses.push(node.loss(given));
-        } else {
-          metrics[node.metricName] = meanOf(node.measure(given));
-        }
-      }
-      // Summed as the compiler sums them, so the loss matches training's to the last bit.
-      const loss = !allLosses || losses.length === 0 ? null : ((losses.length === 1 ? losses[0] : tf.addN(losses)) as tf.Scalar);
-      return { values, loss, metrics };
+      const { values, losses, allLosses, metrics } = graph.runSequence(feeds);
+      // Summed as training sums them, so the loss matches training's to the last bit.
+      return { values, loss: !allLosses || losses.length === 0 ? null : totalLoss(losses), metrics };
     },
     openStream(batchSize) {
       const streams = new Map<string, LayerStream>();
       for (const nodeId of layerIds) {
         const kind = kindOf(nodeId);
         if (!kind.stateful) continue;
-        const layer = built.get(nodeId) as Extract<BuiltNode, { role: 'layer' }>;
+        const layer = graph.node(nodeId) as Extract<BuiltNode, { role: 'layer' }>;
         if (!layer.stream) throw new BundleError(`${where}: node "${nodeId}" (${kind.kind}) cannot run one step at a time yet; use runEpisode.`);
         streams.set(nodeId, layer.stream(batchSize));
       }
@@ -258,8 +159,8 @@ export function buildModelGraph(bundle: Pick<Bundle, 'graph' | 'weights' | 'mani
           checkFeeds(feeds);
           const values = new Map(feeds);
           for (const nodeId of layerIds) {
-            const layer = built.get(nodeId) as Extract<BuiltNode, { role: 'layer' }>;
-            const given = inputsOf(nodeId, values);
+            const layer = graph.node(nodeId) as Extract<BuiltNode, { role: 'layer' }>;
+            const given = graph.inputsOf(nodeId, values);
             // A stateless layer on one step is just its forward pass over a one-step sequence.
             const out = streams.get(nodeId)?.step(given) ?? layer.forward(given);
             for (const [port, tensor] of Object.entries(out)) values.set(portName(nodeId, port), tensor);
@@ -269,9 +170,7 @@ export function buildModelGraph(bundle: Pick<Bundle, 'graph' | 'weights' | 'mani
         dispose: () => streams.forEach((s) => s.dispose()),
       };
     },
-    dispose() {
-      tf.dispose(variables);
-    },
+    dispose: () => graph.dispose(),
   };
 }
 
