@@ -3,8 +3,7 @@
 // weights.bin holds exactly the bytes the manifest describes. (Shapes against the graph: model-graph.ts.)
 import { describeSchemaIssue, formatJsonPath, graphDocumentFromJson } from '../graph/document.ts';
 import { validateGraph } from '../graph/index.ts';
-import { flatWidth } from '../nodes/shape-helpers.ts';
-import { describeNonFinite } from '../util/finite.ts';
+import { packWeights, unpackWeights, type FloatWeightSpec } from '../util/float-weights.ts';
 import {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
@@ -57,25 +56,15 @@ function decodeWeights(specs: WeightSpec[], data: Uint8Array | ArrayBuffer | und
     seen.add(spec.name);
   }
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const expected = specs.reduce((sum, spec) => sum + 4 * flatWidth(spec.shape), 0);
-  if (bytes.length < expected) {
-    throw new BundleError(`${where}: ${WEIGHTS} has ${bytes.length} bytes but ${MODEL} describes ${expected} (${specs.length} float32 weights): the file is truncated.`);
-  }
-  if (bytes.length > expected) {
-    throw new BundleError(`${where}: ${WEIGHTS} has ${bytes.length} bytes but ${MODEL} describes only ${expected}: the file does not belong to this ${MODEL}, or is damaged.`);
-  }
-  // A copy aligns the floats (a zip entry may start at any byte); float32 little-endian, like tf.io.
-  const all = new Float32Array(bytes.slice().buffer);
-  const values = new Map<string, Float32Array>();
-  let offset = 0;
-  for (const spec of specs) {
-    const size = flatWidth(spec.shape);
-    const weight = all.subarray(offset, offset + size);
-    const damage = describeNonFinite(weight);
-    if (damage) throw new BundleError(`${where}: ${WEIGHTS}: the weight "${spec.name}" ${damage}; trained weights are finite, so the file is damaged.`);
-    values.set(spec.name, weight);
-    offset += size;
-  }
+  const values = unpackWeights(bytes, specs, (problem) => {
+    if (problem.kind === 'not-finite') {
+      throw new BundleError(`${where}: ${WEIGHTS}: the weight "${problem.name}" ${problem.damage}; trained weights are finite, so the file is damaged.`);
+    }
+    if (problem.bytes < problem.expected) {
+      throw new BundleError(`${where}: ${WEIGHTS} has ${problem.bytes} bytes but ${MODEL} describes ${problem.expected} (${specs.length} float32 weights): the file is truncated.`);
+    }
+    throw new BundleError(`${where}: ${WEIGHTS} has ${problem.bytes} bytes but ${MODEL} describes only ${problem.expected}: the file does not belong to this ${MODEL}, or is damaged.`);
+  });
   return { specs, values };
 }
 
@@ -101,17 +90,7 @@ export function decodeBundle(files: BundleFiles, where: string): Bundle {
 /** The two files of a bundle: model.json as text and weights.bin as bytes. */
 export function encodeBundle(bundle: Pick<Bundle, 'manifest' | 'weights'>): { modelJson: string; weights: Uint8Array } {
   const { specs, values } = bundle.weights;
-  const total = specs.reduce((sum, spec) => sum + flatWidth(spec.shape), 0);
-  const all = new Float32Array(total);
-  let offset = 0;
-  for (const spec of specs) {
-    const data = values.get(spec.name);
-    if (!data || data.length !== flatWidth(spec.shape)) {
-      throw new Error(`Weight "${spec.name}" has ${data?.length ?? 'no'} values but its shape [${spec.shape.join(', ')}] needs ${flatWidth(spec.shape)}.`);
-    }
-    all.set(data, offset);
-    offset += data.length;
-  }
+  const weights = packWeights(specs as FloatWeightSpec[], values);
   const manifest = { ...bundle.manifest, weightsManifest: [{ paths: [WEIGHTS], weights: specs }] };
-  return { modelJson: JSON.stringify(manifest, null, 2) + '\n', weights: new Uint8Array(all.buffer) };
+  return { modelJson: JSON.stringify(manifest, null, 2) + '\n', weights };
 }

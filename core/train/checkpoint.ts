@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { describeNonFinite } from '../util/finite.ts';
+import { packWeights, unpackWeights } from '../util/float-weights.ts';
 import { InputError } from '../util/input-error.ts';
 import { replaceDirectory, restoreInterruptedReplace, writeFileAtomic } from '../util/atomic-write.ts';
 
@@ -43,36 +43,12 @@ export interface Checkpoint {
   optimizer?: { iterations: number; moments: NamedValues };
 }
 
-function concatenate(specs: WeightSpec[], values: Map<string, Float32Array>): Uint8Array {
-  const total = specs.reduce((sum, s) => sum + values.get(s.name)!.length, 0);
-  const out = new Float32Array(total);
-  let offset = 0;
-  for (const spec of specs) {
-    const data = values.get(spec.name)!;
-    out.set(data, offset);
-    offset += data.length;
-  }
-  return new Uint8Array(out.buffer);
-}
-
-function split(file: string, specs: WeightSpec[]): Map<string, Float32Array> {
-  const bytes = fs.readFileSync(file);
-  const expected = specs.reduce((sum, s) => sum + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
-  if (bytes.length !== expected) {
-    throw new InputError(`${file} has ${bytes.length} bytes but its manifest describes ${expected}; the file is truncated or does not belong to this manifest.`);
-  }
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  const values = new Map<string, Float32Array>();
-  let offset = 0;
-  for (const spec of specs) {
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    const weight = all.slice(offset, offset + size);
-    const damage = describeNonFinite(weight);
-    if (damage) throw new InputError(`${file}: "${spec.name}" ${damage}; a checkpoint only ever holds finite values, so the file is damaged.`);
-    values.set(spec.name, weight);
-    offset += size;
-  }
-  return values;
+/** A data file of the checkpoint, refused with a message naming it when it does not fit its manifest. */
+function readWeightsFile(file: string, specs: WeightSpec[]): Map<string, Float32Array> {
+  return unpackWeights(fs.readFileSync(file), specs, (problem) => {
+    if (problem.kind === 'not-finite') throw new InputError(`${file}: "${problem.name}" ${problem.damage}; a checkpoint only ever holds finite values, so the file is damaged.`);
+    throw new InputError(`${file} has ${problem.bytes} bytes but its manifest describes ${problem.expected}; the file is truncated or does not belong to this manifest.`);
+  });
 }
 
 export function saveCheckpoint(dir: string, checkpoint: Checkpoint): void {
@@ -84,10 +60,10 @@ export function saveCheckpoint(dir: string, checkpoint: Checkpoint): void {
       savedAt: new Date().toISOString(),
       weightsManifest: [{ paths: ['weights.bin'], weights: checkpoint.parameters.specs }],
     };
-    fs.writeFileSync(path.join(temporary, 'weights.bin'), concatenate(checkpoint.parameters.specs, checkpoint.parameters.values));
+    fs.writeFileSync(path.join(temporary, 'weights.bin'), packWeights(checkpoint.parameters.specs, checkpoint.parameters.values));
     if (checkpoint.optimizer) {
       manifest.optimizer = { kind: 'adam', iterations: checkpoint.optimizer.iterations, paths: ['optimizer.bin'], weights: checkpoint.optimizer.moments.specs };
-      fs.writeFileSync(path.join(temporary, 'optimizer.bin'), concatenate(checkpoint.optimizer.moments.specs, checkpoint.optimizer.moments.values));
+      fs.writeFileSync(path.join(temporary, 'optimizer.bin'), packWeights(checkpoint.optimizer.moments.specs, checkpoint.optimizer.moments.values));
     }
     writeFileAtomic(path.join(temporary, 'model.json'), JSON.stringify(manifest, null, 2) + '\n');
   });
@@ -142,12 +118,12 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const group = manifest.weightsManifest[0];
   const checkpoint: Checkpoint = {
     episode: manifest.episode,
-    parameters: { specs: group.weights, values: split(path.join(dir, group.paths[0]), group.weights) },
+    parameters: { specs: group.weights, values: readWeightsFile(path.join(dir, group.paths[0]), group.weights) },
   };
   if (manifest.optimizer) {
     checkpoint.optimizer = {
       iterations: manifest.optimizer.iterations,
-      moments: { specs: manifest.optimizer.weights, values: split(path.join(dir, manifest.optimizer.paths[0]), manifest.optimizer.weights) },
+      moments: { specs: manifest.optimizer.weights, values: readWeightsFile(path.join(dir, manifest.optimizer.paths[0]), manifest.optimizer.weights) },
     };
   }
   return checkpoint;
