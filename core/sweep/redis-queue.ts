@@ -25,6 +25,8 @@ const SNAPSHOT_TTL_SECONDS = 7 * 24 * 3600;
 const WATCH_MS = 1000;
 /** Progress is sent at most this often (every episode would flood Redis for fast tasks). */
 const PROGRESS_MS = 500;
+/** A running job's run folder is copied into the sweep folder at most this often. */
+const COPY_PROGRESS_MS = 10_000;
 
 interface JobData {
   /** The sweep's own job id (the run folder's name). */
@@ -132,9 +134,19 @@ export async function runSweepOnQueue(sweepDir: string, sweepName: string, jobs:
     const job = byQueueId.get(jobId);
     if (job) options.onStart?.(job, canResume(job));
   });
+  // While a job trains, its latest snapshot is copied into the sweep folder now and then, so `sweep status` and
+  // `sweep report` show the runs' curves so far.
+  const copiedAt = new Map<string, number>();
   events.on('progress', ({ jobId, data }) => {
     const job = byQueueId.get(jobId);
-    if (job && typeof data === 'object') options.onProgress?.(job, data as never);
+    if (!job || typeof data !== 'object') return;
+    options.onProgress?.(job, data as never);
+    if (Date.now() - (copiedAt.get(jobId) ?? 0) < COPY_PROGRESS_MS || !pending.has(jobId)) return;
+    copiedAt.set(jobId, Date.now());
+    void redis.getBuffer(snapshotKey(jobId)).then(
+      (snapshot) => snapshot && pending.has(jobId) && restoreRunFolder(snapshot, job.runDir),
+      () => {},
+    );
   });
   events.on('completed', ({ jobId, returnvalue }) => void collect(jobId, parseResult(returnvalue).state));
   events.on('failed', async ({ jobId, failedReason }) => {
