@@ -7,7 +7,7 @@ import type { EpisodeBatch, HeldOutSplit, Initializer } from '../nodes/kind.ts';
 import { taskLibrary } from '../tasks/index.ts';
 import { createRng, type Rng } from '../util/random.ts';
 import { GraphInvalidError } from './errors.ts';
-import { buildGraphInterpreter, portName, totalLoss, type GraphParameter } from './interpreter.ts';
+import { buildGraphInterpreter, portName, totalLoss, type GraphInterpreter, type GraphParameter } from './interpreter.ts';
 import { InputError } from '../util/input-error.ts';
 
 export type ProgramParameter = GraphParameter;
@@ -23,6 +23,8 @@ export interface EpisodeResult {
 }
 
 export interface CompiledProgram {
+  /** The graph as built, for probes that run it another way (one step at a time). */
+  readonly interpreter: GraphInterpreter;
   readonly parameters: readonly ProgramParameter[];
   /** Metrics whose per-episode values are 0 or 1 (accuracy): their mean is a proportion. */
   readonly proportionMetrics: readonly string[];
@@ -77,6 +79,7 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
   const sources = graph.order.filter((id) => graph.node(id)?.role === 'source' || graph.node(id)?.role === 'environment');
 
   return {
+    interpreter: graph,
     parameters: graph.parameters,
     proportionMetrics: graph.proportionMetrics,
     sampleEpisodes: (rng, batchSize, heldOut) => graph.sampleEpisodes(rng, batchSize, heldOut),

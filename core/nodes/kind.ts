@@ -125,6 +125,8 @@ export interface ArrayStream {
   reset(): void;
   /** Returned arrays belong to the caller. */
   step(inputs: Record<string, Float32Array>): Record<string, Float32Array>;
+  /** What the layer carries between steps, after the last step (a plastic layer: `hebb`, its trace [B, M, N]). */
+  state?(): Record<string, Float32Array>;
 }
 
 /** One episode evaluated step by step; tensors are one step of sequence mode: [1, B, ...]. */

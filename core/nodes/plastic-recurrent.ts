@@ -82,7 +82,7 @@ export const PlasticRecurrent = defineNodeKind<PlasticRecurrentParams>({
       const effectiveAlpha = selfMask ? tf.mul(alpha, selfMask) : alpha;
       const values = { w: w.dataSync() as Float32Array, alpha: effectiveAlpha.dataSync() as Float32Array, eta: eta.dataSync()[0] };
       if (effectiveAlpha !== alpha) effectiveAlpha.dispose();
-      return recurrentArrayStream(ctx.kernels.stepper(spec, values, batchSize), params);
+      return recurrentArrayStream(ctx.kernels.stepper(spec, values, batchSize), params, true);
     };
     return {
       role: 'layer',
@@ -99,11 +99,12 @@ export const PlasticRecurrent = defineNodeKind<PlasticRecurrentParams>({
 });
 
 /** A recurrent layer (plastic or not) one step at a time on arrays: the kernels' stepper, which matches the sequence op's forward. */
-export function recurrentArrayStream(stepper: PlasticStepper, params: { inputMode: 'add' | 'clamp'; inputGain: number }): ArrayStream {
+export function recurrentArrayStream(stepper: PlasticStepper, params: { inputMode: 'add' | 'clamp'; inputGain: number }, plastic = false): ArrayStream {
   const gain = params.inputMode === 'add' ? params.inputGain : 1;
   return {
     reset: () => stepper.reset(),
     step: ({ drive }) => ({ output: stepper.step(gain === 1 ? drive : drive.map((v) => v * gain)) }),
+    ...(plastic && { state: () => ({ hebb: stepper.trace() }) }),
   };
 }
 

@@ -45,6 +45,17 @@ export const Slice = defineNodeKind<SliceParams>({
         const flat = input.reshape([steps, batch, -1]) as tfjs.Tensor3D;
         return { output: ctx.tf.slice(flat, [0, 0, params.start], [steps, batch, params.size]) };
       },
+      arrayStream(batchSize) {
+        const width = ctx.inputShapes.input.reduce((a, b) => a * b, 1);
+        return {
+          reset() {},
+          step({ input }) {
+            const output = new Float32Array(batchSize * params.size);
+            for (let e = 0; e < batchSize; e++) output.set(input.subarray(e * width + params.start, e * width + params.start + params.size), e * params.size);
+            return { output };
+          },
+        };
+      },
     };
   },
 });

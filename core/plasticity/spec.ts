@@ -59,6 +59,8 @@ export interface PlasticStepper {
   reset(): void;
   /** drive: [B, N]; pre: [B, M] (feedforward only). Returns post: [B, N]. */
   step(drive: Float32Array, pre?: Float32Array): Float32Array;
+  /** The Hebbian trace that shaped the last step's output, [B, M, N] (a copy; empty for a non-plastic layer). */
+  trace(): Float32Array;
 }
 
 export interface PlasticKernels {

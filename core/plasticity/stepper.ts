@@ -87,5 +87,8 @@ export function createStepper(spec: PlasticSpec, params: StepperParams, batchSiz
       stepIndex++;
       return Float32Array.from(post);
     },
+    trace() {
+      return Float32Array.from(trace);
+    },
   };
 }

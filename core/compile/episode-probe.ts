@@ -1,0 +1,74 @@
+// The episode probe: one sampled episode run through a built graph one step at a time, recording every port's
+// value at every step and what each layer carries between steps (a plastic layer's Hebbian trace). It steps the
+// same built layers training uses (their array streams run the kernels' stepper, which matches the sequence
+// op's forward), so what it records is what training computed; the episode inspector shows these records.
+import type { EpisodeBatch } from '../nodes/kind.ts';
+import { flatWidth } from '../nodes/shape-helpers.ts';
+import { portName, type GraphInterpreter } from './interpreter.ts';
+
+export interface RecordedEpisode {
+  steps: number;
+  batchSize: number;
+  /** Every source and layer port by `<node id>/<port>`: [T, B, ...] flattened. */
+  values: Map<string, Float32Array>;
+  /** Each stateful layer's state by `<node id>/<state>` (e.g. `memory/hebb`), at the steps asked for: step → [B, ...]. */
+  states: Map<string, Map<number, Float32Array>>;
+}
+
+export interface ProbeOptions {
+  /** Steps at which to keep the layers' states (a 1,001-neuron trace is 4 MB a step); default: none. */
+  stateSteps?: Iterable<number>;
+}
+
+/** Records an episode (from `sampleEpisodes`, batch of any size) step by step. Throws naming a layer that cannot step on arrays. */
+export function recordEpisode(graph: GraphInterpreter, episodes: ReadonlyMap<string, EpisodeBatch>, options: ProbeOptions = {}): RecordedEpisode {
+  const first = episodes.values().next().value;
+  if (!first) throw new Error('The episode probe needs a sampled episode.');
+  const { steps, batchSize } = first;
+  const layers = graph.order.filter((id) => graph.node(id)?.role === 'layer');
+  const streams = new Map(
+    layers.map((id) => {
+      const layer = graph.node(id);
+      if (layer?.role !== 'layer' || !layer.arrayStream) {
+        throw new Error(`Node "${id}" (${graph.kindOf(id).title}) cannot be recorded one step at a time yet.`);
+      }
+      return [id, layer.arrayStream(batchSize)] as const;
+    }),
+  );
+  const keep = new Set(options.stateSteps ?? []);
+  const values = new Map<string, Float32Array>();
+  const states = new Map<string, Map<number, Float32Array>>();
+  const widthOf = (node: string, port: string) => batchSize * flatWidth(graph.shapes.get(node)!.outputs[port]);
+  const record = (node: string, port: string, t: number, data: Float32Array) => {
+    const name = portName(node, port);
+    const width = widthOf(node, port);
+    if (!values.has(name)) values.set(name, new Float32Array(steps * width));
+    values.get(name)!.set(data, t * width);
+  };
+  for (const [node, batch] of episodes) for (const [port, data] of Object.entries(batch.outputs)) values.set(portName(node, port), Float32Array.from(data));
+
+  for (let t = 0; t < steps; t++) {
+    const at = (name: string) => {
+      const [node, port] = [name.slice(0, name.lastIndexOf('/')), name.slice(name.lastIndexOf('/') + 1)];
+      const width = widthOf(node, port);
+      return values.get(name)!.subarray(t * width, (t + 1) * width);
+    };
+    for (const id of layers) {
+      const inputs: Record<string, Float32Array> = {};
+      for (const { name: port } of graph.kindOf(id).inputs) {
+        const from = graph.feeding(id, port);
+        if (from && values.has(portName(from.node, from.port))) inputs[port] = at(portName(from.node, from.port));
+      }
+      const stream = streams.get(id)!;
+      for (const [port, data] of Object.entries(stream.step(inputs))) record(id, port, t, data);
+      if (keep.has(t) && stream.state) {
+        for (const [name, data] of Object.entries(stream.state())) {
+          const key = portName(id, name);
+          if (!states.has(key)) states.set(key, new Map());
+          states.get(key)!.set(t, data);
+        }
+      }
+    }
+  }
+  return { steps, batchSize, values, states };
+}
