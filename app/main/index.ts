@@ -46,6 +46,7 @@ app.whenReady().then(async () => {
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
 
+  const shutdown: (() => Promise<void>)[] = [];
   const training = new TrainingHost({
     runsDir,
     spawn: utilityProcessSpawner(utilityProcess.fork, paths.worker),
@@ -57,6 +58,7 @@ app.whenReady().then(async () => {
     notify: (event, payload) => win?.webContents.send(event, payload),
     datasetMirror: process.env.PLASTICITY_DATA_MIRROR,
     sweepCli: paths.cli,
+    shutdown,
   });
   const table: HandlerTable = {
     ...shared,
@@ -85,12 +87,10 @@ app.whenReady().then(async () => {
   let quitting = false;
   app.on('before-quit', (event) => {
     if (quitting) return;
-    // Active runs stop after their current episode and write their checkpoints before the app exits.
-    if (training.list().some((r) => ['running', 'paused', 'stopping', 'queued'].includes(r.status))) {
-      event.preventDefault();
-      quitting = true;
-      void training.shutdown().then(() => app.quit());
-    }
+    // Active runs and sweeps stop after their current episode and write their checkpoints before the app exits.
+    event.preventDefault();
+    quitting = true;
+    void Promise.allSettled([training.shutdown(), ...shutdown.map((stop) => stop())]).then(() => app.quit());
   });
 });
 

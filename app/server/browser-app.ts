@@ -47,6 +47,7 @@ export async function startBrowserApp(options: BrowserAppOptions = {}): Promise<
   await fs.mkdir(dataDir, { recursive: true });
 
   let server: BrowserServer | null = null;
+  const shutdown: (() => Promise<void>)[] = [];
   const training = new TrainingHost({
     runsDir,
     spawn: nodeTrainerSpawner({ env: options.trainerEnv }),
@@ -64,6 +65,7 @@ export async function startBrowserApp(options: BrowserAppOptions = {}): Promise<
     workspace: [documentsDir, runsDir],
     training,
     sweepEnv: options.trainerEnv,
+    shutdown,
     notify: (event, payload) => server?.broadcast(event, payload),
     datasetMirror: options.datasetMirror ?? process.env.PLASTICITY_DATA_MIRROR,
     datasetSources: options.datasetSources,
@@ -79,6 +81,7 @@ export async function startBrowserApp(options: BrowserAppOptions = {}): Promise<
     server: started,
     training,
     async close() {
+      await Promise.allSettled(shutdown.map((stop) => stop()));
       training.dispose();
       await started.close();
     },

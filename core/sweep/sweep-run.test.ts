@@ -88,6 +88,31 @@ describe('plasticity sweep', () => {
     expect(resumed.map((r) => r.loss)).toEqual(clean.map((r) => expect.closeTo(r.loss!, 5)));
   });
 
+  it('Ctrl-C stops every job after its episode with its checkpoint; running the sweep again continues them to the same numbers', { timeout: 180_000 }, async () => {
+    const budget = { episodes: 800 };
+    const out = path.join(work, 'stop-out');
+    const sweep = spawn(process.execPath, [plasticityCli, 'sweep', 'run', sweepFile('stop', { seeds: [1, 2], budget }), '--out', out, '--jobs', '2'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    const ended = new Promise<number | null>((resolve) => sweep.on('close', resolve));
+    // Once both jobs have a checkpoint, press Ctrl-C (SIGINT to the sweep, which passes it to its trainings).
+    const hasCheckpoint = (seed: number) => fs.existsSync(path.join(out, 'runs', `plastic-seed${seed}`, 'checkpoint', 'model.json'));
+    for (let waited = 0; waited < 120_000 && !(hasCheckpoint(1) && hasCheckpoint(2)); waited += 20) await sleep(20);
+    sweep.kill('SIGINT');
+    expect(await ended).toBe(130);
+    const stopped = [1, 2].map((seed) => readRunInfo(path.join(out, 'runs', `plastic-seed${seed}`)));
+    expect(stopped.map((info) => info.status)).toEqual(['stopped', 'stopped']);
+    expect(stopped.every((info) => info.episodesDone > 0 && info.episodesDone < 800)).toBe(true);
+
+    const again = await plasticity('sweep', 'run', sweepFile('stop', { seeds: [1, 2], budget }), '--out', out);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/2 jobs, 2 to train/);
+    expect(again.stderr.match(/continuing from its checkpoint/g)).toHaveLength(2);
+    const cleanOut = path.join(work, 'stop-clean-out');
+    expect((await plasticity('sweep', 'run', sweepFile('stop-clean', { seeds: [1], budget }), '--out', cleanOut)).code).toBe(0);
+    const resumed = readMetrics(path.join(out, 'runs', 'plastic-seed1'));
+    expect(resumed.map((r) => r.episode)).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
+    expect(resumed.map((r) => r.loss)).toEqual(readMetrics(path.join(cleanOut, 'runs', 'plastic-seed1')).map((r) => expect.closeTo(r.loss!, 5)));
+  });
+
   it('bad input: one clear line and exit 1', async () => {
     const missing = await plasticity('sweep', 'status', path.join(work, 'nowhere'));
     expect(missing.code).toBe(1);

@@ -43,6 +43,8 @@ export interface AppContext {
   sweepsDir?: string;
   /** Extra environment of a sweep's training processes (tests). */
   sweepEnv?: NodeJS.ProcessEnv;
+  /** Filled by createHandlers: what to finish before the app exits (running sweeps stop and keep their checkpoints). */
+  shutdown?: (() => Promise<void>)[];
   /** The command line a sweep's jobs run: the desktop app's bundled one (default: the repository's bin/plasticity.js). */
   sweepCli?: string;
   /** Base URL of an offline mirror of the official dataset files (PLASTICITY_DATA_MIRROR). */
@@ -67,6 +69,7 @@ export function createHandlers(ctx: AppContext): HandlerTable {
   datasets.restore();
   // Loaded on first use: sweeps bring the report's chart and statistics libraries, which the app's start does not need.
   let sweepsLoaded: Promise<Sweeps> | null = null;
+  ctx.shutdown?.push(async () => (sweepsLoaded ? (await sweepsLoaded).stopAll() : undefined));
   const sweeps = () =>
     (sweepsLoaded ??= import('./sweeps.ts').then(
       ({ Sweeps }) =>

@@ -35,6 +35,7 @@ const REPORT = 'report';
 
 export class Sweeps {
   private readonly running = new Map<string, AbortController>();
+  private readonly finishing = new Set<Promise<unknown>>();
 
   constructor(private readonly options: SweepsOptions) {}
 
@@ -111,7 +112,7 @@ export class Sweeps {
     this.running.set(id, controller);
     const notify = (job: string, state: SweepProgress['state'], episode = 0, episodes = 0, error?: string) =>
       this.options.onProgress({ id, job, state, episode, episodes, ...(error && { error }) });
-    void runSweepLocally(dir, jobs, {
+    const done = runSweepLocally(dir, jobs, {
       concurrency: this.options.concurrency,
       signal: controller.signal,
       env: this.options.env,
@@ -124,8 +125,10 @@ export class Sweeps {
       .catch((error: Error) => notify('', 'failed', 0, 0, error.message))
       .finally(() => {
         this.running.delete(id);
+        this.finishing.delete(done);
         notify('', 'ended');
       });
+    this.finishing.add(done);
     return this.summary(id);
   }
 
@@ -162,8 +165,9 @@ export class Sweeps {
     };
   }
 
-  /** Stops every running sweep (the app is closing); each job keeps its last checkpoint. */
-  stopAll(): void {
+  /** Stops every running sweep (the app is closing) and waits, up to `timeoutMs`, until each job has written its checkpoint. */
+  async stopAll(timeoutMs = 15_000): Promise<void> {
     for (const controller of this.running.values()) controller.abort();
+    await Promise.race([Promise.allSettled([...this.finishing]), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
   }
 }
