@@ -71,7 +71,7 @@ describe('a sweep document', () => {
     expect(errorOf(() => expandSweep(sweepOf({ parameters: { learningRate: [1] } }), templates, 's.sweep.json'))).toMatch(/"learningRate" must be "training\.<field>" or "<node id>\.<param>"/);
     expect(errorOf(() => expandSweep(sweepOf({ seeds: [1, 1] }), templates, 's.sweep.json'))).toBe('s.sweep.json: seeds lists a seed twice.');
     expect(errorOf(() => expandSweep(sweepOf({ seeds: Array.from({ length: 1001 }, (_, i) => i) }), templates, 's.sweep.json'))).toMatch(/2,002 jobs .* at most 2000/);
-    expect(errorOf(() => expandSweep(sweepOf({ variants: [{ graph: 'none.plastic.json' }] }), templates, 's.sweep.json'))).toMatch(/none\.plastic\.json: cannot read: no such file/);
+    expect(errorOf(() => expandSweep(sweepOf({ variants: [{ graph: 'none.plastic.json' }] }), templates, 's.sweep.json'))).toMatch(/^s\.sweep\.json: variants\[0\]: .*none\.plastic\.json: cannot read: no such file/);
   });
 
   it('a sweep folder lists its jobs, and refuses to continue runs made from different settings', () => {

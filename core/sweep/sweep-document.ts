@@ -127,7 +127,12 @@ export function expandSweep(sweep: SweepDocument, baseDir: string, fileName = 's
   const ids = new Set<string>();
   sweep.variants.forEach((variant, index) => {
     const graphFile = path.resolve(baseDir, variant.graph);
-    const base = readGraphFile(graphFile);
+    let base: GraphDocument;
+    try {
+      base = readGraphFile(graphFile);
+    } catch (error) {
+      throw new InputError(`${fileName}: variants[${index}]: ${(error as Error).message}`);
+    }
     const name = variant.name ?? base.meta.name;
     for (const point of points) {
       const where = `${fileName}: variants[${index}] (${variant.graph})`;
