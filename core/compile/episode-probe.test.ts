@@ -1,6 +1,7 @@
 // The episode probe records what training computes: the same outputs as the trainer's sequence-mode forward on
-// the same episode and seed, and Hebbian traces that follow the paper's update (Miconi, Clune & Stanley 2018,
-// §3, Eq. 2: Hebb ← (1 − η)·Hebb + η·x_pre·x_post) from the recorded activations.
+// the same episode and seed (to 1e-6, relative where a value exceeds 1), and Hebbian traces that follow the
+// paper's update (Miconi, Clune & Stanley 2018, §3, Eq. 2: Hebb ← (1 − η)·Hebb + η·x_pre·x_post) from the
+// recorded activations.
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -73,15 +74,45 @@ describe('the episode probe', () => {
     }
   });
 
+  // Every template kind of layer: dense and plastic on arrays (the maze, played against its environment);
+  // convolutions and a plastic dense head through tensors (Omniglot, from the dataset folder).
+  it.each([
+    ['maze-plastic.plastic.json', ['i2h/output', 'memory/output', 'policy/output', 'value/output']],
+    ['omniglot.plastic.json', ['conv1/output', 'conv4/output', 'classifier/output']],
+  ])('records the trainer’s outputs for %s', (file, ports) => {
+    const parsed = parseGraphDocument(fs.readFileSync(path.resolve(import.meta.dirname, '../../templates', file), 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.problems[0].message);
+    const program = compileGraph(parsed.document, { seed: 2 });
+    try {
+      const episodes = program.sampleEpisodes(createRng(2).fork('episode/1'), 2);
+      const trained = tf.tidy(() => {
+        const result = program.run(episodes);
+        return ports.map((name) => result.value(name.split('/')[0], name.split('/')[1])!.dataSync().slice());
+      });
+      const recorded = recordEpisode(program.interpreter, episodes);
+      ports.forEach((name, k) => {
+        const values = recorded.values.get(name)!;
+        expect(values.length).toBe(trained[k].length);
+        // Relative to the value where it exceeds 1: the maze's input layer sees the raw step index (up to 249).
+        let worst = 0;
+        for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(values[i] - trained[k][i]) / Math.max(1, Math.abs(trained[k][i])));
+        expect(worst).toBeLessThan(1e-6);
+      });
+    } finally {
+      program.dispose();
+    }
+  });
+
   it('names a layer it cannot step', () => {
     const program = compileTemplate(1);
     try {
       const episodes = program.sampleEpisodes(createRng(1).fork('episode/1'), 1);
-      const memory = program.interpreter.node('memory') as { arrayStream?: unknown };
-      const saved = memory.arrayStream;
+      const memory = program.interpreter.node('memory') as { arrayStream?: unknown; stream?: unknown };
+      const saved = { arrayStream: memory.arrayStream, stream: memory.stream };
       delete memory.arrayStream;
+      delete memory.stream;
       expect(() => recordEpisode(program.interpreter, episodes)).toThrow('Node "memory" (Plastic recurrent layer) cannot be recorded one step at a time yet.');
-      memory.arrayStream = saved;
+      Object.assign(memory, saved);
     } finally {
       program.dispose();
     }

@@ -2,7 +2,8 @@
 // value at every step and what each layer carries between steps (a plastic layer's Hebbian trace). It steps the
 // same built layers training uses (their array streams run the kernels' stepper, which matches the sequence
 // op's forward), so what it records is what training computed; the episode inspector shows these records.
-import type { EpisodeBatch } from '../nodes/kind.ts';
+import * as tf from '@tensorflow/tfjs';
+import type { ArrayStream, BuiltLayer, EpisodeBatch, LayerStream } from '../nodes/kind.ts';
 import { flatWidth } from '../nodes/shape-helpers.ts';
 import { portName, type GraphInterpreter } from './interpreter.ts';
 
@@ -20,19 +21,39 @@ export interface ProbeOptions {
   stateSteps?: Iterable<number>;
 }
 
-/** Records an episode (from `sampleEpisodes`, batch of any size) step by step. Throws naming a layer that cannot step on arrays. */
+/** Records an episode (from `sampleEpisodes`, batch of any size) step by step. Throws naming a layer that cannot step. */
 export function recordEpisode(graph: GraphInterpreter, episodes: ReadonlyMap<string, EpisodeBatch>, options: ProbeOptions = {}): RecordedEpisode {
   const first = episodes.values().next().value;
   if (!first) throw new Error('The episode probe needs a sampled episode.');
   const { steps, batchSize } = first;
   const layers = graph.order.filter((id) => graph.node(id)?.role === 'layer');
+  // Layers step on arrays where they can (dense, recurrent, plastic: the kernels' stepper); the others through
+  // tensors: a stateful one by its stream, a stateless one (a convolution) by its forward on a one-step sequence.
+  const tensorStreams = new Map<string, LayerStream>();
   const streams = new Map(
     layers.map((id) => {
-      const layer = graph.node(id);
-      if (layer?.role !== 'layer' || !layer.arrayStream) {
-        throw new Error(`Node "${id}" (${graph.kindOf(id).title}) cannot be recorded one step at a time yet.`);
-      }
-      return [id, layer.arrayStream(batchSize)] as const;
+      const layer = graph.node(id) as BuiltLayer;
+      if (layer.arrayStream) return [id, layer.arrayStream(batchSize)] as const;
+      const stateful = graph.kindOf(id).stateful;
+      if (stateful && !layer.stream) throw new Error(`Node "${id}" (${graph.kindOf(id).title}) cannot be recorded one step at a time yet.`);
+      if (stateful) tf.tidy(() => void tensorStreams.set(id, layer.stream!(batchSize)));
+      const inputShape = (port: string) => {
+        const from = graph.feeding(id, port)!;
+        return graph.shapes.get(from.node)!.outputs[from.port];
+      };
+      const viaTensors: ArrayStream = {
+        reset: () => tensorStreams.get(id)?.reset(),
+        step(inputs) {
+          const arrays: Record<string, Float32Array> = {};
+          tf.tidy(() => {
+            const tensors = Object.fromEntries(Object.entries(inputs).map(([port, data]) => [port, tf.tensor(data, [1, batchSize, ...inputShape(port)])]));
+            const outputs = tensorStreams.get(id)?.step(tensors) ?? layer.forward(tensors);
+            for (const [port, tensor] of Object.entries(outputs)) arrays[port] = tensor.dataSync() as Float32Array;
+          });
+          return arrays;
+        },
+      };
+      return [id, viaTensors] as const;
     }),
   );
   const keep = new Set(options.stateSteps ?? []);
@@ -70,5 +91,6 @@ export function recordEpisode(graph: GraphInterpreter, episodes: ReadonlyMap<str
       }
     }
   }
+  tensorStreams.forEach((stream) => stream.dispose());
   return { steps, batchSize, values, states };
 }
