@@ -8,6 +8,7 @@ import { registerExportCommand } from './export-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerInfoCommand } from './info-command.ts';
 import { CliError } from './load-graph.ts';
+import { registerRecordCommand } from './record-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { registerSweepCommand } from './sweep-command.ts';
 import { registerTrainCommand } from './train-command.ts';
@@ -28,6 +29,7 @@ export function createProgram(): Command {
   registerReportCommand(program);
   registerDataCommand(program);
   registerSweepCommand(program);
+  registerRecordCommand(program);
   return program;
 }
 

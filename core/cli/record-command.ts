@@ -1,0 +1,26 @@
+// `plasticity record <run folder> --out episode.json`: one held-out episode of a trained run, step by step —
+// every port's values and each plastic layer's Hebbian trace beside its w and alpha — for analysis elsewhere.
+import { Command, InvalidArgumentError } from 'commander';
+import { selectBackend } from '../compile/backend.ts';
+import { recordingToJson, recordRunEpisode } from '../train/record-run.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+
+export function registerRecordCommand(program: Command): void {
+  program
+    .command('record')
+    .description('record one held-out episode of a trained run: every port per step and each plastic layer\'s Hebbian trace, as JSON (float32 arrays in base64)')
+    .argument('<run>', 'run folder')
+    .requiredOption('--out <file>', 'the JSON file to write')
+    .option('--seed <s>', 'which episode (default 0)', (value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed must be a whole number ≥ 0, got "${value}".`);
+      return n;
+    })
+    .action(async (runDir: string, options: { out: string; seed?: number }) => {
+      await selectBackend('auto');
+      const recording = recordRunEpisode(runDir, { seed: options.seed });
+      writeFileAtomic(options.out, recordingToJson(recording));
+      const traces = recording.plastic.map((p) => `${p.node}: ${p.traceSteps.length} trace${p.traceSteps.length === 1 ? '' : 's'} of ${p.rows}×${p.cols}`).join('; ');
+      console.error(`wrote ${options.out}: ${recording.steps} steps, ${recording.ports.length} ports${traces ? `; ${traces}` : ''} (parameters after ${recording.trainedEpisodes} episodes)`);
+    });
+}

@@ -1,0 +1,95 @@
+// One episode of a trained run, recorded: the run's graph with its last checkpoint's parameters, a held-out
+// episode drawn from `seed`, every port's values over the episode, and each plastic layer's Hebbian trace (at
+// every step when that fits in 64 MB, else at evenly spaced steps) beside its w and alpha. What the episode
+// inspector shows, and what `plasticity record` writes for analysis elsewhere.
+import path from 'node:path';
+import { readGraphFile } from '../cli/load-graph.ts';
+import { compileGraph } from '../compile/compile.ts';
+import { recordEpisode } from '../compile/episode-probe.ts';
+import { createRng } from '../util/random.ts';
+import { InputError } from '../util/input-error.ts';
+import { checkpointExists, loadCheckpoint } from './checkpoint.ts';
+import { readRunInfo, runFiles } from './run-folder.ts';
+
+const TRACE_BUDGET_BYTES = 64 * 1024 * 1024;
+
+export interface PlasticLayerRecord {
+  node: string;
+  /** w, alpha and each trace are [rows, cols]: presynaptic × postsynaptic. */
+  rows: number;
+  cols: number;
+  w: Float32Array;
+  /** Per connection (a shared alpha is repeated). */
+  alpha: Float32Array;
+  /** The plasticity rate of the layer's Hebbian update. */
+  eta: number;
+  /** The steps whose traces were kept, ascending; the trace that shaped that step's output. */
+  traceSteps: number[];
+  traces: Float32Array[];
+}
+
+export interface RunRecording {
+  runId: string;
+  /** The checkpoint's episode: how far the parameters were trained. */
+  trainedEpisodes: number;
+  seed: number;
+  steps: number;
+  /** Every port by `<node id>/<port>`: its per-step shape and its values [T, ...] (one episode). */
+  ports: { name: string; shape: number[]; values: Float32Array }[];
+  plastic: PlasticLayerRecord[];
+}
+
+export function recordRunEpisode(runDir: string, options: { seed?: number } = {}): RunRecording {
+  const info = readRunInfo(runDir);
+  const checkpointDir = path.join(runDir, runFiles.checkpoint);
+  if (!checkpointExists(checkpointDir)) throw new InputError(`${runDir} has no checkpoint yet: there are no trained weights to record.`);
+  const checkpoint = loadCheckpoint(checkpointDir);
+  const program = compileGraph(readGraphFile(path.join(runDir, runFiles.graph)), { seed: info.seed, initialValues: checkpoint.parameters.values });
+  try {
+    const graph = program.interpreter;
+    const seed = options.seed ?? 0;
+    // A held-out episode where the task has one (test characters, test images); generated tasks draw fresh ones.
+    const episodes = program.sampleEpisodes(createRng(seed).fork('record'), 1, 'test');
+    const steps = episodes.values().next().value!.steps;
+    const parameter = (node: string, name: string) => graph.parameters.find((p) => p.name === `${node}/${name}`)?.variable;
+    const plasticNodes = graph.order.filter((id) => parameter(id, 'alpha') && parameter(id, 'w'));
+    const bytesPerStep = plasticNodes.reduce((sum, id) => sum + 4 * parameter(id, 'w')!.size, 0);
+    const every = Math.max(1, Math.ceil((bytesPerStep * steps) / TRACE_BUDGET_BYTES));
+    const stateSteps = Array.from({ length: steps }, (_, t) => t).filter((t) => t % every === 0 || t === steps - 1);
+    const recorded = recordEpisode(graph, episodes, { stateSteps });
+    const ports = [...recorded.values].map(([name, values]) => {
+      const node = name.slice(0, name.lastIndexOf('/'));
+      const port = name.slice(name.lastIndexOf('/') + 1);
+      return { name, shape: [...(graph.shapes.get(node)?.outputs[port] ?? [])], values };
+    });
+    const plastic = plasticNodes.flatMap((id): PlasticLayerRecord[] => {
+      const kept = recorded.states.get(`${id}/hebb`);
+      if (!kept) return [];
+      const w = parameter(id, 'w')!;
+      const [rows, cols] = w.shape;
+      const alphaValues = parameter(id, 'alpha')!.dataSync() as Float32Array;
+      const alpha = alphaValues.length === 1 ? new Float32Array(rows * cols).fill(alphaValues[0]) : Float32Array.from(alphaValues);
+      const eta = parameter(id, 'eta')?.dataSync()[0] ?? 0;
+      return [{ node: id, rows, cols, w: Float32Array.from(w.dataSync() as Float32Array), alpha, eta, traceSteps: [...kept.keys()], traces: [...kept.values()] }];
+    });
+    return { runId: info.runId, trainedEpisodes: checkpoint.episode, seed, steps, ports, plastic };
+  } finally {
+    program.dispose();
+  }
+}
+
+const base64 = (values: Float32Array) => Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+
+/** The recording as JSON: arrays as base64 of little-endian float32 (numpy: `np.frombuffer(base64.b64decode(s), '<f4')`). */
+export function recordingToJson(recording: RunRecording): string {
+  return JSON.stringify({
+    format: 'plasticity-episode',
+    version: 1,
+    runId: recording.runId,
+    trainedEpisodes: recording.trainedEpisodes,
+    seed: recording.seed,
+    steps: recording.steps,
+    ports: recording.ports.map((p) => ({ name: p.name, shape: p.shape, values: base64(p.values) })),
+    plastic: recording.plastic.map((p) => ({ node: p.node, rows: p.rows, cols: p.cols, eta: p.eta, w: base64(p.w), alpha: base64(p.alpha), traceSteps: p.traceSteps, traces: p.traces.map(base64) })),
+  });
+}
