@@ -57,7 +57,7 @@ app.whenReady().then(async () => {
     mode: 'electron', version: app.getVersion(), dataDir, runsDir, templatesDir: paths.templates, docsRoot: paths.docs, documentsDir, training,
     notify: (event, payload) => win?.webContents.send(event, payload),
     datasetMirror: process.env.PLASTICITY_DATA_MIRROR,
-    sweepCli: paths.cli,
+    cliEntry: paths.cli,
     shutdown,
   });
   const table: HandlerTable = {

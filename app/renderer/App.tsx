@@ -130,6 +130,7 @@ export function App({ api }: { api: PlasticityApi }) {
             onShowRun={setShownRunId}
             onNotice={(m) => notify(m, 'error')}
             onExport={(run) => void exportRun(run)}
+            onInspect={(run) => dialogs.show({ kind: 'inspector', runId: run.runId, runName: run.name })}
             smoothing={smoothing}
             onSmoothing={setSmoothing}
           />

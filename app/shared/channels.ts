@@ -225,6 +225,19 @@ export const SweepProgress = z.object({
 export type SweepProgress = z.infer<typeof SweepProgress>;
 const SweepRef = z.object({ id: z.string().min(1) });
 
+/** One held-out episode of a trained run (`plasticity record`): float32 arrays as base64 of little-endian bytes. */
+export const EpisodeRecording = z.object({
+  runId: z.string(),
+  trainedEpisodes: z.number(),
+  seed: z.number(),
+  steps: z.number().int(),
+  ports: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), values: z.string() })),
+  plastic: z.array(
+    z.object({ node: z.string(), rows: z.number().int(), cols: z.number().int(), eta: z.number(), w: z.string(), alpha: z.string(), traceSteps: z.array(z.number().int()), traces: z.array(z.string()) }),
+  ),
+});
+export type EpisodeRecording = z.infer<typeof EpisodeRecording>;
+
 export const DatasetStatus = z.object({ name: z.string(), title: z.string(), readBy: z.string(), problem: z.string().nullable() });
 export type DatasetStatus = z.infer<typeof DatasetStatus>;
 export const DatasetFolderState = z.object({ folder: z.string(), datasets: z.array(DatasetStatus) });
@@ -325,6 +338,8 @@ export const channels = {
   'datasets:download': { request: z.object({ name: z.string().min(1) }), response: DatasetFolderState },
   /** Makes a folder that already holds datasets the app's data folder (refused, saying why, when it holds none). */
   'datasets:useFolder': { request: z.object({ folder: z.string().min(1) }), response: DatasetFolderState },
+  /** Records one held-out episode of a trained run step by step, in a process of its own (the episode inspector). */
+  'inspector:record': { request: z.object({ runId: z.string().min(1), seed: z.number().int().min(0).default(0) }), response: EpisodeRecording },
   /** The sweeps in the app's sweeps folder. */
   'sweeps:list': { request: Empty, response: z.object({ sweeps: z.array(SweepSummary) }) },
   /** Creates a sweep of the given graphs × seeds and starts it (progress as 'sweeps:progress' events). */

@@ -16,6 +16,7 @@ import { listTemplates, openTemplate } from './templates.ts';
 import { describeError, UserError } from './user-error.ts';
 import { confineToWorkspace, isInside } from './workspace.ts';
 import { Datasets } from './datasets.ts';
+import { recordEpisodeOf } from './record-episode.ts';
 import type { Sweeps } from './sweeps.ts';
 import type { DatasetName, DatasetSource } from '../../../core/tasks/download.ts';
 import { readFileLimitedAsync } from '../../../core/util/read-limited.ts';
@@ -45,8 +46,8 @@ export interface AppContext {
   sweepEnv?: NodeJS.ProcessEnv;
   /** Filled by createHandlers: what to finish before the app exits (running sweeps stop and keep their checkpoints). */
   shutdown?: (() => Promise<void>)[];
-  /** The command line a sweep's jobs run: the desktop app's bundled one (default: the repository's bin/plasticity.js). */
-  sweepCli?: string;
+  /** The command line the app runs in processes of their own (sweep jobs, episode recordings): the desktop app's bundled one (default: the repository's bin/plasticity.js). */
+  cliEntry?: string;
   /** Base URL of an offline mirror of the official dataset files (PLASTICITY_DATA_MIRROR). */
   datasetMirror?: string;
   /** Replaces the official dataset catalogue (tests). */
@@ -76,7 +77,7 @@ export function createHandlers(ctx: AppContext): HandlerTable {
         new Sweeps({
           sweepsDir: ctx.sweepsDir ?? path.join(path.dirname(ctx.runsDir), 'sweeps'),
           env: ctx.sweepEnv,
-          cli: ctx.sweepCli,
+          cli: ctx.cliEntry,
           onProgress: (p) => ctx.notify?.('sweeps:progress', p),
         }),
     ));
@@ -187,6 +188,7 @@ export function createHandlers(ctx: AppContext): HandlerTable {
     'datasets:list': async () => datasets.state(),
     'datasets:download': async ({ name }) => datasets.download(name),
     'datasets:useFolder': async ({ folder }) => datasets.useFolder(allowed(folder)),
+    'inspector:record': async ({ runId, seed }) => recordEpisodeOf(runDir(runId), seed, ctx.cliEntry),
     'sweeps:list': async () => ({ sweeps: (await sweeps()).list() }),
     'sweeps:create': async ({ name, variants, seeds, episodes, parameters }) => {
       const documents = await Promise.all(

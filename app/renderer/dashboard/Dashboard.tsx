@@ -32,6 +32,8 @@ export interface DashboardProps {
   onShowRun(runId: string): void;
   onNotice(message: string): void;
   onExport(run: RunSummary): void;
+  /** Opens the episode inspector on the run's last checkpoint. */
+  onInspect(run: RunSummary): void;
   /** Episodes in the charts' moving average; null: automatic (smoothed for runs over 100 episodes). */
   smoothing: number | null;
   onSmoothing(episodes: number | null): void;
@@ -104,7 +106,7 @@ function SmoothedMetricCell({ metric, value, loss, evaluation }: { metric: strin
   );
 }
 
-export function Dashboard({ api, document, errorCount, training, shownRunId, onShowRun, onNotice, onExport, smoothing, onSmoothing }: DashboardProps) {
+export function Dashboard({ api, document, errorCount, training, shownRunId, onShowRun, onNotice, onExport, onInspect, smoothing, onSmoothing }: DashboardProps) {
   const [episodes, setEpisodes] = useState(String(document.training.episodes));
   const [backend, setBackend] = useState<Backend>('auto');
   const [overlay, setOverlay] = useState<ReadonlySet<string>>(new Set());
@@ -350,6 +352,11 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
                   {canExport(run) && (
                     <button className="small" onClick={() => onExport(run)} title={`Write the model trained by this run (episode ${run.episodesDone}) as a bundle: a .zip or a folder with model.json and weights.bin`}>
                       Export model…
+                    </button>
+                  )}
+                  {canExport(run) && (
+                    <button className="small" data-testid="inspect-run" onClick={() => onInspect(run)} title="Play a held-out episode with this run's trained weights: Hebbian traces, effective weights and activity, step by step">
+                      Inspect…
                     </button>
                   )}
                 </td>

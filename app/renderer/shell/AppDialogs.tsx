@@ -7,6 +7,7 @@ import { FileDialog } from '../dialogs/FileDialog.tsx';
 import { DocumentViewer } from '../dialogs/DocumentViewer.tsx';
 import { DatasetsDialog } from '../dialogs/DatasetsDialog.tsx';
 import { SweepsDialog } from '../dialogs/SweepsDialog.tsx';
+import { InspectorDialog } from '../dialogs/InspectorDialog.tsx';
 import type { GraphDocument } from '../../../core/graph/document.ts';
 import { Modal } from '../dialogs/Modal.tsx';
 import { TemplateGallery } from '../dialogs/TemplateGallery.tsx';
@@ -74,6 +75,7 @@ export function AppDialogs({ api, info, dialogs, files, filePath, title, documen
   if (dialog?.kind === 'discard') return <ConfirmDiscard name={title} onChoose={dialog.resolve} />;
   if (dialog?.kind === 'shortcuts') return <ShortcutsDialog onClose={close} />;
   if (dialog?.kind === 'datasets') return <DatasetsDialog api={api} nativeDialogs={Boolean(info?.nativeDialogs)} onClose={close} onChanged={onDatasetsChanged} />;
+  if (dialog?.kind === 'inspector') return <InspectorDialog api={api} runId={dialog.runId} runName={dialog.runName} onClose={close} />;
   if (dialog?.kind === 'sweeps') return <SweepsDialog api={api} document={document} onClose={close} />;
   if (dialog?.kind === 'report') return <ReportProblemDialog info={info} onClose={close} />;
   if (dialog?.kind === 'document') return <DocumentViewer api={api} name={dialog.name} onClose={close} />;

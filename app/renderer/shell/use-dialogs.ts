@@ -13,12 +13,13 @@ export type Dialog =
   | { kind: 'report' }
   | { kind: 'datasets' }
   | { kind: 'sweeps' }
+  | { kind: 'inspector'; runId: string; runName: string }
   | { kind: 'document'; name: DocName }
   | null;
 
 export interface Dialogs {
   dialog: Dialog;
-  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' | 'report' | 'datasets' | 'sweeps' } | { kind: 'document'; name: DocName }): void;
+  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' | 'report' | 'datasets' | 'sweeps' } | { kind: 'document'; name: DocName } | { kind: 'inspector'; runId: string; runName: string }): void;
   close(): void;
   /** The browser mode's file dialog; null when cancelled. */
   askPath(request: { mode: FileDialogMode; suggestedName?: string; title?: string; startDir?: string }): Promise<string | null>;

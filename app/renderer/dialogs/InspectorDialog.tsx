@@ -1,0 +1,163 @@
+// The episode inspector: one held-out episode of a trained run, step by step. For a plastic layer, the Hebbian
+// trace that shaped the scrubbed step and the effective weights w + alpha·Hebb as heatmaps (canvas, one pixel per
+// connection, scaled up), and the layer's activity over the episode as a raster. The data come from
+// `plasticity record` (the same built graph as training), as float32 arrays; nothing is recomputed here.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { EpisodeRecording, PlasticityApi } from '../../shared/channels.ts';
+import { Modal } from './Modal.tsx';
+
+export function decodeFloats(base64: string): Float32Array {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+/** Diverging colours: blue for negative, white at zero, red for positive; `scale` maps to full colour. */
+export function divergingColour(value: number, scale: number): [number, number, number] {
+  const x = scale > 0 ? Math.max(-1, Math.min(1, value / scale)) : 0;
+  const fade = Math.round(255 * (1 - Math.abs(x)));
+  return x >= 0 ? [255, fade, fade] : [fade, fade, 255];
+}
+
+const maxAbs = (values: Float32Array) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+function Heatmap({ values, rows, cols, scale, label, testId }: { values: Float32Array; rows: number; cols: number; scale: number; label: string; testId: string }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState<string | null>(null);
+  useEffect(() => {
+    const context = canvas.current?.getContext('2d');
+    if (!context) return;
+    const image = context.createImageData(cols, rows);
+    for (let k = 0; k < rows * cols; k++) {
+      const [r, g, b] = divergingColour(values[k], scale);
+      image.data.set([r, g, b, 255], 4 * k);
+    }
+    context.putImageData(image, 0, 0);
+  }, [values, rows, cols, scale]);
+  return (
+    <figure className="inspector-map">
+      <figcaption>
+        {label} <span className="muted">(±{scale.toPrecision(2)})</span>
+      </figcaption>
+      <canvas
+        ref={canvas}
+        width={cols}
+        height={rows}
+        data-testid={testId}
+        onMouseMove={(e) => {
+          const box = e.currentTarget.getBoundingClientRect();
+          const j = Math.floor(((e.clientX - box.left) / box.width) * cols);
+          const i = Math.floor(((e.clientY - box.top) / box.height) * rows);
+          if (i >= 0 && i < rows && j >= 0 && j < cols) setHover(`pre ${i} → post ${j}: ${values[i * cols + j].toPrecision(4)}`);
+        }}
+        onMouseLeave={() => setHover(null)}
+      />
+      <div className="muted inspector-hover">{hover ?? ' '}</div>
+    </figure>
+  );
+}
+
+export function InspectorDialog({ api, runId, runName, onClose }: { api: PlasticityApi; runId: string; runName: string; onClose(): void }) {
+  const [recording, setRecording] = useState<EpisodeRecording | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [seed, setSeed] = useState(0);
+  const [layerIndex, setLayerIndex] = useState(0);
+  const [position, setPosition] = useState(0);
+  const [playing, setPlaying] = useState(false);
+
+  useEffect(() => {
+    setRecording(null);
+    setError(null);
+    api.invoke('inspector:record', { runId, seed }).then(setRecording, (e: Error) => setError(e.message));
+  }, [api, runId, seed]);
+
+  const layer = recording?.plastic[layerIndex];
+  const decoded = useMemo(() => {
+    if (!recording || !layer) return null;
+    const traces = layer.traces.map(decodeFloats);
+    const w = decodeFloats(layer.w);
+    const alpha = decodeFloats(layer.alpha);
+    const output = decodeFloats(recording.ports.find((p) => p.name === `${layer.node}/output`)?.values ?? '');
+    return { traces, w, alpha, output, traceScale: Math.max(...traces.map(maxAbs)) };
+  }, [recording, layer]);
+  const steps = layer?.traceSteps ?? [];
+  const index = Math.min(position, Math.max(0, steps.length - 1));
+
+  useEffect(() => {
+    if (!playing || steps.length === 0) return;
+    const timer = setInterval(() => setPosition((p) => (p + 1) % steps.length), 400);
+    return () => clearInterval(timer);
+  }, [playing, steps.length]);
+
+  const effective = useMemo(() => {
+    if (!decoded || !layer) return null;
+    const trace = decoded.traces[index];
+    const values = new Float32Array(layer.rows * layer.cols);
+    for (let k = 0; k < values.length; k++) values[k] = decoded.w[k] + decoded.alpha[k] * trace[k];
+    return values;
+  }, [decoded, layer, index]);
+
+  return (
+    <Modal title={`Episode inspector — ${runName}`} onClose={onClose} wide>
+      <div className="inspector" data-testid="episode-inspector">
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        {!recording && !error && <p className="muted">Recording an episode…</p>}
+        {recording && !layer && <p className="muted">This run's graph has no plastic layer to show.</p>}
+        {recording && layer && decoded && effective && (
+          <>
+            <div className="inspector-controls">
+              {recording.plastic.length > 1 && (
+                <select aria-label="Plastic layer" value={layerIndex} onChange={(e) => setLayerIndex(Number(e.target.value))}>
+                  {recording.plastic.map((p, k) => (
+                    <option key={p.node} value={k}>
+                      {p.node}
+                    </option>
+                  ))}
+                </select>
+              )}
+              <button onClick={() => setPosition((p) => Math.max(0, p - 1))} aria-label="Previous step">
+                ◀
+              </button>
+              <button onClick={() => setPlaying((p) => !p)}>{playing ? 'Pause' : 'Play'}</button>
+              <button onClick={() => setPosition((p) => Math.min(steps.length - 1, p + 1))} aria-label="Next step">
+                ▶
+              </button>
+              <input
+                type="range"
+                aria-label="Step"
+                min={0}
+                max={steps.length - 1}
+                value={index}
+                onChange={(e) => {
+                  setPlaying(false);
+                  setPosition(Number(e.target.value));
+                }}
+              />
+              <span data-testid="inspector-step">
+                step {steps[index] + 1} of {recording.steps}
+              </span>
+              <label className="muted">
+                episode <input aria-label="Episode seed" type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+              </label>
+            </div>
+            <div className="muted">
+              Layer “{layer.node}”: {layer.rows}×{layer.cols} connections, η = {layer.eta.toPrecision(3)}; parameters after {recording.trainedEpisodes.toLocaleString()} training episodes; a
+              held-out episode. Heatmaps: rows are presynaptic neurons, columns postsynaptic (activity: rows are steps); red positive, blue
+              negative.
+            </div>
+            <div className="inspector-maps">
+              <Heatmap values={decoded.traces[index]} rows={layer.rows} cols={layer.cols} scale={decoded.traceScale} label="Hebbian trace" testId="inspector-trace" />
+              <Heatmap values={effective} rows={layer.rows} cols={layer.cols} scale={maxAbs(effective)} label="w + α·Hebb" testId="inspector-effective" />
+              <Heatmap values={decoded.output} rows={recording.steps} cols={layer.cols} scale={maxAbs(decoded.output)} label="activity (steps × neurons)" testId="inspector-activity" />
+            </div>
+          </>
+        )}
+      </div>
+    </Modal>
+  );
+}
