@@ -89,7 +89,11 @@ describe('the episode probe', () => {
         const result = program.run(episodes);
         return ports.map((name) => result.value(name.split('/')[0], name.split('/')[1])!.dataSync().slice());
       });
-      const recorded = recordEpisode(program.interpreter, episodes);
+      const recorded = recordEpisode(program.interpreter, episodes, { stateSteps: [0, 5] });
+      // Each plastic layer's trace is recorded, whether it steps on arrays or through tensors.
+      const plastic = file.startsWith('maze') ? 'memory/hebb' : 'classifier/hebb';
+      expect([...recorded.states.get(plastic)!.keys()]).toEqual([0, 5]);
+      expect(Math.max(...recorded.states.get(plastic)!.get(5)!.map(Math.abs))).toBeGreaterThan(0);
       ports.forEach((name, k) => {
         const values = recorded.values.get(name)!;
         expect(values.length).toBe(trained[k].length);

@@ -41,13 +41,15 @@ export function recordEpisode(graph: GraphInterpreter, episodes: ReadonlyMap<str
         const from = graph.feeding(id, port)!;
         return graph.shapes.get(from.node)!.outputs[from.port];
       };
+      const tensorStream = tensorStreams.get(id);
       const viaTensors: ArrayStream = {
-        reset: () => tensorStreams.get(id)?.reset(),
+        ...(tensorStream?.state && { state: () => tensorStream.state!() }),
+        reset: () => tensorStream?.reset(),
         step(inputs) {
           const arrays: Record<string, Float32Array> = {};
           tf.tidy(() => {
             const tensors = Object.fromEntries(Object.entries(inputs).map(([port, data]) => [port, tf.tensor(data, [1, batchSize, ...inputShape(port)])]));
-            const outputs = tensorStreams.get(id)?.step(tensors) ?? layer.forward(tensors);
+            const outputs = tensorStream?.step(tensors) ?? layer.forward(tensors);
             for (const [port, tensor] of Object.entries(outputs)) arrays[port] = tensor.dataSync() as Float32Array;
           });
           return arrays;

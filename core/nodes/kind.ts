@@ -135,6 +135,8 @@ export interface LayerStream {
   reset(): void;
   /** Returned tensors belong to the caller; the stream keeps its own state. */
   step(inputs: Record<string, tfjs.Tensor>): Record<string, tfjs.Tensor>;
+  /** What the layer carries between steps, after the last step (a plastic layer: `hebb`, its trace [B, M, N]). */
+  state?(): Record<string, Float32Array>;
   /** Frees tensors the stream holds. */
   dispose(): void;
 }

@@ -103,6 +103,7 @@ export const PlasticDense = defineNodeKind<PlasticDenseParams>({
               : new Float32Array(batchSize * n);
             return { output: tf.tensor3d(stepper.step(drive, pre), [1, batchSize, n]) };
           },
+          state: () => ({ hebb: stepper.trace() }),
           dispose() {},
         };
       },
