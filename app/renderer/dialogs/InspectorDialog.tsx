@@ -20,20 +20,43 @@ export function divergingColour(value: number, scale: number): [number, number, 
   return x >= 0 ? [255, fade, fade] : [fade, fade, 255];
 }
 
-const maxAbs = (values: Float32Array) => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+function maxAbs(values: Float32Array): number {
+  let m = 0;
+  for (let k = 0; k < values.length; k++) {
+    const a = Math.abs(values[k]);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/** The diverging colours as 256 RGBA words (little-endian, as ImageData's bytes read through a Uint32Array). */
+const palette = (() => {
+  const words = new Uint32Array(256);
+  for (let k = 0; k < 256; k++) {
+    const [r, g, b] = divergingColour((k - 127.5) / 127.5, 1);
+    words[k] = (255 << 24) | (b << 16) | (g << 8) | r;
+  }
+  return words;
+})();
+
+/** Paints values as one pixel each through the palette: the per-scrub cost for a 1,001×1,001 trace (no allocation per pixel). */
+function paint(context: CanvasRenderingContext2D, values: Float32Array, rows: number, cols: number, scale: number): void {
+  const image = context.createImageData(cols, rows);
+  const pixels = new Uint32Array(image.data.buffer);
+  const toIndex = scale > 0 ? 127.5 / scale : 0;
+  for (let k = 0; k < rows * cols; k++) {
+    const index = Math.round(values[k] * toIndex + 127.5);
+    pixels[k] = palette[index < 0 ? 0 : index > 255 ? 255 : index];
+  }
+  context.putImageData(image, 0, 0);
+}
 
 function Heatmap({ values, rows, cols, scale, label, testId }: { values: Float32Array; rows: number; cols: number; scale: number; label: string; testId: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<string | null>(null);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
-    if (!context) return;
-    const image = context.createImageData(cols, rows);
-    for (let k = 0; k < rows * cols; k++) {
-      const [r, g, b] = divergingColour(values[k], scale);
-      image.data.set([r, g, b, 255], 4 * k);
-    }
-    context.putImageData(image, 0, 0);
+    if (context) paint(context, values, rows, cols, scale);
   }, [values, rows, cols, scale]);
   return (
     <figure className="inspector-map">
@@ -79,7 +102,7 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
     const w = decodeFloats(layer.w);
     const alpha = decodeFloats(layer.alpha);
     const output = decodeFloats(recording.ports.find((p) => p.name === `${layer.node}/output`)?.values ?? '');
-    return { traces, w, alpha, output, traceScale: Math.max(...traces.map(maxAbs)) };
+    return { traces, w, alpha, output, traceScale: Math.max(...traces.map(maxAbs)), outputScale: maxAbs(output) };
   }, [recording, layer]);
   const steps = layer?.traceSteps ?? [];
   const index = Math.min(position, Math.max(0, steps.length - 1));
@@ -95,7 +118,7 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
     const trace = decoded.traces[index];
     const values = new Float32Array(layer.rows * layer.cols);
     for (let k = 0; k < values.length; k++) values[k] = decoded.w[k] + decoded.alpha[k] * trace[k];
-    return values;
+    return { values, scale: maxAbs(values) };
   }, [decoded, layer, index]);
 
   return (
@@ -152,8 +175,8 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
             </div>
             <div className="inspector-maps">
               <Heatmap values={decoded.traces[index]} rows={layer.rows} cols={layer.cols} scale={decoded.traceScale} label="Hebbian trace" testId="inspector-trace" />
-              <Heatmap values={effective} rows={layer.rows} cols={layer.cols} scale={maxAbs(effective)} label="w + α·Hebb" testId="inspector-effective" />
-              <Heatmap values={decoded.output} rows={recording.steps} cols={layer.cols} scale={maxAbs(decoded.output)} label="activity (steps × neurons)" testId="inspector-activity" />
+              <Heatmap values={effective.values} rows={layer.rows} cols={layer.cols} scale={effective.scale} label="w + α·Hebb" testId="inspector-effective" />
+              <Heatmap values={decoded.output} rows={recording.steps} cols={layer.cols} scale={decoded.outputScale} label="activity (steps × neurons)" testId="inspector-activity" />
             </div>
           </>
         )}
