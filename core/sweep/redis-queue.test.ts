@@ -16,6 +16,7 @@ const REDIS_SERVER = process.env.PLASTICITY_REDIS_SERVER ?? '/usr/bin/redis-serv
 let redisServer: ChildProcess;
 let queueUrl: string;
 const workers: ChildProcess[] = [];
+const children: ChildProcess[] = [];
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -40,7 +41,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(() => {
-  for (const worker of workers) worker.kill('SIGKILL');
+  for (const child of [...workers, ...children]) child.kill('SIGKILL');
   redisServer?.kill('SIGKILL');
   fs.rmSync(work, { recursive: true, force: true });
 });
@@ -95,6 +96,7 @@ describe('sweeps through a Redis queue', () => {
     const a = startWorker();
     const b = startWorker();
     const sweep = spawn(process.execPath, [plasticityCli, 'sweep', 'run', file, '--out', 'crash-out', '--queue', queueUrl], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(sweep); // killed after the tests, should one fail while it waits
     let sweepLog = '';
     sweep.stderr!.on('data', (chunk) => (sweepLog += chunk));
     const ended = new Promise<number | null>((resolve) => sweep.on('close', resolve));

@@ -1,5 +1,5 @@
 // `plasticity sweep` as a user runs it: real training processes, real run folders, a crash in the middle.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,11 @@ import { readMetrics, readRunInfo } from '../train/run-folder.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-sweep-run-'));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL'); // a sweep a failed test left waiting
+  fs.rmSync(work, { recursive: true, force: true });
+});
 
 const plasticity = cliIn(work);
 
@@ -63,6 +67,7 @@ describe('plasticity sweep', () => {
     const out = path.join(work, 'crash-out');
     const runDir = path.join(out, 'runs', 'plastic-seed1');
     const sweep = spawn(process.execPath, [plasticityCli, 'sweep', 'run', file, '--out', out], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(sweep);
     let stderr = '';
     sweep.stderr.on('data', (chunk) => (stderr += chunk));
     const ended = new Promise<number | null>((resolve) => sweep.on('close', resolve));
@@ -92,6 +97,7 @@ describe('plasticity sweep', () => {
     const budget = { episodes: 800 };
     const out = path.join(work, 'stop-out');
     const sweep = spawn(process.execPath, [plasticityCli, 'sweep', 'run', sweepFile('stop', { seeds: [1, 2], budget }), '--out', out, '--jobs', '2'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.push(sweep);
     const ended = new Promise<number | null>((resolve) => sweep.on('close', resolve));
     // Once both jobs have a checkpoint, press Ctrl-C (SIGINT to the sweep, which passes it to its trainings).
     const hasCheckpoint = (seed: number) => fs.existsSync(path.join(out, 'runs', `plastic-seed${seed}`, 'checkpoint', 'model.json'));
