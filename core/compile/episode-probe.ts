@@ -71,16 +71,14 @@ export function recordEpisode(graph: GraphInterpreter, episodes: ReadonlyMap<str
   for (const [node, batch] of episodes) for (const [port, data] of Object.entries(batch.outputs)) values.set(portName(node, port), Float32Array.from(data));
 
   for (let t = 0; t < steps; t++) {
-    const at = (name: string) => {
-      const [node, port] = [name.slice(0, name.lastIndexOf('/')), name.slice(name.lastIndexOf('/') + 1)];
-      const width = widthOf(node, port);
-      return values.get(name)!.subarray(t * width, (t + 1) * width);
-    };
     for (const id of layers) {
       const inputs: Record<string, Float32Array> = {};
       for (const { name: port } of graph.kindOf(id).inputs) {
         const from = graph.feeding(id, port);
-        if (from && values.has(portName(from.node, from.port))) inputs[port] = at(portName(from.node, from.port));
+        const series = from && values.get(portName(from.node, from.port));
+        if (!series) continue;
+        const width = widthOf(from.node, from.port);
+        inputs[port] = series.subarray(t * width, (t + 1) * width);
       }
       const stream = streams.get(id)!;
       for (const [port, data] of Object.entries(stream.step(inputs))) record(id, port, t, data);

@@ -2,13 +2,11 @@
 // (so a job's run folder is a normal, resumable run), as many at once as the machine has cores by default.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import readline from 'node:readline';
+import { cliProcess } from '../cli/cli-process.ts';
 import { readEvaluations, readMetrics } from '../train/run-folder.ts';
 import { canResume, jobStatuses, type JobEntry, type JobStatus } from './sweep-folder.ts';
 
-/** The command line's entry point in a source checkout; the desktop app passes its bundled one. */
-const plasticityBin = path.resolve(import.meta.dirname, '../../bin/plasticity.js');
 
 export interface JobProgress {
   episode: number;
@@ -66,8 +64,8 @@ export function trainJob(
   // A time budget covers the whole run: a resumed job gets what its earlier sessions left.
   const minutes = options.minutes === undefined ? undefined : options.minutes - (canResume(job) ? minutesTrained(job.runDir) : 0);
   if (minutes !== undefined) args.push('--minutes', String(Math.max(minutes, 0.01)));
-  // Inside the desktop app process.execPath is Electron, which ELECTRON_RUN_AS_NODE makes run as plain Node.
-  const child = spawn(process.execPath, [options.cli ?? plasticityBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...options.env } });
+  const command = cliProcess(args, { entry: options.cli, env: options.env });
+  const child = spawn(command.file, command.args, { stdio: ['ignore', 'pipe', 'pipe'], env: command.env });
   const stopChild = () => child.kill('SIGINT'); // the trainer stops after this episode and keeps its checkpoint
   options.signal?.addEventListener('abort', stopChild, { once: true });
   let lastError = '';

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderLineChart, type Series } from '../report/charts.ts';
-import { formatValue } from '../report/metric-format.ts';
+import { formatPValue, formatSpread, formatValue } from '../report/metric-format.ts';
 import { readGraphFile } from '../cli/load-graph.ts';
 import { readEvaluations, readMetrics, readRunInfo } from '../train/run-folder.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
-import { finalValues, heldOutCurve, heldOutValue, trainingCurve, type AggregatePoint, type FinalValues, type RunData, type Spread } from './aggregate.ts';
+import { finalValues, heldOutCurve, heldOutValue, trainingCurve, type AggregatePoint, type FinalValues, type RunData } from './aggregate.ts';
 import { describeSweepSize } from './sweep-document.ts';
 import { jobGraphFile, jobStatuses, readSweepFolder, type JobStatus } from './sweep-folder.ts';
 
@@ -23,9 +23,6 @@ const TRAINING_BINS = 50;
 /** Rows of the per-point training table in report.md (every point is in report.json). */
 const TRAINING_TABLE_ROWS = 10;
 
-const spreadText = (metric: string, s: Spread | undefined) =>
-  s ? `${formatValue(metric, s.median)} [${formatValue(metric, s.q1)}, ${formatValue(metric, s.q3)}] (${s.values.length})` : '—';
-const pText = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toPrecision(2));
 
 /** Metric names every run of the sweep records in training, the loss first. */
 function trainingMetricNames(runs: RunData[]): string[] {
@@ -48,7 +45,7 @@ function pointTable(points: AggregatePoint[], groups: string[], metric: string):
   for (const point of points) {
     const ps = pairs.map((pair) => point.comparisons.find((c) => `${c.a} vs ${c.b}` === pair));
     lines.push(
-      `| ${point.episodes.toLocaleString('en-US')} | ${groups.map((g) => spreadText(metric, point.groups[g])).join(' | ')} |${ps.map((c) => ` ${c ? pText(c.p) : '—'} |`).join('')}`,
+      `| ${point.episodes.toLocaleString('en-US')} | ${groups.map((g) => formatSpread(metric, point.groups[g])).join(' | ')} |${ps.map((c) => ` ${c ? formatPValue(c.p) : '—'} |`).join('')}`,
     );
   }
   return lines;
@@ -60,9 +57,9 @@ function finalTable(finals: FinalValues[], groups: string[]): string[] {
     `| --- |${groups.map(() => ' --- |').join('')} --- | --- | --- |`,
   ];
   for (const f of finals) {
-    const values = groups.map((g) => spreadText(f.metric, f.groups[g])).join(' | ');
+    const values = groups.map((g) => formatSpread(f.metric, f.groups[g])).join(' | ');
     if (f.comparisons.length === 0) lines.push(`| ${f.measure} | ${values} | — | — | — |`);
-    for (const c of f.comparisons) lines.push(`| ${f.measure} | ${values} | ${c.a} vs ${c.b} | ${c.u} | ${pText(c.p)} (${c.method}) |`);
+    for (const c of f.comparisons) lines.push(`| ${f.measure} | ${values} | ${c.a} vs ${c.b} | ${c.u} | ${formatPValue(c.p)} (${c.method}) |`);
   }
   return lines;
 }

@@ -5,20 +5,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '../app-paths.ts';
+import { cliProcess } from '../../../core/cli/cli-process.ts';
 import type { EpisodeRecording } from '../../shared/channels.ts';
 import { UserError } from './user-error.ts';
 
 const execute = promisify(execFile);
 
-export async function recordEpisodeOf(runDir: string, seed: number, cliEntry = path.join(repoRoot, 'bin', 'plasticity.js')): Promise<EpisodeRecording> {
+export async function recordEpisodeOf(runDir: string, seed: number, cliEntry?: string): Promise<EpisodeRecording> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'plasticity-record-'));
   const out = path.join(work, 'episode.json');
   try {
-    await execute(process.execPath, [cliEntry, 'record', runDir, '--out', out, '--seed', String(seed)], {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const command = cliProcess(['record', runDir, '--out', out, '--seed', String(seed)], { entry: cliEntry });
+    await execute(command.file, command.args, { env: command.env, maxBuffer: 16 * 1024 * 1024 });
     return JSON.parse(await readFile(out, 'utf8')) as EpisodeRecording; // checked against the channel's schema on the way out
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();

@@ -143,9 +143,9 @@ export class Sweeps {
     const dir = this.dirOf(id);
     const { jobs } = readSweepFolder(dir);
     const reportDir = path.join(dir, REPORT);
-    // A report of the runs so far, unless one is being written by the pool's end right now.
-    if (!this.running.has(id) && jobStatuses(dir, jobs).some((s) => s.state !== 'pending')) await writeSweepReport(dir, { out: reportDir });
+    // Every end of a pool writes the report; a sweep stopped before its first end (the app closed) gets one here.
     const reportFile = path.join(reportDir, 'report.json');
+    if (!this.running.has(id) && !existsSync(reportFile) && jobStatuses(dir, jobs).some((s) => s.state !== 'pending')) await writeSweepReport(dir, { out: reportDir });
     const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : null;
     // The report's lead measure first (held-out when every variant was evaluated on it), then its p-values.
     const lead = report ? [`${report.headlineFrom === 'held-out' ? 'heldout' : 'training'}-${report.headline}.svg`, 'p-values.svg'] : [];

@@ -6,6 +6,7 @@ import DOMPurify from 'dompurify';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { GraphDocument } from '../../../core/graph/document.ts';
 import type { PlasticityApi, SweepDetails, SweepProgress, SweepSummary, TemplateSummary } from '../../shared/channels.ts';
+import { formatPValue, formatSpread } from '../../../core/report/metric-format.ts';
 import { Modal } from './Modal.tsx';
 
 /** "1-4", "1, 2, 5" or "0 3-5" → the seeds; null when the text is not a list of seeds. */
@@ -39,8 +40,6 @@ export function parseSettingsGrid(text: string): Record<string, (number | string
   return grid;
 }
 
-const formatP = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toPrecision(2));
-const formatValue = (metric: string, x: number) => (metric === 'accuracy' ? `${(100 * x).toFixed(1)}%` : Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(3));
 
 function NewSweepForm({ api, document, onCreated }: { api: PlasticityApi; document: GraphDocument; onCreated(s: SweepSummary): void }) {
   const [templates, setTemplates] = useState<TemplateSummary[]>([]);
@@ -234,11 +233,10 @@ function SweepView({ api, id, live }: { api: PlasticityApi; id: string; live: Re
               {details.final.map((f) => (
                 <tr key={f.measure}>
                   <td>{f.measure}</td>
-                  {groups.map((g) => {
-                    const s = f.groups[g];
-                    return <td key={g}>{s ? `${formatValue(f.metric, s.median)} [${formatValue(f.metric, s.q1)}, ${formatValue(f.metric, s.q3)}] (${s.values.length})` : '—'}</td>;
-                  })}
-                  <td>{f.comparisons.length ? f.comparisons.map((c) => `${groups.length > 2 ? `${c.a} vs ${c.b}: ` : ''}${formatP(c.p)}`).join('; ') : '—'}</td>
+                  {groups.map((g) => (
+                    <td key={g}>{formatSpread(f.metric, f.groups[g])}</td>
+                  ))}
+                  <td>{f.comparisons.length ? f.comparisons.map((c) => `${groups.length > 2 ? `${c.a} vs ${c.b}: ` : ''}${formatPValue(c.p)}`).join('; ') : '—'}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,10 +1,10 @@
 // Runs the `plasticity` command as a user does (a real process) and keeps its exit code and output.
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
+import { plasticityEntry } from '../cli-process.ts';
 
 const execute = promisify(execFile);
-export const plasticityCli = path.resolve(import.meta.dirname, '../../../bin/plasticity.js');
+export const plasticityCli = plasticityEntry;
 
 export interface CliResult {
   code: number;
