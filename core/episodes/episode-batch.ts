@@ -16,3 +16,25 @@ export interface EpisodeBatch {
  * their episodes (patterns, the maze) ignore it, since evaluation's own seed stream already makes them new.
  */
 export type HeldOutSplit = 'validation' | 'test';
+
+/** Episodes `start` to `end` (exclusive) of a batch, as a batch of their own (copies; time-major like the original). */
+export function sliceEpisodes(batch: EpisodeBatch, start: number, end: number): EpisodeBatch {
+  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start < end && end <= batch.batchSize)) {
+    throw new Error(`sliceEpisodes: [${start}, ${end}) is not a part of a batch of ${batch.batchSize}`);
+  }
+  const { steps, batchSize } = batch;
+  const count = end - start;
+  const slice = (values: Float32Array): Float32Array => {
+    const perEpisode = values.length / (steps * batchSize);
+    const out = new Float32Array(steps * count * perEpisode);
+    for (let t = 0; t < steps; t++) {
+      const from = (t * batchSize + start) * perEpisode;
+      out.set(values.subarray(from, from + count * perEpisode), t * count * perEpisode);
+    }
+    return out;
+  };
+  const sliceAll = (ports: Record<string, Float32Array>) => Object.fromEntries(Object.entries(ports).map(([port, values]) => [port, slice(values)]));
+  const part: EpisodeBatch = { steps, batchSize: count, outputs: sliceAll(batch.outputs) };
+  if (batch.delayedInputs) part.delayedInputs = sliceAll(batch.delayedInputs);
+  return part;
+}

@@ -22,6 +22,8 @@ export const runInfoSchema = z.looseObject({
   episodes: z.number().int(),
   episodesDone: z.number().int(),
   batchSize: z.number().int(),
+  /** Threads a batch was split over (batch-threads.ts) in the latest session; absent means one. */
+  batchThreads: z.number().int().optional(),
   backend: z.string(),
   versions: z.record(z.string(), z.string()),
   startedAt: z.string(),

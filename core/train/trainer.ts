@@ -9,6 +9,8 @@ import { datasetProblems } from '../compile/dataset-problems.ts';
 import { GraphInvalidError } from '../compile/errors.ts';
 import type { GraphDocument } from '../graph/document.ts';
 import { serializeGraphDocument } from '../graph/document.ts';
+import { defaultThreadCount } from '../plasticity/index.ts';
+import { gradientsHere, startBatchThreads, type BatchThreads } from './batch-threads.ts';
 import { leanAdam, type LeanAdamOptimizer } from './lean-adam.ts';
 import { createRng } from '../util/random.ts';
 import { InputError } from '../util/input-error.ts';
@@ -68,6 +70,11 @@ export interface TrainOptions {
   /** Checkpoint at least every this many episodes (default 100) and every `checkpointSeconds` (default 30). */
   checkpointEvery?: number;
   checkpointSeconds?: number;
+  /**
+   * Threads to split each batch of episodes over (batch-threads.ts); default PLASTICITY_THREADS or the cores.
+   * A batch of one episode runs on one thread (the plastic kernels then use the threads themselves).
+   */
+  threads?: number;
 }
 
 export interface TrainingResult {
@@ -200,6 +207,8 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
   const optimizer = leanAdam(learningRateAt(doc, startEpisode + 1), optimizerSettings.beta1, optimizerSettings.beta2, optimizerSettings.epsilon);
   if (checkpoint) await restoreAdam(optimizer, program, checkpoint);
 
+  const trainable = trainableParameters(program);
+  const trainableVariables = trainable.map((p) => p.variable);
   fs.mkdirSync(runDir, { recursive: true });
   if (!options.resume) {
     fs.writeFileSync(path.join(runDir, runFiles.graph), serializeGraphDocument(doc));
@@ -223,9 +232,20 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
   const commands = [...(previous?.commands ?? []), ...(options.command ? [options.command] : [])];
   if (commands.length > 0) info.commands = commands;
   writeRunInfo(runDir, info);
+  let batchThreads: BatchThreads | undefined;
+  const threads = Math.min(options.threads ?? defaultThreadCount(), batchSize);
+  if (threads > 1) {
+    try {
+      batchThreads = await startBatchThreads({ document: doc, seed, backend: backend as BackendChoice, program, trainable: trainable.map((p) => p.name), threads });
+      info.batchThreads = batchThreads.threads;
+      writeRunInfo(runDir, info);
+    } catch (error) {
+      options.onNotice?.(`Training runs on one thread: the other threads could not start (${(error as Error).message}).`);
+    }
+  }
 
-  const trainable = trainableParameters(program);
-  const trainableVariables = trainable.map((p) => p.variable);
+
+
   const checkpointEvery = options.checkpointEvery ?? 100;
   const checkpointMs = (options.checkpointSeconds ?? 30) * 1000;
   const started = performance.now();
@@ -268,21 +288,15 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
       const t0 = performance.now();
       optimizer.setLearningRate(learningRateAt(doc, next));
       const batch = program.sampleEpisodes(createRng(seed).fork(`episode/${next}`), batchSize);
-      let metrics: Record<string, number> = {};
-      let loss = NaN;
       // Gradients are computed first and applied only if the loss is finite, so a divergent
       // episode never overwrites the last good parameters.
-      const finite = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => {
-          const result = program.run(batch);
-          metrics = result.metrics;
-          return result.loss;
-        }, trainableVariables);
-        loss = value.dataSync()[0];
-        if (!Number.isFinite(loss)) return false;
-        optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
-        return true;
-      });
+      const step = batchThreads
+        ? await batchThreads.gradients(program, trainableVariables, batch, batchSize)
+        : gradientsHere(program, trainableVariables, batch);
+      const { loss, metrics } = step;
+      const finite = Number.isFinite(loss);
+      if (finite) tf.tidy(() => optimizer.applyGradients(step.grads as Parameters<typeof optimizer.applyGradients>[0]));
+      tf.dispose(step.grads);
       if (!finite) {
         status = 'failed';
         error = `The loss became ${loss} at episode ${next}: training diverged. The checkpoint keeps the parameters of episode ${lastCheckpointEpisode}; try a smaller learning rate.`;
@@ -328,6 +342,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
     writeRunInfo(runDir, finishedInfo);
     optimizer.dispose();
     program.dispose();
+    await batchThreads?.close();
   }
   return { runDir, status, episodesDone: lastCheckpointEpisode, lastLoss, lastMetrics, lastEvaluation, backend, error };
 }
