@@ -40,6 +40,8 @@ export async function buildElectronApp(options: { log?: (line: string) => void }
           'training-worker': path.join(root, 'app/main/training/worker.ts'),
           // A sweep's jobs are `plasticity train` processes (core/sweep/local-pool.ts).
           'plasticity-cli': path.join(root, 'core/cli/main.ts'),
+          // Training splits a batch over worker threads that load this beside the bundle (core/train/batch-threads.ts).
+          'batch-worker': path.join(root, 'core/train/batch-worker.ts'),
         },
         external: nodeExternals(),
         output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
