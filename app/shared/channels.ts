@@ -235,6 +235,8 @@ export const EpisodeRecording = z.object({
   plastic: z.array(
     z.object({ node: z.string(), rows: z.number().int(), cols: z.number().int(), eta: z.number(), w: z.string(), alpha: z.string(), traceSteps: z.array(z.number().int()), traces: z.array(z.string()) }),
   ),
+  nodes: z.array(z.object({ id: z.string(), kind: z.string(), inputs: z.record(z.string(), z.string()) })),
+  views: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), values: z.string() })),
 });
 export type EpisodeRecording = z.infer<typeof EpisodeRecording>;
 

@@ -8,6 +8,11 @@ export interface EpisodeBatch {
   outputs: Record<string, Float32Array>;
   /** Environments only: what reached each delayed input during the rollout (e.g. the policy), [T, B, ...] per port. */
   delayedInputs?: Record<string, Float32Array>;
+  /**
+   * What a task view draws and no node reads (the maze: the agent's and the reward's cells at each step, the
+   * walls), by name, with its shape. Only recordings use them; a batch sliced for training drops them.
+   */
+  views?: Record<string, { shape: number[]; values: Float32Array }>;
 }
 
 /**

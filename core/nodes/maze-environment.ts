@@ -94,6 +94,10 @@ function playMaze(settings: MazeSettings, rng: Rng, batchSize: number, who: stri
   const reward = new Float32Array(steps * batchSize);
   const policyRecord = new Float32Array(steps * batchSize * mazeActionCount);
   const chosen = new Int32Array(batchSize);
+  // For task views: where each agent stood when it chose its action, and where its reward was.
+  const agentCells = new Float32Array(steps * batchSize);
+  const rewardCells = new Float32Array(steps * batchSize);
+  const cellIndex = (cell: { row: number; col: number }) => cell.row * settings.labSize + cell.col;
   return {
     steps,
     observe: () => ({ observation: maze.observe() }),
@@ -104,6 +108,10 @@ function playMaze(settings: MazeSettings, rng: Rng, batchSize: number, who: stri
         throw new Error(`${who}: input "policy" has ${policy?.length} values at step ${t}, expected ${mazeActionCount} per batch element (${batchSize}).`);
       }
       observation.set(maze.observe(), t * batchSize * mazeObservationSize);
+      for (let b = 0; b < batchSize; b++) {
+        agentCells[t * batchSize + b] = cellIndex(maze.agentCell(b));
+        rewardCells[t * batchSize + b] = cellIndex(maze.rewardCell(b));
+      }
       policyRecord.set(policy, t * batchSize * mazeActionCount);
       for (let b = 0; b < batchSize; b++) {
         const probabilities = policy.subarray(b * mazeActionCount, (b + 1) * mazeActionCount);
@@ -114,7 +122,13 @@ function playMaze(settings: MazeSettings, rng: Rng, batchSize: number, who: stri
     },
     record() {
       if (maze.stepIndex < steps) throw new Error(`${who}: the episode has run ${maze.stepIndex} of its ${steps} steps.`);
-      return { steps, batchSize, outputs: { observation, action, reward }, delayedInputs: { policy: policyRecord } };
+      const size = settings.labSize;
+      const views = {
+        walls: { shape: [size, size], values: Float32Array.from(maze.layout) },
+        agentCell: { shape: [steps, batchSize], values: agentCells },
+        rewardCell: { shape: [steps, batchSize], values: rewardCells },
+      };
+      return { steps, batchSize, outputs: { observation, action, reward }, delayedInputs: { policy: policyRecord }, views };
     },
   };
 }

@@ -39,9 +39,31 @@ describe('plasticity record', () => {
       for (let k = 0; k < n * n; k++) expect(Math.abs(trace[k] - h[k])).toBeLessThan(1e-6);
     }
     expect(Math.max(...decode(memory.traces[10]).map(Math.abs))).toBeGreaterThan(1e-3);
+    // The graph's wiring, for task views: the loss compares the readout of the memory with the source's target.
+    expect(file.nodes.find((n: { kind: string }) => n.kind === 'SquaredErrorLoss')?.inputs).toMatchObject({ prediction: 'readout/output', target: 'patterns/target' });
 
     const missing = await plasticity('record', path.join(work, 'nowhere'), '--out', 'x.json');
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(`${path.join(work, 'nowhere')} is not a run folder: run.json is missing.`);
+  });
+
+  it('keeps what the maze view draws: the walls, and where the agent and the reward were at every step', { timeout: 120_000 }, async () => {
+    const parsed = parseGraphDocument(fs.readFileSync(path.resolve(import.meta.dirname, '../../templates/maze-laptop-plastic.plastic.json'), 'utf8'));
+    if (!parsed.ok) throw new Error(parsed.problems[0].message);
+    const runDir = path.join(work, 'maze');
+    await trainGraph(parsed.document, { outDir: runDir, episodes: 2, seed: 4 });
+    expect((await plasticity('record', runDir, '--out', 'maze.json')).code).toBe(0);
+    const file = JSON.parse(fs.readFileSync(path.join(work, 'maze.json'), 'utf8'));
+    const view = (name: string) => file.views.find((v: { name: string }) => v.name.endsWith(`/${name}`));
+    const side = parsed.document.nodes.find((n) => n.kind === 'MazeEnvironment')!.params.labSize as number;
+    expect(view('walls').shape).toEqual([side, side]);
+    const walls = decode(view('walls').values);
+    const agent = decode(view('agentCell').values);
+    const reward = decode(view('rewardCell').values);
+    expect(agent).toHaveLength(file.steps);
+    // The agent starts at the centre, is only ever on free cells and moves at most one cell a step (or teleports after a reward).
+    expect(agent[0]).toBe(((side - 1) / 2) * side + (side - 1) / 2);
+    for (const cell of [...agent, ...reward]) expect(walls[cell]).toBe(0);
+    expect(new Set(reward).size).toBe(1);
   });
 });

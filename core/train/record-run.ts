@@ -28,6 +28,13 @@ export interface PlasticLayerRecord {
   traces: Float32Array[];
 }
 
+/** A node of the recorded graph: its kind, and which port feeds each of its connected inputs (`<node id>/<port>`). */
+export interface RecordedNode {
+  id: string;
+  kind: string;
+  inputs: Record<string, string>;
+}
+
 export interface RunRecording {
   runId: string;
   /** The checkpoint's episode: how far the parameters were trained. */
@@ -37,6 +44,10 @@ export interface RunRecording {
   /** Every port by `<node id>/<port>`: its per-step shape and its values [T, ...] (one episode). */
   ports: { name: string; shape: number[]; values: Float32Array }[];
   plastic: PlasticLayerRecord[];
+  /** The graph's nodes, so a task view can find its source and what feeds the loss. */
+  nodes: RecordedNode[];
+  /** A source's values for task views only (`<node id>/<name>`, e.g. the maze's agent cells), one episode. */
+  views: { name: string; shape: number[]; values: Float32Array }[];
 }
 
 export function recordRunEpisode(runDir: string, options: { seed?: number } = {}): RunRecording {
@@ -72,7 +83,16 @@ export function recordRunEpisode(runDir: string, options: { seed?: number } = {}
       const eta = parameter(id, 'eta')?.dataSync()[0] ?? 0;
       return [{ node: id, rows, cols, w: Float32Array.from(w.dataSync() as Float32Array), alpha, eta, traceSteps: [...kept.keys()], traces: [...kept.values()] }];
     });
-    return { runId: info.runId, trainedEpisodes: checkpoint.episode, seed, steps, ports, plastic };
+    const nodes = graph.order.map((id): RecordedNode => {
+      const inputs: Record<string, string> = {};
+      for (const { name: port } of graph.kindOf(id).inputs) {
+        const from = graph.feeding(id, port);
+        if (from) inputs[port] = `${from.node}/${from.port}`;
+      }
+      return { id, kind: graph.kindOf(id).kind, inputs };
+    });
+    const views = [...episodes].flatMap(([node, batch]) => Object.entries(batch.views ?? {}).map(([name, view]) => ({ name: `${node}/${name}`, shape: view.shape, values: view.values })));
+    return { runId: info.runId, trainedEpisodes: checkpoint.episode, seed, steps, ports, plastic, nodes, views };
   } finally {
     program.dispose();
   }
@@ -91,5 +111,7 @@ export function recordingToJson(recording: RunRecording): string {
     steps: recording.steps,
     ports: recording.ports.map((p) => ({ name: p.name, shape: p.shape, values: base64(p.values) })),
     plastic: recording.plastic.map((p) => ({ node: p.node, rows: p.rows, cols: p.cols, eta: p.eta, w: base64(p.w), alpha: base64(p.alpha), traceSteps: p.traceSteps, traces: p.traces.map(base64) })),
+    nodes: recording.nodes,
+    views: recording.views.map((v) => ({ name: v.name, shape: v.shape, values: base64(v.values) })),
   });
 }

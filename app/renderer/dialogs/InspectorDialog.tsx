@@ -5,6 +5,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { EpisodeRecording, PlasticityApi } from '../../shared/channels.ts';
 import { Modal } from './Modal.tsx';
+import { taskScene, type DecodedRecording } from '../inspector/task-scene.ts';
+import { TaskView } from '../inspector/TaskView.tsx';
 
 export function decodeFloats(base64: string): Float32Array {
   const text = atob(base64);
@@ -96,6 +98,13 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
   }, [api, runId, seed]);
 
   const layer = recording?.plastic[layerIndex];
+  const task = useMemo((): DecodedRecording | null => {
+    if (!recording) return null;
+    const decode = (list: { name: string; shape: number[]; values: string }[]) => new Map(list.map((p) => [p.name, { shape: p.shape, values: decodeFloats(p.values) }]));
+    const ports = decode(recording.ports);
+    const views = decode(recording.views);
+    return { steps: recording.steps, nodes: recording.nodes, port: (name) => ports.get(name), view: (name) => views.get(name) };
+  }, [recording]);
   const decoded = useMemo(() => {
     if (!recording || !layer) return null;
     const traces = layer.traces.map(decodeFloats);
@@ -104,7 +113,8 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
     const output = decodeFloats(recording.ports.find((p) => p.name === `${layer.node}/output`)?.values ?? '');
     return { traces, w, alpha, output, traceScale: Math.max(...traces.map(maxAbs)), outputScale: maxAbs(output) };
   }, [recording, layer]);
-  const steps = layer?.traceSteps ?? [];
+  // A plastic layer's recorded trace steps, or every step when there is none to show.
+  const steps = useMemo(() => layer?.traceSteps ?? Array.from({ length: recording?.steps ?? 0 }, (_, t) => t), [layer, recording]);
   const index = Math.min(position, Math.max(0, steps.length - 1));
 
   useEffect(() => {
@@ -112,6 +122,8 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
     const timer = setInterval(() => setPosition((p) => (p + 1) % steps.length), 400);
     return () => clearInterval(timer);
   }, [playing, steps.length]);
+
+  const scene = useMemo(() => (task && steps.length > 0 ? taskScene(task, steps[index]) : null), [task, steps, index]);
 
   const effective = useMemo(() => {
     if (!decoded || !layer) return null;
@@ -130,11 +142,10 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
           </p>
         )}
         {!recording && !error && <p className="muted">Recording an episode…</p>}
-        {recording && !layer && <p className="muted">This run's graph has no plastic layer to show.</p>}
-        {recording && layer && decoded && effective && (
+        {recording && (
           <>
             <div className="inspector-controls">
-              {recording.plastic.length > 1 && (
+              {layer && recording.plastic.length > 1 && (
                 <select aria-label="Plastic layer" value={layerIndex} onChange={(e) => setLayerIndex(Number(e.target.value))}>
                   {recording.plastic.map((p, k) => (
                     <option key={p.node} value={k}>
@@ -168,16 +179,22 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
                 episode <input aria-label="Episode seed" type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
               </label>
             </div>
-            <div className="muted">
-              Layer “{layer.node}”: {layer.rows}×{layer.cols} connections, η = {layer.eta.toPrecision(3)}; parameters after {recording.trainedEpisodes.toLocaleString()} training episodes; a
-              held-out episode. Heatmaps: rows are presynaptic neurons, columns postsynaptic (activity: rows are steps); red positive, blue
-              negative.
-            </div>
-            <div className="inspector-maps">
-              <Heatmap values={decoded.traces[index]} rows={layer.rows} cols={layer.cols} scale={decoded.traceScale} label="Hebbian trace" testId="inspector-trace" />
-              <Heatmap values={effective.values} rows={layer.rows} cols={layer.cols} scale={effective.scale} label="w + α·Hebb" testId="inspector-effective" />
-              <Heatmap values={decoded.output} rows={recording.steps} cols={layer.cols} scale={decoded.outputScale} label="activity (steps × neurons)" testId="inspector-activity" />
-            </div>
+            {scene && <TaskView scene={scene} />}
+            {!layer && <p className="muted">This run's graph has no plastic layer to show.</p>}
+            {layer && decoded && effective && (
+              <>
+                <div className="muted">
+                  Layer “{layer.node}”: {layer.rows}×{layer.cols} connections, η = {layer.eta.toPrecision(3)}; parameters after {recording.trainedEpisodes.toLocaleString()} training episodes; a
+                  held-out episode. Heatmaps: rows are presynaptic neurons, columns postsynaptic (activity: rows are steps); red positive, blue
+                  negative.
+                </div>
+                <div className="inspector-maps">
+                  <Heatmap values={decoded.traces[index]} rows={layer.rows} cols={layer.cols} scale={decoded.traceScale} label="Hebbian trace" testId="inspector-trace" />
+                  <Heatmap values={effective.values} rows={layer.rows} cols={layer.cols} scale={effective.scale} label="w + α·Hebb" testId="inspector-effective" />
+                  <Heatmap values={decoded.output} rows={recording.steps} cols={layer.cols} scale={decoded.outputScale} label="activity (steps × neurons)" testId="inspector-activity" />
+                </div>
+              </>
+            )}
           </>
         )}
       </div>
