@@ -103,3 +103,13 @@ export function nodeOnCanvas(page: Page, id: string): Locator {
 export function handle(page: Page, nodeId: string, port: string): Locator {
   return page.locator(`.react-flow__handle[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
 }
+
+/** How many distinct colours a canvas shows: a blank or one-colour picture has one. */
+export function distinctColours(canvas: Locator): Promise<number> {
+  return canvas.evaluate((element: HTMLCanvasElement) => {
+    const data = element.getContext('2d')!.getImageData(0, 0, element.width, element.height).data;
+    const seen = new Set<number>();
+    for (let k = 0; k < data.length; k += 4) seen.add((data[k] << 16) | (data[k + 1] << 8) | data[k + 2]);
+    return seen.size;
+  });
+}

@@ -9,7 +9,7 @@ import { selectBackend } from '../core/compile/backend.ts';
 import { parseGraphDocument } from '../core/graph/document.ts';
 import { trainGraph } from '../core/train/trainer.ts';
 import { repoRoot } from '../app/main/app-paths.ts';
-import { screenshot, screenshotIfFailed, screenshotsDir, startSession, type E2eSession } from './harness.ts';
+import { distinctColours as distinctColoursOf, screenshot, screenshotIfFailed, screenshotsDir, startSession, type E2eSession } from './harness.ts';
 
 let s: E2eSession;
 const RUN = 'patterns-inspect';
@@ -29,14 +29,7 @@ beforeAll(async () => {
 afterEach(async ({ task }) => screenshotIfFailed(s?.page, task));
 afterAll(async () => s?.close());
 
-/** How many distinct colours a canvas shows: a blank or one-colour heatmap has one. */
-const distinctColours = (testId: string) =>
-  s.page.getByTestId(testId).evaluate((canvas: HTMLCanvasElement) => {
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    const seen = new Set<number>();
-    for (let k = 0; k < data.length; k += 4) seen.add((data[k] << 16) | (data[k + 1] << 8) | data[k + 2]);
-    return seen.size;
-  });
+const distinctColours = (testId: string) => distinctColoursOf(s.page.getByTestId(testId));
 const traceImage = () => s.page.getByTestId('inspector-trace').evaluate((canvas: HTMLCanvasElement) => canvas.toDataURL());
 
 describe('episode inspector', () => {

@@ -341,7 +341,11 @@ export const channels = {
   /** Makes a folder that already holds datasets the app's data folder (refused, saying why, when it holds none). */
   'datasets:useFolder': { request: z.object({ folder: z.string().min(1) }), response: DatasetFolderState },
   /** Records one held-out episode of a trained run step by step, in a process of its own (the episode inspector). */
-  'inspector:record': { request: z.object({ runId: z.string().min(1), seed: z.number().int().min(0).default(0) }), response: EpisodeRecording },
+  /** One held-out episode of a run, recorded; with `episode`, the user's own episode instead (the test-time sandbox). */
+  'inspector:record': {
+    request: z.object({ runId: z.string().min(1), seed: z.number().int().min(0).default(0), episode: z.object({ outputs: z.record(z.string(), z.array(z.number())) }).optional() }),
+    response: EpisodeRecording,
+  },
   /** The sweeps in the app's sweeps folder. */
   'sweeps:list': { request: Empty, response: z.object({ sweeps: z.array(SweepSummary) }) },
   /** Creates a sweep of the given graphs × seeds and starts it (progress as 'sweeps:progress' events). */

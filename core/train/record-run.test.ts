@@ -42,6 +42,18 @@ describe('plasticity record', () => {
     // The graph's wiring, for task views: the loss compares the readout of the memory with the source's target.
     expect(file.nodes.find((n: { kind: string }) => n.kind === 'SquaredErrorLoss')?.inputs).toMatchObject({ prediction: 'readout/output', target: 'patterns/target' });
 
+    // The same episode given as a custom one (the sandbox's way in) gives the same traces; a wrong size is named.
+    const portValues = (name: string) => Array.from(decode(file.ports.find((p: { name: string }) => p.name === name).values));
+    const custom = { format: 'plasticity-custom-episode', version: 1, outputs: { input: portValues('patterns/input'), target: portValues('patterns/target') } };
+    fs.writeFileSync(path.join(work, 'custom.json'), JSON.stringify(custom));
+    expect((await plasticity('record', runDir, '--out', 'replayed.json', '--episode', 'custom.json')).code).toBe(0);
+    const replayed = JSON.parse(fs.readFileSync(path.join(work, 'replayed.json'), 'utf8'));
+    expect(replayed.plastic[0].traces).toEqual(memory.traces);
+    fs.writeFileSync(path.join(work, 'short.json'), JSON.stringify({ ...custom, outputs: { ...custom.outputs, target: custom.outputs.target.slice(1) } }));
+    const short = await plasticity('record', runDir, '--out', 'x.json', '--episode', 'short.json');
+    expect(short.code).toBe(1);
+    expect(short.stderr.trim()).toBe('short.json: output "target" has 549 values, but its shape is [50]: expected 11 steps × 50 = 550.');
+
     const missing = await plasticity('record', path.join(work, 'nowhere'), '--out', 'x.json');
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(`${path.join(work, 'nowhere')} is not a run folder: run.json is missing.`);

@@ -9,6 +9,7 @@ import { recordEpisode } from '../compile/episode-probe.ts';
 import { createRng } from '../util/random.ts';
 import { InputError } from '../util/input-error.ts';
 import { checkpointExists, loadCheckpoint } from './checkpoint.ts';
+import { customEpisodeBatch } from './custom-episode.ts';
 import { readRunInfo, runFiles } from './run-folder.ts';
 
 const TRACE_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -50,7 +51,14 @@ export interface RunRecording {
   views: { name: string; shape: number[]; values: Float32Array }[];
 }
 
-export function recordRunEpisode(runDir: string, options: { seed?: number } = {}): RunRecording {
+export interface RecordOptions {
+  /** Which held-out episode (default 0). */
+  seed?: number;
+  /** An episode of the user's instead of a sampled one (custom-episode.ts), and the file it came from, for errors. */
+  custom?: { episode: unknown; where: string };
+}
+
+export function recordRunEpisode(runDir: string, options: RecordOptions = {}): RunRecording {
   const info = readRunInfo(runDir);
   const checkpointDir = path.join(runDir, runFiles.checkpoint);
   if (!checkpointExists(checkpointDir)) throw new InputError(`${runDir} has no checkpoint yet: there are no trained weights to record.`);
@@ -60,7 +68,9 @@ export function recordRunEpisode(runDir: string, options: { seed?: number } = {}
     const graph = program.interpreter;
     const seed = options.seed ?? 0;
     // A held-out episode where the task has one (test characters, test images); generated tasks draw fresh ones.
-    const episodes = program.sampleEpisodes(createRng(seed).fork('record'), 1, 'test');
+    const episodes = options.custom
+      ? customEpisodeBatch(graph, options.custom.episode, options.custom.where)
+      : program.sampleEpisodes(createRng(seed).fork('record'), 1, 'test');
     const steps = episodes.values().next().value!.steps;
     const parameter = (node: string, name: string) => graph.parameters.find((p) => p.name === `${node}/${name}`)?.variable;
     const plasticNodes = graph.order.filter((id) => parameter(id, 'alpha') && parameter(id, 'w'));

@@ -1,7 +1,7 @@
 // The episode inspector's data: `plasticity record` run in a process of its own (recording builds and runs the
 // network, which must not block the app's main process), its JSON read back.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,11 +11,18 @@ import { UserError } from './user-error.ts';
 
 const execute = promisify(execFile);
 
-export async function recordEpisodeOf(runDir: string, seed: number, cliEntry?: string): Promise<EpisodeRecording> {
+/** A held-out episode (`seed`), or with `outputs` the user's own values of the data source's ports (the sandbox). */
+export async function recordEpisodeOf(runDir: string, episode: { seed: number; outputs?: Record<string, number[]> }, cliEntry?: string): Promise<EpisodeRecording> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'plasticity-record-'));
   const out = path.join(work, 'episode.json');
   try {
-    const command = cliProcess(['record', runDir, '--out', out, '--seed', String(seed)], { entry: cliEntry });
+    const args = ['record', runDir, '--out', out, '--seed', String(episode.seed)];
+    if (episode.outputs) {
+      const file = path.join(work, 'custom-episode.json');
+      await writeFile(file, JSON.stringify({ format: 'plasticity-custom-episode', version: 1, outputs: episode.outputs }));
+      args.push('--episode', file);
+    }
+    const command = cliProcess(args, { entry: cliEntry });
     await execute(command.file, command.args, { env: command.env, maxBuffer: 16 * 1024 * 1024 });
     return JSON.parse(await readFile(out, 'utf8')) as EpisodeRecording; // checked against the channel's schema on the way out
   } catch (error) {

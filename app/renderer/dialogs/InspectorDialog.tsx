@@ -7,6 +7,7 @@ import type { EpisodeRecording, PlasticityApi } from '../../shared/channels.ts';
 import { Modal } from './Modal.tsx';
 import { taskScene, type DecodedRecording } from '../inspector/task-scene.ts';
 import { TaskView } from '../inspector/TaskView.tsx';
+import { OmniglotSandbox } from '../inspector/OmniglotSandbox.tsx';
 
 export function decodeFloats(base64: string): Float32Array {
   const text = atob(base64);
@@ -90,12 +91,25 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
   const [layerIndex, setLayerIndex] = useState(0);
   const [position, setPosition] = useState(0);
   const [playing, setPlaying] = useState(false);
+  // The user's own episode (the sandbox), played instead of a held-out one while set.
+  const [custom, setCustom] = useState<Record<string, number[]> | null>(null);
+  // Remembered across recordings, so the sandbox (and its drawings) stays while a new episode is recorded.
+  const [omniglot, setOmniglot] = useState(false);
 
   useEffect(() => {
     setRecording(null);
     setError(null);
-    api.invoke('inspector:record', { runId, seed }).then(setRecording, (e: Error) => setError(e.message));
-  }, [api, runId, seed]);
+    const request = custom ? { runId, seed, episode: { outputs: custom } } : { runId, seed };
+    api.invoke('inspector:record', request).then(
+      (result) => {
+        setRecording(result);
+        if (result.nodes.some((n) => n.kind === 'OmniglotEpisode')) setOmniglot(true);
+        // Your own episode opens at its last step, where the network answers.
+        if (custom) setPosition(Number.MAX_SAFE_INTEGER);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [api, runId, seed, custom]);
 
   const layer = recording?.plastic[layerIndex];
   const task = useMemo((): DecodedRecording | null => {
@@ -175,10 +189,15 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
               <span data-testid="inspector-step">
                 step {steps[index] + 1} of {recording.steps}
               </span>
-              <label className="muted">
-                episode <input aria-label="Episode seed" type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
-              </label>
+              {custom ? (
+                <button onClick={() => setCustom(null)}>Back to held-out episodes</button>
+              ) : (
+                <label className="muted">
+                  episode <input aria-label="Episode seed" type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+                </label>
+              )}
             </div>
+            {custom && <p className="muted">Your own episode: the drawings you made, the network's answer at the last step.</p>}
             {scene && <TaskView scene={scene} />}
             {!layer && <p className="muted">This run's graph has no plastic layer to show.</p>}
             {layer && decoded && effective && (
@@ -197,6 +216,7 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
             )}
           </>
         )}
+        {omniglot && <OmniglotSandbox busy={custom !== null && !recording && !error} onRun={(outputs) => setCustom(outputs)} />}
       </div>
     </Modal>
   );

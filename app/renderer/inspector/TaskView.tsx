@@ -106,7 +106,9 @@ function OmniglotView({ scene }: { scene: Extract<TaskScene, { task: 'omniglot' 
           </tbody>
         </table>
       )}
-      <div className="muted">The query's class is {answerClass + 1}; bars: the network's output at this step.</div>
+      <div className="muted">
+        {answerClass === null ? '' : `The query's class is ${answerClass + 1}; `}bars: the network's output at this step.
+      </div>
     </div>
   );
 }

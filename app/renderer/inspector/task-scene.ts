@@ -33,7 +33,7 @@ export function predictionPort(recording: DecodedRecording): string | undefined 
 export type TaskScene =
   | { task: 'patterns'; bits: number; inputs: Float32Array[]; target: Float32Array; answer: Float32Array | null; wrongBits: number | null }
   | { task: 'images'; side: number; shown: Float32Array; target: Float32Array; answer: Float32Array | null }
-  | { task: 'omniglot'; side: number; drawings: { image: Float32Array; label: number | null }[]; current: number; answerClass: number; probabilities: Float32Array | null }
+  | { task: 'omniglot'; side: number; drawings: { image: Float32Array; label: number | null }[]; current: number; answerClass: number | null; probabilities: Float32Array | null }
   | { task: 'maze'; side: number; walls: Float32Array; path: number[]; rewardCell: number; rewardsSoFar: number; rewardsTaken: number };
 
 const sourceKinds = ['BinaryPatternEpisode', 'ImageEpisode', 'OmniglotEpisode', 'MazeEnvironment'] as const;
@@ -86,7 +86,8 @@ export function taskScene(recording: DecodedRecording, t: number): TaskScene | n
         side: image.shape[image.shape.length - 1],
         drawings,
         current: t,
-        answerClass: argmax(atStep(target, t)),
+        // Unknown (all zero) in the sandbox, where the user's query has no class.
+        answerClass: atStep(target, t).some((v) => v > 0) ? argmax(atStep(target, t)) : null,
         probabilities: answer ? atStep(answer, t) : null,
       };
     }
