@@ -75,6 +75,16 @@ describe('task views in the episode inspector', () => {
   }
 });
 
+describe('the dashboard\'s preview', () => {
+  it('shows the shown run\'s task at the last step of a held-out episode', { timeout: 240_000 }, async () => {
+    await s.page.locator('[data-testid="run-history"] tr[data-run="task-maze"] td.run-name').click();
+    const preview = s.page.getByTestId('episode-preview');
+    await expect.poll(() => preview.getByTestId('task-view').getAttribute('data-task'), { timeout: 180_000 }).toBe('maze');
+    expect(await preview.textContent()).toMatch(/with the parameters after 2 episodes/);
+    await screenshot(s.page, 'task-preview-maze');
+  });
+});
+
 describe('the Omniglot sandbox', () => {
   it('classifies characters drawn with the mouse: five probabilities that sum to 1', { timeout: 240_000 }, async () => {
     await s.page.locator('[data-testid="run-history"] tr[data-run="task-omniglot"]').getByRole('button', { name: 'Inspect…' }).click();

@@ -341,9 +341,17 @@ export const channels = {
   /** Makes a folder that already holds datasets the app's data folder (refused, saying why, when it holds none). */
   'datasets:useFolder': { request: z.object({ folder: z.string().min(1) }), response: DatasetFolderState },
   /** Records one held-out episode of a trained run step by step, in a process of its own (the episode inspector). */
-  /** One held-out episode of a run, recorded; with `episode`, the user's own episode instead (the test-time sandbox). */
+  /**
+   * One held-out episode of a run, recorded; with `episode`, the user's own episode instead (the test-time
+   * sandbox); with `background`, at the lowest CPU priority (the dashboard's preview beside a training run).
+   */
   'inspector:record': {
-    request: z.object({ runId: z.string().min(1), seed: z.number().int().min(0).default(0), episode: z.object({ outputs: z.record(z.string(), z.array(z.number())) }).optional() }),
+    request: z.object({
+      runId: z.string().min(1),
+      seed: z.number().int().min(0).default(0),
+      episode: z.object({ outputs: z.record(z.string(), z.array(z.number())) }).optional(),
+      background: z.boolean().optional(),
+    }),
     response: EpisodeRecording,
   },
   /** The sweeps in the app's sweeps folder. */

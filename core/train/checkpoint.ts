@@ -96,8 +96,12 @@ export function checkpointExists(dir: string): boolean {
   return restoreInterruptedReplace(dir, (folder) => fs.existsSync(path.join(folder, 'model.json')));
 }
 
-export function loadCheckpoint(dir: string): Checkpoint {
-  checkpointExists(dir);
+/**
+ * Reads a checkpoint. By default it first finishes or undoes a save a crash interrupted; `repair: false` only
+ * reads, for a run that may be training (and saving) right now, whose save in progress must not be touched.
+ */
+export function loadCheckpoint(dir: string, options: { repair?: boolean } = {}): Checkpoint {
+  if (options.repair !== false) checkpointExists(dir);
   const manifestFile = path.join(dir, 'model.json');
   if (!fs.existsSync(manifestFile)) throw new InputError(`No checkpoint in ${dir}: ${manifestFile} is missing.`);
   let raw: unknown;

@@ -2,13 +2,14 @@
 // episode drawn from `seed`, every port's values over the episode, and each plastic layer's Hebbian trace (at
 // every step when that fits in 64 MB, else at evenly spaced steps) beside its w and alpha. What the episode
 // inspector shows, and what `plasticity record` writes for analysis elsewhere.
+import fs from 'node:fs';
 import path from 'node:path';
 import { readGraphFile } from '../cli/load-graph.ts';
 import { compileGraph } from '../compile/compile.ts';
 import { recordEpisode } from '../compile/episode-probe.ts';
 import { createRng } from '../util/random.ts';
 import { InputError } from '../util/input-error.ts';
-import { checkpointExists, loadCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { customEpisodeBatch } from './custom-episode.ts';
 import { readRunInfo, runFiles } from './run-folder.ts';
 
@@ -58,11 +59,31 @@ export interface RecordOptions {
   custom?: { episode: unknown; where: string };
 }
 
+/**
+ * The run's last checkpoint, read without repairing anything: the run may be training and replacing its
+ * checkpoint right now (a replacement renames the folder twice), so a read that falls between the renames is
+ * tried again a moment later.
+ */
+function readLatestCheckpoint(runDir: string): Checkpoint {
+  const checkpointDir = path.join(runDir, runFiles.checkpoint);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    if (fs.existsSync(path.join(checkpointDir, 'model.json'))) {
+      try {
+        return loadCheckpoint(checkpointDir, { repair: false });
+      } catch (error) {
+        if (attempt >= 20) throw error;
+      }
+    } else if (attempt >= 20) {
+      throw new InputError(`${runDir} has no checkpoint yet: there are no trained weights to record.`);
+    }
+    Atomics.wait(pause, 0, 0, 50);
+  }
+}
+
 export function recordRunEpisode(runDir: string, options: RecordOptions = {}): RunRecording {
   const info = readRunInfo(runDir);
-  const checkpointDir = path.join(runDir, runFiles.checkpoint);
-  if (!checkpointExists(checkpointDir)) throw new InputError(`${runDir} has no checkpoint yet: there are no trained weights to record.`);
-  const checkpoint = loadCheckpoint(checkpointDir);
+  const checkpoint = readLatestCheckpoint(runDir);
   const program = compileGraph(readGraphFile(path.join(runDir, runFiles.graph)), { seed: info.seed, initialValues: checkpoint.parameters.values });
   try {
     const graph = program.interpreter;

@@ -11,8 +11,15 @@ import { UserError } from './user-error.ts';
 
 const execute = promisify(execFile);
 
-/** A held-out episode (`seed`), or with `outputs` the user's own values of the data source's ports (the sandbox). */
-export async function recordEpisodeOf(runDir: string, episode: { seed: number; outputs?: Record<string, number[]> }, cliEntry?: string): Promise<EpisodeRecording> {
+/**
+ * A held-out episode (`seed`), or with `outputs` the user's own values of the data source's ports (the sandbox);
+ * `background` records at the lowest CPU priority, so that a preview never slows the training beside it.
+ */
+export async function recordEpisodeOf(
+  runDir: string,
+  episode: { seed: number; outputs?: Record<string, number[]>; background?: boolean },
+  cliEntry?: string,
+): Promise<EpisodeRecording> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'plasticity-record-'));
   const out = path.join(work, 'episode.json');
   try {
@@ -23,7 +30,15 @@ export async function recordEpisodeOf(runDir: string, episode: { seed: number; o
       args.push('--episode', file);
     }
     const command = cliProcess(args, { entry: cliEntry });
-    await execute(command.file, command.args, { env: command.env, maxBuffer: 16 * 1024 * 1024 });
+    const recorded = execute(command.file, command.args, { env: command.env, maxBuffer: 16 * 1024 * 1024 });
+    if (episode.background && recorded.child.pid !== undefined) {
+      try {
+        os.setPriority(recorded.child.pid, 19);
+      } catch {
+        // Not allowed here (some sandboxes): the preview then simply runs at normal priority.
+      }
+    }
+    await recorded;
     return JSON.parse(await readFile(out, 'utf8')) as EpisodeRecording; // checked against the channel's schema on the way out
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();

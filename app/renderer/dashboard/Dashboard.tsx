@@ -2,6 +2,7 @@
 // charts, smoothed or raw; speed, ETA and backend; and the run history, whose earlier curves can be
 // overlaid and whose trained models can be exported as bundles.
 import { useEffect, useMemo, useState } from 'react';
+import { EpisodePreview } from '../inspector/EpisodePreview.tsx';
 import type { GraphDocument } from '../../../core/graph/index.ts';
 import type { Backend, EvaluationPoint, MetricPoint, PlasticityApi, RunSummary } from '../../shared/channels.ts';
 import { formatDuration, formatNumber } from '../format.ts';
@@ -269,6 +270,8 @@ export function Dashboard({ api, document, errorCount, training, shownRunId, onS
           </div>
         )}
       </section>
+
+      {shown && <EpisodePreview api={api} run={shown} />}
 
       <section className="charts" data-smoothing={smoothWindow}>
         <div className="chart-options">

@@ -5,16 +5,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { EpisodeRecording, PlasticityApi } from '../../shared/channels.ts';
 import { Modal } from './Modal.tsx';
-import { taskScene, type DecodedRecording } from '../inspector/task-scene.ts';
+import { decodeFloats, decodeRecording, taskScene } from '../inspector/task-scene.ts';
 import { TaskView } from '../inspector/TaskView.tsx';
 import { OmniglotSandbox } from '../inspector/OmniglotSandbox.tsx';
-
-export function decodeFloats(base64: string): Float32Array {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return new Float32Array(bytes.buffer);
-}
 
 /** Diverging colours: blue for negative, white at zero, red for positive; `scale` maps to full colour. */
 export function divergingColour(value: number, scale: number): [number, number, number] {
@@ -112,13 +105,7 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
   }, [api, runId, seed, custom]);
 
   const layer = recording?.plastic[layerIndex];
-  const task = useMemo((): DecodedRecording | null => {
-    if (!recording) return null;
-    const decode = (list: { name: string; shape: number[]; values: string }[]) => new Map(list.map((p) => [p.name, { shape: p.shape, values: decodeFloats(p.values) }]));
-    const ports = decode(recording.ports);
-    const views = decode(recording.views);
-    return { steps: recording.steps, nodes: recording.nodes, port: (name) => ports.get(name), view: (name) => views.get(name) };
-  }, [recording]);
+  const task = useMemo(() => (recording ? decodeRecording(recording) : null), [recording]);
   const decoded = useMemo(() => {
     if (!recording || !layer) return null;
     const traces = layer.traces.map(decodeFloats);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFloats, divergingColour } from './InspectorDialog.tsx';
+import { divergingColour } from './InspectorDialog.tsx';
+import { decodeFloats } from '../inspector/task-scene.ts';
 
 describe('the episode inspector’s drawing helpers', () => {
   it('decodes base64 little-endian float32 as the recording writes it', () => {

@@ -18,6 +18,22 @@ export interface DecodedRecording {
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
+/** A recording's base64 little-endian float32 array. */
+export function decodeFloats(base64: string): Float32Array {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+/** The recording's ports and views decoded once, looked up by name. */
+export function decodeRecording(recording: EpisodeRecording): DecodedRecording {
+  const decode = (list: { name: string; shape: number[]; values: string }[]) => new Map(list.map((p) => [p.name, { shape: p.shape, values: decodeFloats(p.values) }]));
+  const ports = decode(recording.ports);
+  const views = decode(recording.views);
+  return { steps: recording.steps, nodes: recording.nodes, port: (name) => ports.get(name), view: (name) => views.get(name) };
+}
+
 /** One step's values of a series, [shape]. */
 export function atStep(series: Series, t: number): Float32Array {
   const width = size(series.shape);
