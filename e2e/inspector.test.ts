@@ -88,6 +88,16 @@ describe('episode inspector', () => {
       );
     }
     await screenshot(s.page, 'inspector-1001');
+    // Scrolling zooms into a block of connections; hovering then names cells inside it.
+    const trace = inspector.getByTestId('inspector-trace');
+    const box = (await trace.boundingBox())!;
+    await s.page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    for (let k = 0; k < 3; k++) await s.page.mouse.wheel(0, -100);
+    await expect.poll(() => inspector.getByTestId('inspector-trace-window').textContent()).toMatch(/rows \d+–\d+, columns \d+–\d+/);
+    expect(await trace.evaluate((canvas: HTMLCanvasElement) => [canvas.width, canvas.height])).toEqual([125, 125]);
+    await s.page.mouse.move(box.x + box.width * 0.5 + 3, box.y + box.height * 0.5 + 3);
+    await expect.poll(() => inspector.locator('.inspector-hover').first().textContent()).toMatch(/^pre (4[4-9]\d|5[0-5]\d) → post (4[4-9]\d|5[0-5]\d): /);
+    await screenshot(s.page, 'inspector-1001-zoomed');
     // Reported, not asserted: tests never time anything (a loaded CI machine would make a bound flaky).
     const median = [...times].sort((a, b) => a - b)[2];
     await fs.writeFile(path.join(screenshotsDir, 'inspector-scrub-1001.json'), JSON.stringify({ millisecondsPerScrub: times, median }, null, 2));
