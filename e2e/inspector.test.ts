@@ -94,7 +94,7 @@ describe('episode inspector', () => {
     await s.page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
     for (let k = 0; k < 3; k++) await s.page.mouse.wheel(0, -100);
     await expect.poll(() => inspector.getByTestId('inspector-trace-window').textContent()).toMatch(/rows \d+–\d+, columns \d+–\d+/);
-    expect(await trace.evaluate((canvas: HTMLCanvasElement) => [canvas.width, canvas.height])).toEqual([125, 125]);
+    expect(await trace.evaluate((canvas: HTMLCanvasElement) => [canvas.width, canvas.height])).toEqual([126, 126]); // 1,001 halved three times, rounded
     await s.page.mouse.move(box.x + box.width * 0.5 + 3, box.y + box.height * 0.5 + 3);
     await expect.poll(() => inspector.locator('.inspector-hover').first().textContent()).toMatch(/^pre (4[4-9]\d|5[0-5]\d) → post (4[4-9]\d|5[0-5]\d): /);
     await screenshot(s.page, 'inspector-1001-zoomed');

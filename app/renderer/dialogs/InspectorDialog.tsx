@@ -252,8 +252,8 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
             {layer && decoded && effective && (
               <>
                 <div className="muted">
-                  Layer “{layer.node}”: {layer.rows}×{layer.cols} connections, η = {layer.eta.toPrecision(3)}; parameters after {recording.trainedEpisodes.toLocaleString()} training episodes; a
-                  held-out episode. Heatmaps: rows are presynaptic neurons, columns postsynaptic (activity: rows are steps); red positive, blue
+                  Layer “{layer.node}”: {layer.rows}×{layer.cols} connections, η = {layer.eta.toPrecision(3)}; parameters after {recording.trainedEpisodes.toLocaleString()} training episodes;{' '}
+                  {custom ? 'your own episode' : 'a held-out episode'}. Heatmaps: rows are presynaptic neurons, columns postsynaptic (activity: rows are steps); red positive, blue
                   negative.
                 </div>
                 <div className="inspector-maps">
