@@ -75,6 +75,35 @@ describe('task views in the episode inspector', () => {
   }
 });
 
+describe('the pattern sandbox', () => {
+  it('completes a probe edited bit by bit', { timeout: 240_000 }, async () => {
+    await s.page.locator('[data-testid="run-history"] tr[data-run="task-patterns"]').getByRole('button', { name: 'Inspect…' }).click();
+    const inspector = s.page.getByTestId('episode-inspector');
+    const sandbox = inspector.getByTestId('pattern-sandbox');
+    await sandbox.waitFor({ timeout: 180_000 });
+    const probe = sandbox.locator('tr', { hasText: 'probe' });
+    const first = probe.getByRole('button', { name: /^probe bit 1: / });
+    const before = await first.getAttribute('aria-label');
+    await first.click();
+    expect(await first.getAttribute('aria-label')).not.toBe(before);
+    await sandbox.getByRole('button', { name: 'Complete my probe' }).click();
+    await expect.poll(() => inspector.textContent(), { timeout: 180_000 }).toMatch(/Your own episode/);
+    await expect.poll(() => inspector.getByTestId('inspector-step').textContent(), { timeout: 60_000 }).toBe('step 11 of 11');
+    expect(await inspector.getByTestId('task-view').textContent()).toMatch(/wrong bits in red: \d+ of 50/);
+    // The edit reached the network: the first bit of the inputs' last row (the probe) is drawn with its new value.
+    const edited = Number((await first.getAttribute('aria-label'))!.split(': ')[1]);
+    const pixel = await inspector
+      .getByTestId('task-view')
+      .locator('canvas')
+      .first()
+      .evaluate((canvas: HTMLCanvasElement) => canvas.getContext('2d')!.getImageData(0, canvas.height - 1, 1, 1).data[0]);
+    expect(pixel).toBe(Math.round(127.5 + 127.5 * edited));
+    await screenshot(s.page, 'task-patterns-sandbox');
+    expect(s.pageErrors).toEqual([]);
+    await s.page.keyboard.press('Escape');
+  });
+});
+
 describe('the dashboard\'s preview', () => {
   it('shows the shown run\'s task at the last step of a held-out episode', { timeout: 240_000 }, async () => {
     await s.page.locator('[data-testid="run-history"] tr[data-run="task-maze"] td.run-name').click();

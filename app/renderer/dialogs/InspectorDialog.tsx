@@ -8,6 +8,7 @@ import { Modal } from './Modal.tsx';
 import { decodeFloats, decodeRecording, taskScene } from '../inspector/task-scene.ts';
 import { TaskView } from '../inspector/TaskView.tsx';
 import { OmniglotSandbox } from '../inspector/OmniglotSandbox.tsx';
+import { PatternSandbox, patternEpisode, type PatternEpisode } from '../inspector/PatternSandbox.tsx';
 
 /** Diverging colours: blue for negative, white at zero, red for positive; `scale` maps to full colour. */
 export function divergingColour(value: number, scale: number): [number, number, number] {
@@ -148,8 +149,9 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
   const [playing, setPlaying] = useState(false);
   // The user's own episode (the sandbox), played instead of a held-out one while set.
   const [custom, setCustom] = useState<Record<string, number[]> | null>(null);
-  // Remembered across recordings, so the sandbox (and its drawings) stays while a new episode is recorded.
+  // Remembered across recordings, so a sandbox (and what the user made in it) stays while a new episode is recorded.
   const [omniglot, setOmniglot] = useState(false);
+  const [patterns, setPatterns] = useState<PatternEpisode | null>(null);
 
   useEffect(() => {
     setRecording(null);
@@ -159,6 +161,9 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
       (result) => {
         setRecording(result);
         if (result.nodes.some((n) => n.kind === 'OmniglotEpisode')) setOmniglot(true);
+        const patternSource = result.nodes.find((n) => n.kind === 'BinaryPatternEpisode');
+        // The editor starts from a held-out episode (a new seed starts it again), never from the user's own.
+        if (patternSource && !custom) setPatterns(patternEpisode(decodeRecording(result), patternSource.id));
         // Your own episode opens at its last step, where the network answers.
         if (custom) setPosition(Number.MAX_SAFE_INTEGER);
       },
@@ -246,7 +251,7 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
                 </label>
               )}
             </div>
-            {custom && <p className="muted">Your own episode: the drawings you made, the network's answer at the last step.</p>}
+            {custom && <p className="muted">Your own episode, made in the sandbox below: the network's answer is at the last step.</p>}
             {scene && <TaskView scene={scene} />}
             {!layer && <p className="muted">This run's graph has no plastic layer to show.</p>}
             {layer && decoded && effective && (
@@ -266,6 +271,7 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
           </>
         )}
         {omniglot && <OmniglotSandbox busy={custom !== null && !recording && !error} onRun={(outputs) => setCustom(outputs)} />}
+        {patterns && <PatternSandbox key={`${seed}`} episode={patterns} busy={custom !== null && !recording && !error} onRun={(outputs) => setCustom(outputs)} />}
       </div>
     </Modal>
   );

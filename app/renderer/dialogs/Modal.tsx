@@ -8,6 +8,14 @@ export function Modal({ title, onClose, children, wide }: { title: string; onClo
     box.current?.querySelector<HTMLElement>('[autofocus], input, button')?.focus();
     return () => previous?.focus?.();
   }, []);
+  // A button that disables itself when clicked (Running…) drops the focus to the page: Escape must still close.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && (document.activeElement === document.body || document.activeElement === null)) onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
