@@ -189,6 +189,16 @@ describe('a trained model, opened', () => {
     await screenshot(s.page, 'trained-model-inspector');
   });
 
+  it('plays an episode of the bundle in the episode inspector', { timeout: 120_000 }, async () => {
+    await s.page.getByTestId('inspect-bundle').click();
+    const inspector = s.page.getByTestId('episode-inspector');
+    await expect.poll(() => inspector.getByTestId('inspector-step').textContent(), { timeout: 90_000 }).toBe('step 1 of 11');
+    expect(await inspector.textContent()).toMatch(/parameters after 150 training episodes/);
+    expect(await inspector.getByTestId('task-view').getAttribute('data-task')).toBe('patterns');
+    await s.page.keyboard.press('Escape');
+    await poll(() => inspector.count()).toBe(0);
+  });
+
   it('refuses a drag, a parameter change, a delete and a new node', async () => {
     const before = await nodePosition();
     const header = nodeOnCanvas(s.page, 'memory').locator('.node-header');

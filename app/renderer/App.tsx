@@ -96,7 +96,11 @@ export function App({ api }: { api: PlasticityApi }) {
       <main className={`workspace${view === 'editor' ? '' : ' hidden'}`} aria-hidden={view !== 'editor'}>
         <Palette onAdd={addAtCenter} disabled={readOnly !== null} />
         <div className={`center${readOnly ? ' center-read-only' : ''}`}>
-          {state.trained && <ReadOnlyBanner model={state.trained} onMakeCopy={makeCopy} />}
+          {state.trained && <ReadOnlyBanner
+              model={state.trained}
+              onMakeCopy={makeCopy}
+              onInspect={(model) => dialogs.show({ kind: 'inspector', source: { bundle: model.path }, name: `${doc.meta.name} (trained)` })}
+            />}
           <GraphCanvas
             document={doc}
             validation={validation}
@@ -130,7 +134,7 @@ export function App({ api }: { api: PlasticityApi }) {
             onShowRun={setShownRunId}
             onNotice={(m) => notify(m, 'error')}
             onExport={(run) => void exportRun(run)}
-            onInspect={(run) => dialogs.show({ kind: 'inspector', runId: run.runId, runName: run.name })}
+            onInspect={(run) => dialogs.show({ kind: 'inspector', source: { runId: run.runId }, name: run.name })}
             smoothing={smoothing}
             onSmoothing={setSmoothing}
           />

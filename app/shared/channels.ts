@@ -346,12 +346,17 @@ export const channels = {
    * sandbox); with `background`, at the lowest CPU priority (the dashboard's preview beside a training run).
    */
   'inspector:record': {
-    request: z.object({
-      runId: z.string().min(1),
-      seed: z.number().int().min(0).default(0),
-      episode: z.object({ outputs: z.record(z.string(), z.array(z.number())) }).optional(),
-      background: z.boolean().optional(),
-    }),
+    request: z
+      .object({
+        /** A run of the runs folder (its last checkpoint), or else… */
+        runId: z.string().min(1).optional(),
+        /** …a model bundle (.zip or folder). */
+        bundle: FilePath.optional(),
+        seed: z.number().int().min(0).default(0),
+        episode: z.object({ outputs: z.record(z.string(), z.array(z.number())) }).optional(),
+        background: z.boolean().optional(),
+      })
+      .refine((r) => Boolean(r.runId) !== Boolean(r.bundle), 'Name either a run (runId) or a model bundle (bundle).'),
     response: EpisodeRecording,
   },
   /** The sweeps in the app's sweeps folder. */

@@ -9,8 +9,8 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 export function registerRecordCommand(program: Command): void {
   program
     .command('record')
-    .description('record one held-out episode of a trained run: every port per step and each plastic layer\'s Hebbian trace, as JSON (float32 arrays in base64)')
-    .argument('<run>', 'run folder')
+    .description('record one held-out episode of a trained run or model bundle: every port per step and each plastic layer\'s Hebbian trace, as JSON (float32 arrays in base64)')
+    .argument('<run>', 'run folder (its last checkpoint) or model bundle (.zip or folder)')
     .requiredOption('--out <file>', 'the JSON file to write')
     .option('--seed <s>', 'which episode (default 0)', (value: string) => {
       const n = Number(value);

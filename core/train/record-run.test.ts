@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliIn } from '../cli/testing/run-cli.ts';
 import { parseGraphDocument } from '../graph/document.ts';
+import { exportBundle } from '../export/export-run.ts';
 import { trainGraph } from './trainer.ts';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-record-'));
@@ -53,6 +54,13 @@ describe('plasticity record', () => {
     const short = await plasticity('record', runDir, '--out', 'x.json', '--episode', 'short.json');
     expect(short.code).toBe(1);
     expect(short.stderr.trim()).toBe('short.json: output "target" has 549 values, but its shape is [50]: expected 11 steps × 50 = 550.');
+
+    // A model bundle exported from the run records the same episode.
+    await exportBundle(runDir, path.join(work, 'model.zip'), { zip: true });
+    expect((await plasticity('record', 'model.zip', '--out', 'bundled.json', '--seed', '2')).code).toBe(0);
+    const bundled = JSON.parse(fs.readFileSync(path.join(work, 'bundled.json'), 'utf8'));
+    expect(bundled).toMatchObject({ runId: 'model.zip', trainedEpisodes: 30, steps: 11 });
+    expect(bundled.plastic[0].traces).toEqual(memory.traces);
 
     const missing = await plasticity('record', path.join(work, 'nowhere'), '--out', 'x.json');
     expect(missing.code).toBe(1);

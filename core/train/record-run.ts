@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readGraphFile } from '../cli/load-graph.ts';
+import { decodeBundleAt } from '../export/bundle-files.ts';
+import type { GraphDocument } from '../graph/document.ts';
 import { compileGraph } from '../compile/compile.ts';
 import { recordEpisode } from '../compile/episode-probe.ts';
 import { createRng } from '../util/random.ts';
@@ -38,6 +40,7 @@ export interface RecordedNode {
 }
 
 export interface RunRecording {
+  /** The run's id, or the bundle's file name. */
   runId: string;
   /** The checkpoint's episode: how far the parameters were trained. */
   trainedEpisodes: number;
@@ -81,11 +84,35 @@ function readLatestCheckpoint(runDir: string): Checkpoint {
   }
 }
 
-export function recordRunEpisode(runDir: string, options: RecordOptions = {}): RunRecording {
-  const info = readRunInfo(runDir);
-  const checkpoint = readLatestCheckpoint(runDir);
-  const program = compileGraph(readGraphFile(path.join(runDir, runFiles.graph)), { seed: info.seed, initialValues: checkpoint.parameters.values });
+/** What a recording plays: a graph with trained parameters, from a run folder's last checkpoint or a model bundle. */
+interface TrainedModel {
+  name: string;
+  graph: GraphDocument;
+  values: ReadonlyMap<string, Float32Array>;
+  seed: number;
+  trainedEpisodes: number;
+}
+
+/** A bundle is a .zip or a folder holding model.json; anything else is taken as a run folder (and named if it is not one). */
+function trainedModelAt(source: string): TrainedModel {
+  if (source.toLowerCase().endsWith('.zip') || fs.existsSync(path.join(source, 'model.json'))) {
+    const bundle = decodeBundleAt(source);
+    const { training } = bundle.manifest;
+    return { name: path.basename(source), graph: bundle.graph, values: bundle.weights.values, seed: training.seed, trainedEpisodes: training.episodesDone };
+  }
+  const info = readRunInfo(source);
+  const checkpoint = readLatestCheckpoint(source);
+  return { name: info.runId, graph: readGraphFile(path.join(source, runFiles.graph)), values: checkpoint.parameters.values, seed: info.seed, trainedEpisodes: checkpoint.episode };
+}
+
+/** Records an episode of a run folder (its last checkpoint) or of a model bundle. */
+export function recordRunEpisode(source: string, options: RecordOptions = {}): RunRecording {
+  const model = trainedModelAt(source);
+  const program = compileGraph(model.graph, { seed: model.seed, initialValues: model.values });
   try {
+    // A parameter without a trained value would be drawn from its initialiser: a recording of nothing trained.
+    const untrained = program.parameters.filter((p) => !model.values.has(p.name)).map((p) => `"${p.name}"`);
+    if (untrained.length > 0) throw new InputError(`${source} has no trained value for ${untrained.join(', ')}: it does not belong to its graph.`);
     const graph = program.interpreter;
     const seed = options.seed ?? 0;
     // A held-out episode where the task has one (test characters, test images); generated tasks draw fresh ones.
@@ -123,7 +150,7 @@ export function recordRunEpisode(runDir: string, options: RecordOptions = {}): R
       return { id, kind: graph.kindOf(id).kind, inputs };
     });
     const views = [...episodes].flatMap(([node, batch]) => Object.entries(batch.views ?? {}).map(([name, view]) => ({ name: `${node}/${name}`, shape: view.shape, values: view.values })));
-    return { runId: info.runId, trainedEpisodes: checkpoint.episode, seed, steps, ports, plastic, nodes, views };
+    return { runId: model.name, trainedEpisodes: model.trainedEpisodes, seed, steps, ports, plastic, nodes, views };
   } finally {
     program.dispose();
   }

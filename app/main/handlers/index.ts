@@ -188,7 +188,8 @@ export function createHandlers(ctx: AppContext): HandlerTable {
     'datasets:list': async () => datasets.state(),
     'datasets:download': async ({ name }) => datasets.download(name),
     'datasets:useFolder': async ({ folder }) => datasets.useFolder(allowed(folder)),
-    'inspector:record': async ({ runId, seed, episode, background }) => recordEpisodeOf(runDir(runId), { seed, outputs: episode?.outputs, background }, ctx.cliEntry),
+    'inspector:record': async ({ runId, bundle, seed, episode, background }) =>
+      recordEpisodeOf(runId ? runDir(runId) : allowed(bundle!), { seed, outputs: episode?.outputs, background }, ctx.cliEntry),
     'sweeps:list': async () => ({ sweeps: (await sweeps()).list() }),
     'sweeps:create': async ({ name, variants, seeds, episodes, parameters }) => {
       const documents = await Promise.all(

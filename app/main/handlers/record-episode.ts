@@ -16,14 +16,14 @@ const execute = promisify(execFile);
  * `background` records at the lowest CPU priority, so that a preview never slows the training beside it.
  */
 export async function recordEpisodeOf(
-  runDir: string,
+  source: string,
   episode: { seed: number; outputs?: Record<string, number[]>; background?: boolean },
   cliEntry?: string,
 ): Promise<EpisodeRecording> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'plasticity-record-'));
   const out = path.join(work, 'episode.json');
   try {
-    const args = ['record', runDir, '--out', out, '--seed', String(episode.seed)];
+    const args = ['record', source, '--out', out, '--seed', String(episode.seed)];
     if (episode.outputs) {
       const file = path.join(work, 'custom-episode.json');
       await writeFile(file, JSON.stringify({ format: 'plasticity-custom-episode', version: 1, outputs: episode.outputs }));
@@ -42,7 +42,7 @@ export async function recordEpisodeOf(
     return JSON.parse(await readFile(out, 'utf8')) as EpisodeRecording; // checked against the channel's schema on the way out
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new UserError(`Could not record an episode of ${path.basename(runDir)}: ${stderr || (error as Error).message}`);
+    throw new UserError(`Could not record an episode of ${path.basename(source)}: ${stderr || (error as Error).message}`);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -140,7 +140,10 @@ function Heatmap({ values, rows, cols, scale, label, testId, cellName = (i, j) =
   );
 }
 
-export function InspectorDialog({ api, runId, runName, onClose }: { api: PlasticityApi; runId: string; runName: string; onClose(): void }) {
+/** What the inspector plays: a run of the runs folder (its last checkpoint) or a model bundle. */
+export type InspectorSource = { runId: string } | { bundle: string };
+
+export function InspectorDialog({ api, source, name, onClose }: { api: PlasticityApi; source: InspectorSource; name: string; onClose(): void }) {
   const [recording, setRecording] = useState<EpisodeRecording | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [seed, setSeed] = useState(0);
@@ -156,7 +159,7 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
   useEffect(() => {
     setRecording(null);
     setError(null);
-    const request = custom ? { runId, seed, episode: { outputs: custom } } : { runId, seed };
+    const request = custom ? { ...source, seed, episode: { outputs: custom } } : { ...source, seed };
     api.invoke('inspector:record', request).then(
       (result) => {
         setRecording(result);
@@ -169,7 +172,8 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
       },
       (e: Error) => setError(e.message),
     );
-  }, [api, runId, seed, custom]);
+    // The source is compared by value: a new object for the same run must not record again.
+  }, [api, JSON.stringify(source), seed, custom]);
 
   const layer = recording?.plastic[layerIndex];
   const task = useMemo(() => (recording ? decodeRecording(recording) : null), [recording]);
@@ -202,7 +206,7 @@ export function InspectorDialog({ api, runId, runName, onClose }: { api: Plastic
   }, [decoded, layer, index]);
 
   return (
-    <Modal title={`Episode inspector — ${runName}`} onClose={onClose} wide>
+    <Modal title={`Episode inspector — ${name}`} onClose={onClose} wide>
       <div className="inspector" data-testid="episode-inspector">
         {error && (
           <p className="error" role="alert">

@@ -75,7 +75,7 @@ export function AppDialogs({ api, info, dialogs, files, filePath, title, documen
   if (dialog?.kind === 'discard') return <ConfirmDiscard name={title} onChoose={dialog.resolve} />;
   if (dialog?.kind === 'shortcuts') return <ShortcutsDialog onClose={close} />;
   if (dialog?.kind === 'datasets') return <DatasetsDialog api={api} nativeDialogs={Boolean(info?.nativeDialogs)} onClose={close} onChanged={onDatasetsChanged} />;
-  if (dialog?.kind === 'inspector') return <InspectorDialog api={api} runId={dialog.runId} runName={dialog.runName} onClose={close} />;
+  if (dialog?.kind === 'inspector') return <InspectorDialog api={api} source={dialog.source} name={dialog.name} onClose={close} />;
   if (dialog?.kind === 'sweeps') return <SweepsDialog api={api} document={document} onClose={close} />;
   if (dialog?.kind === 'report') return <ReportProblemDialog info={info} onClose={close} />;
   if (dialog?.kind === 'document') return <DocumentViewer api={api} name={dialog.name} onClose={close} />;

@@ -1,5 +1,6 @@
 // Which modal dialog is open, and the ones that answer a question as a promise (a path, a discard choice).
 import { useCallback, useMemo, useState } from 'react';
+import type { InspectorSource } from '../dialogs/InspectorDialog.tsx';
 import type { DiscardChoice } from '../dialogs/ConfirmDiscard.tsx';
 import type { FileDialogMode } from '../dialogs/FileDialog.tsx';
 import type { DocName } from '../../shared/channels.ts';
@@ -13,13 +14,13 @@ export type Dialog =
   | { kind: 'report' }
   | { kind: 'datasets' }
   | { kind: 'sweeps' }
-  | { kind: 'inspector'; runId: string; runName: string }
+  | { kind: 'inspector'; source: InspectorSource; name: string }
   | { kind: 'document'; name: DocName }
   | null;
 
 export interface Dialogs {
   dialog: Dialog;
-  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' | 'report' | 'datasets' | 'sweeps' } | { kind: 'document'; name: DocName } | { kind: 'inspector'; runId: string; runName: string }): void;
+  show(dialog: { kind: 'gallery' | 'about' | 'shortcuts' | 'report' | 'datasets' | 'sweeps' } | { kind: 'document'; name: DocName } | { kind: 'inspector'; source: InspectorSource; name: string }): void;
   close(): void;
   /** The browser mode's file dialog; null when cancelled. */
   askPath(request: { mode: FileDialogMode; suggestedName?: string; title?: string; startDir?: string }): Promise<string | null>;
