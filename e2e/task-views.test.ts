@@ -104,6 +104,28 @@ describe('the pattern sandbox', () => {
   });
 });
 
+describe('the maze sandbox', () => {
+  it('plays an episode with the reward where the user put it', { timeout: 240_000 }, async () => {
+    await s.page.locator('[data-testid="run-history"] tr[data-run="task-maze"]').getByRole('button', { name: 'Inspect…' }).click();
+    const inspector = s.page.getByTestId('episode-inspector');
+    const grid = inspector.getByTestId('maze-sandbox-grid');
+    await grid.waitFor({ timeout: 180_000 });
+    const side = await grid.evaluate((canvas: HTMLCanvasElement) => canvas.width);
+    const box = (await grid.boundingBox())!;
+    // Row 1, column 3: a free cell (walls are the border and the even rows and columns' crossings).
+    await s.page.mouse.click(box.x + ((3 + 0.5) / side) * box.width, box.y + ((1 + 0.5) / side) * box.height);
+    await inspector.getByRole('button', { name: 'Play with the reward at row 1, column 3' }).click();
+    await expect.poll(() => inspector.textContent(), { timeout: 180_000 }).toMatch(/Your own episode/);
+    const rewardPixel = await inspector
+      .getByTestId('task-maze')
+      .evaluate((canvas: HTMLCanvasElement) => Array.from(canvas.getContext('2d')!.getImageData(3, 1, 1, 1).data.slice(0, 3)));
+    expect(rewardPixel).toEqual([40, 170, 60]);
+    await screenshot(s.page, 'task-maze-sandbox');
+    expect(s.pageErrors).toEqual([]);
+    await s.page.keyboard.press('Escape');
+  });
+});
+
 describe('the dashboard\'s preview', () => {
   it('shows the shown run\'s task at the last step of a held-out episode', { timeout: 240_000 }, async () => {
     await s.page.locator('[data-testid="run-history"] tr[data-run="task-maze"] td.run-name').click();

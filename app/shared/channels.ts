@@ -353,7 +353,13 @@ export const channels = {
         /** …a model bundle (.zip or folder). */
         bundle: FilePath.optional(),
         seed: z.number().int().min(0).default(0),
-        episode: z.object({ outputs: z.record(z.string(), z.array(z.number())) }).optional(),
+        /** The sandbox's episode: a data source's values by port, or an environment's world (the maze's reward cell). */
+        episode: z
+          .object({
+            outputs: z.record(z.string(), z.array(z.number())).optional(),
+            environment: z.object({ rewardCell: z.tuple([z.number().int(), z.number().int()]) }).optional(),
+          })
+          .optional(),
         background: z.boolean().optional(),
       })
       .refine((r) => Boolean(r.runId) !== Boolean(r.bundle), 'Name either a run (runId) or a model bundle (bundle).'),

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GraphDocument } from '../graph/document.ts';
 import { validateGraph } from '../graph/index.ts';
-import type { EpisodeBatch, HeldOutSplit, Initializer } from '../nodes/kind.ts';
+import type { EnvironmentSetup, EpisodeBatch, HeldOutSplit, Initializer } from '../nodes/kind.ts';
 import { taskLibrary } from '../tasks/index.ts';
 import { createRng, type Rng } from '../util/random.ts';
 import { GraphInvalidError } from './errors.ts';
@@ -32,7 +32,7 @@ export interface CompiledProgram {
    * Draws one batch of episodes from every source node, and plays one against every environment with the
    * current parameters (no gradients). With `heldOut`, data sources draw from that held-out part (evaluation).
    */
-  sampleEpisodes(rng: Rng, batchSize: number, heldOut?: HeldOutSplit): Map<string, EpisodeBatch>;
+  sampleEpisodes(rng: Rng, batchSize: number, heldOut?: HeldOutSplit, setups?: ReadonlyMap<string, EnvironmentSetup>): Map<string, EpisodeBatch>;
   /** Runs the graph on sampled episodes; call inside tf.variableGrads to train. */
   run(episodes: Map<string, EpisodeBatch>): EpisodeResult;
   /** Frees the parameters. */
@@ -82,7 +82,7 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
     interpreter: graph,
     parameters: graph.parameters,
     proportionMetrics: graph.proportionMetrics,
-    sampleEpisodes: (rng, batchSize, heldOut) => graph.sampleEpisodes(rng, batchSize, heldOut),
+    sampleEpisodes: (rng, batchSize, heldOut, setups) => graph.sampleEpisodes(rng, batchSize, heldOut, setups),
     run(episodes) {
       for (const id of sources) if (!episodes.has(id)) throw new Error(`No episode was sampled for source "${id}".`);
       const { values, losses, metrics, episodeMetrics } = graph.runSequence(graph.episodeTensors(episodes));

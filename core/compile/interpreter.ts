@@ -13,7 +13,7 @@ import { topologicalOrder, validateGraph } from '../graph/index.ts';
 import type { NodeShapes } from '../graph/shapes.ts';
 import { getNodeKind } from '../nodes/catalog.ts';
 import { meanOf } from '../nodes/episode-steps.ts';
-import type { BuiltNode, EpisodeBatch, HeldOutSplit, Initializer, NodeCategory, NodeKind, Shape } from '../nodes/kind.ts';
+import type { BuiltNode, EnvironmentSetup, EpisodeBatch, HeldOutSplit, Initializer, NodeCategory, NodeKind, Shape } from '../nodes/kind.ts';
 import { plasticKernels } from '../plasticity/index.ts';
 import type { TaskLibrary } from '../tasks/index.ts';
 import { createRng, type Rng } from '../util/random.ts';
@@ -81,7 +81,8 @@ export interface GraphInterpreter {
    * One batch of episodes from every source (source `s` draws from `rng.fork("source/s")`), and one played
    * against every environment with the current parameters. With `heldOut`, data sources draw from that split.
    */
-  sampleEpisodes(rng: Rng, batchSize: number, heldOut?: HeldOutSplit): Map<string, EpisodeBatch>;
+  /** `setups`: a user's world for some environments (the sandbox), by node id. */
+  sampleEpisodes(rng: Rng, batchSize: number, heldOut?: HeldOutSplit, setups?: ReadonlyMap<string, EnvironmentSetup>): Map<string, EpisodeBatch>;
   /** Sampled episodes as [T, B, ...] tensors by port name. */
   episodeTensors(episodes: ReadonlyMap<string, EpisodeBatch>): Map<string, tf.Tensor>;
   /** A node's inputs from the values computed so far (unconnected or missing ports left out). */
@@ -172,14 +173,14 @@ export function buildGraphInterpreter(doc: GraphDocument, options: InterpreterOp
     node: (id) => built.get(id),
     feeding: (id, port) => incoming.get(portName(id, port)),
     consumers: (id, port) => outgoing.get(portName(id, port)) ?? [],
-    sampleEpisodes(rng, batchSize, heldOut) {
+    sampleEpisodes(rng, batchSize, heldOut, setups) {
       const episodes = new Map<string, EpisodeBatch>();
       for (const nodeId of order) {
         const node = built.get(nodeId);
         if (node?.role === 'source') episodes.set(nodeId, node.sample(rng.fork(`source/${nodeId}`), batchSize, heldOut));
         else if (skipped.has(nodeId)) throw new Error('This graph was built without its task: it cannot sample episodes.');
       }
-      if (rollout) for (const [nodeId, record] of rollout.play(rng, batchSize, episodes)) episodes.set(nodeId, record);
+      if (rollout) for (const [nodeId, record] of rollout.play(rng, batchSize, episodes, setups)) episodes.set(nodeId, record);
       return episodes;
     },
     episodeTensors(episodes) {

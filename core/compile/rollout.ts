@@ -16,7 +16,7 @@
 //      the recorded observations, so the replay computes the policy the rollout acted on.
 import * as tf from '@tensorflow/tfjs';
 import type { Problem } from '../graph/index.ts';
-import type { ArrayStream, BuiltEnvironment, BuiltLayer, BuiltNode, EnvironmentEpisodes, EpisodeBatch, LayerStream, NodeKind, Shape } from '../nodes/kind.ts';
+import type { ArrayStream, BuiltEnvironment, BuiltLayer, BuiltNode, EnvironmentEpisodes, EnvironmentSetup, EpisodeBatch, LayerStream, NodeKind, Shape } from '../nodes/kind.ts';
 import { flatWidth } from '../nodes/shape-helpers.ts';
 import type { Rng } from '../util/random.ts';
 import { GraphInvalidError } from './errors.ts';
@@ -41,7 +41,8 @@ export interface Rollout {
    * `rng.fork("source/e")`, as a source does. `sources`: the episodes of the graph's ordinary sources, which
    * layers may read step by step. Returns the record of each environment.
    */
-  play(rng: Rng, batchSize: number, sources: ReadonlyMap<string, EpisodeBatch>): Map<string, EpisodeBatch>;
+  /** `setups`: a user's world for some environments (by node id), for sandbox episodes. */
+  play(rng: Rng, batchSize: number, sources: ReadonlyMap<string, EpisodeBatch>, setups?: ReadonlyMap<string, EnvironmentSetup>): Map<string, EpisodeBatch>;
 }
 
 const key = (node: string, port: string) => `${node}\u0000${port}`;
@@ -95,8 +96,8 @@ export function planRollout(graph: RolloutGraph): Rollout | null {
 
   return {
     environments,
-    play(rng, batchSize, sources) {
-      const episodes = environments.map((id) => (graph.built.get(id) as BuiltEnvironment).start(rng.fork(`source/${id}`), batchSize));
+    play(rng, batchSize, sources, setups) {
+      const episodes = environments.map((id) => (graph.built.get(id) as BuiltEnvironment).start(rng.fork(`source/${id}`), batchSize, setups?.get(id)));
       const steps = episodes[0].steps;
       const lengths = [...episodes.map((e, i) => [environments[i], e.steps] as const), ...[...sources].map(([id, b]) => [id, b.steps] as const)];
       const odd = lengths.find(([, n]) => n !== steps);

@@ -105,7 +105,8 @@ export interface MazeBatch {
   rewardCell(b: number): MazeCell;
 }
 
-export function createMazeBatch(settings: MazeSettings, rng: Rng, batchSize: number): MazeBatch {
+/** `rewardCell`: the cell (row-major index) of every episode's reward instead of a random free one (the sandbox). */
+export function createMazeBatch(settings: MazeSettings, rng: Rng, batchSize: number, options: { rewardCell?: number } = {}): MazeBatch {
   checkMazeSettings(settings);
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new Error(`maze: batchSize must be a whole number ≥ 1, got ${String(batchSize)}`);
@@ -121,7 +122,9 @@ export function createMazeBatch(settings: MazeSettings, rng: Rng, batchSize: num
 
   const reset = () => {
     for (let b = 0; b < batchSize; b++) {
-      reward[b] = free[rng.int(free.length)];
+      // The draw is made either way, so a chosen cell leaves the rest of the episode's randomness as it was.
+      const drawn = free[rng.int(free.length)];
+      reward[b] = options.rewardCell ?? drawn;
       agent[b] = centre;
       previousReward[b] = 0;
     }

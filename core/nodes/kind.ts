@@ -68,6 +68,12 @@ export interface BuildContext {
 
 export type { EpisodeBatch, HeldOutSplit } from '../episodes/episode-batch.ts';
 
+/**
+ * A user's choice of an environment's world for one episode (the sandbox: the maze's reward cell), as JSON; the
+ * environment checks it and says what is wrong with it.
+ */
+export type EnvironmentSetup = Record<string, unknown>;
+
 /** A source emits the inputs and targets of whole episodes (it is sampled before the forward pass). */
 export interface BuiltSource {
   role: 'source';
@@ -87,7 +93,7 @@ export interface BuiltEnvironment {
    */
   observed: string[];
   /** Starts a batch of episodes; `rng` drives everything random in them (the world and the sampled actions). */
-  start(rng: Rng, batchSize: number): EnvironmentEpisodes;
+  start(rng: Rng, batchSize: number, setup?: EnvironmentSetup): EnvironmentEpisodes;
 }
 
 /** One batch of episodes being played: observe, act, observe, act, … for `steps` steps, then `record`. */

@@ -7,9 +7,10 @@
 //
 // Training plays each batch of episodes first (core/compile/rollout.ts) and replays the record in sequence mode.
 import { z } from 'zod';
-import { createMazeBatch, mazeActionCount, mazeActions, mazeObservationSize, type MazeSettings } from '../episodes/maze.ts';
+import { createMazeBatch, mazeActionCount, mazeActions, mazeLayout, mazeObservationSize, type MazeSettings } from '../episodes/maze.ts';
+import { InputError } from '../util/input-error.ts';
 import type { Rng } from '../util/random.ts';
-import { defineNodeKind, type EnvironmentEpisodes, type NodeIssue } from './kind.ts';
+import { defineNodeKind, type EnvironmentEpisodes, type EnvironmentSetup, type NodeIssue } from './kind.ts';
 import { flatWidth, formatShape } from './shape-helpers.ts';
 
 export const MazeEnvironmentParams = z.object({
@@ -79,14 +80,30 @@ export const MazeEnvironment = defineNodeKind<MazeEnvironmentParams>({
     return {
       role: 'environment',
       observed: ['observation'],
-      start: (rng, batchSize) => playMaze(settings, rng, batchSize, `Maze "${ctx.nodeId}"`),
+      start: (rng, batchSize, setup) => {
+        const who = `Maze "${ctx.nodeId}"`;
+        return playMaze(settings, rng, batchSize, who, setup && rewardCellOf(setup, settings.labSize, who));
+      },
     };
   },
 });
 
 /** One batch of maze episodes, recording what happens. */
-function playMaze(settings: MazeSettings, rng: Rng, batchSize: number, who: string): EnvironmentEpisodes {
-  const maze = createMazeBatch(settings, rng.fork('maze'), batchSize);
+/** The sandbox's chosen reward cell, `{ rewardCell: [row, col] }`, as a cell index; it must be a free cell. */
+function rewardCellOf(setup: EnvironmentSetup, size: number, who: string): number {
+  const cell = setup.rewardCell;
+  const unknown = Object.keys(setup).filter((key) => key !== 'rewardCell');
+  if (unknown.length > 0) throw new InputError(`${who}: an episode's setup may only choose "rewardCell", not ${unknown.map((k) => `"${k}"`).join(', ')}.`);
+  if (!Array.isArray(cell) || cell.length !== 2 || !cell.every((v) => Number.isInteger(v) && v >= 0 && v < size)) {
+    throw new InputError(`${who}: "rewardCell" must be [row, column] with whole numbers from 0 to ${size - 1}, got ${JSON.stringify(cell)}.`);
+  }
+  const [row, col] = cell as number[];
+  if (mazeLayout(size)[row * size + col] === 1) throw new InputError(`${who}: the cell [${row}, ${col}] is a wall; the reward must be on a free cell.`);
+  return row * size + col;
+}
+
+function playMaze(settings: MazeSettings, rng: Rng, batchSize: number, who: string, rewardCell?: number): EnvironmentEpisodes {
+  const maze = createMazeBatch(settings, rng.fork('maze'), batchSize, { rewardCell });
   const actionRng = rng.fork('actions');
   const steps = settings.episodeLength;
   const observation = new Float32Array(steps * batchSize * mazeObservationSize);

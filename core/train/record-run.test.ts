@@ -85,5 +85,15 @@ describe('plasticity record', () => {
     expect(agent[0]).toBe(((side - 1) / 2) * side + (side - 1) / 2);
     for (const cell of [...agent, ...reward]) expect(walls[cell]).toBe(0);
     expect(new Set(reward).size).toBe(1);
+
+    // The sandbox's maze: the reward where the user put it; a wall is refused by name.
+    fs.writeFileSync(path.join(work, 'placed.json'), JSON.stringify({ format: 'plasticity-custom-episode', version: 1, environment: { rewardCell: [1, 3] } }));
+    expect((await plasticity('record', runDir, '--out', 'placed-maze.json', '--episode', 'placed.json')).code).toBe(0);
+    const placed = JSON.parse(fs.readFileSync(path.join(work, 'placed-maze.json'), 'utf8'));
+    expect(new Set(decode(placed.views.find((v: { name: string }) => v.name.endsWith('/rewardCell')).values))).toEqual(new Set([1 * side + 3]));
+    fs.writeFileSync(path.join(work, 'wall.json'), JSON.stringify({ format: 'plasticity-custom-episode', version: 1, environment: { rewardCell: [0, 3] } }));
+    const wall = await plasticity('record', runDir, '--out', 'x.json', '--episode', 'wall.json');
+    expect(wall.code).toBe(1);
+    expect(wall.stderr.trim()).toBe('Maze "maze": the cell [0, 3] is a wall; the reward must be on a free cell.');
   });
 });

@@ -12,7 +12,7 @@ import { recordEpisode } from '../compile/episode-probe.ts';
 import { createRng } from '../util/random.ts';
 import { InputError } from '../util/input-error.ts';
 import { loadCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { customEpisodeBatch } from './custom-episode.ts';
+import { customEpisodePlan } from './custom-episode.ts';
 import { readRunInfo, runFiles } from './run-folder.ts';
 
 const TRACE_BUDGET_BYTES = 64 * 1024 * 1024;
@@ -116,9 +116,8 @@ export function recordRunEpisode(source: string, options: RecordOptions = {}): R
     const graph = program.interpreter;
     const seed = options.seed ?? 0;
     // A held-out episode where the task has one (test characters, test images); generated tasks draw fresh ones.
-    const episodes = options.custom
-      ? customEpisodeBatch(graph, options.custom.episode, options.custom.where)
-      : program.sampleEpisodes(createRng(seed).fork('record'), 1, 'test');
+    const plan = options.custom && customEpisodePlan(graph, options.custom.episode, options.custom.where);
+    const episodes = plan?.kind === 'source' ? plan.episodes : program.sampleEpisodes(createRng(seed).fork('record'), 1, 'test', plan?.setups);
     const steps = episodes.values().next().value!.steps;
     const parameter = (node: string, name: string) => graph.parameters.find((p) => p.name === `${node}/${name}`)?.variable;
     const plasticNodes = graph.order.filter((id) => parameter(id, 'alpha') && parameter(id, 'w'));

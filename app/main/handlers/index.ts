@@ -189,7 +189,7 @@ export function createHandlers(ctx: AppContext): HandlerTable {
     'datasets:download': async ({ name }) => datasets.download(name),
     'datasets:useFolder': async ({ folder }) => datasets.useFolder(allowed(folder)),
     'inspector:record': async ({ runId, bundle, seed, episode, background }) =>
-      recordEpisodeOf(runId ? runDir(runId) : allowed(bundle!), { seed, outputs: episode?.outputs, background }, ctx.cliEntry),
+      recordEpisodeOf(runId ? runDir(runId) : allowed(bundle!), { seed, custom: episode, background }, ctx.cliEntry),
     'sweeps:list': async () => ({ sweeps: (await sweeps()).list() }),
     'sweeps:create': async ({ name, variants, seeds, episodes, parameters }) => {
       const documents = await Promise.all(

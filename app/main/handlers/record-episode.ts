@@ -12,21 +12,22 @@ import { UserError } from './user-error.ts';
 const execute = promisify(execFile);
 
 /**
- * A held-out episode (`seed`), or with `outputs` the user's own values of the data source's ports (the sandbox);
- * `background` records at the lowest CPU priority, so that a preview never slows the training beside it.
+ * A held-out episode (`seed`), or with `custom` the user's own (the sandbox: a data source's values by port, or
+ * an environment's world); `background` records at the lowest CPU priority, so that a preview never slows the
+ * training beside it.
  */
 export async function recordEpisodeOf(
   source: string,
-  episode: { seed: number; outputs?: Record<string, number[]>; background?: boolean },
+  episode: { seed: number; custom?: { outputs?: Record<string, number[]>; environment?: Record<string, unknown> }; background?: boolean },
   cliEntry?: string,
 ): Promise<EpisodeRecording> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'plasticity-record-'));
   const out = path.join(work, 'episode.json');
   try {
     const args = ['record', source, '--out', out, '--seed', String(episode.seed)];
-    if (episode.outputs) {
+    if (episode.custom) {
       const file = path.join(work, 'custom-episode.json');
-      await writeFile(file, JSON.stringify({ format: 'plasticity-custom-episode', version: 1, outputs: episode.outputs }));
+      await writeFile(file, JSON.stringify({ format: 'plasticity-custom-episode', version: 1, ...episode.custom }));
       args.push('--episode', file);
     }
     const command = cliProcess(args, { entry: cliEntry });

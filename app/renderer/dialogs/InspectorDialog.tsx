@@ -9,6 +9,10 @@ import { decodeFloats, decodeRecording, taskScene } from '../inspector/task-scen
 import { TaskView } from '../inspector/TaskView.tsx';
 import { OmniglotSandbox } from '../inspector/OmniglotSandbox.tsx';
 import { PatternSandbox, patternEpisode, type PatternEpisode } from '../inspector/PatternSandbox.tsx';
+import { MazeSandbox, mazeWorld, type MazeWorld } from '../inspector/MazeSandbox.tsx';
+
+/** An episode of the user's (the sandboxes): a data source's values by port, or the maze's reward cell. */
+type SandboxEpisode = { outputs: Record<string, number[]> } | { environment: { rewardCell: [number, number] } };
 
 /** Diverging colours: blue for negative, white at zero, red for positive; `scale` maps to full colour. */
 export function divergingColour(value: number, scale: number): [number, number, number] {
@@ -151,15 +155,17 @@ export function InspectorDialog({ api, source, name, onClose }: { api: Plasticit
   const [position, setPosition] = useState(0);
   const [playing, setPlaying] = useState(false);
   // The user's own episode (the sandbox), played instead of a held-out one while set.
-  const [custom, setCustom] = useState<Record<string, number[]> | null>(null);
+  const [custom, setCustom] = useState<SandboxEpisode | null>(null);
   // Remembered across recordings, so a sandbox (and what the user made in it) stays while a new episode is recorded.
   const [omniglot, setOmniglot] = useState(false);
   const [patterns, setPatterns] = useState<PatternEpisode | null>(null);
+  const [maze, setMaze] = useState<MazeWorld | null>(null);
+  const running = custom !== null && !recording && !error;
 
   useEffect(() => {
     setRecording(null);
     setError(null);
-    const request = custom ? { ...source, seed, episode: { outputs: custom } } : { ...source, seed };
+    const request = custom ? { ...source, seed, episode: custom } : { ...source, seed };
     api.invoke('inspector:record', request).then(
       (result) => {
         setRecording(result);
@@ -167,6 +173,8 @@ export function InspectorDialog({ api, source, name, onClose }: { api: Plasticit
         const patternSource = result.nodes.find((n) => n.kind === 'BinaryPatternEpisode');
         // The editor starts from a held-out episode (a new seed starts it again), never from the user's own.
         if (patternSource && !custom) setPatterns(patternEpisode(decodeRecording(result), patternSource.id));
+        const mazeSource = result.nodes.find((n) => n.kind === 'MazeEnvironment');
+        if (mazeSource && !custom) setMaze(mazeWorld(decodeRecording(result), mazeSource.id));
         // Your own episode opens at its last step, where the network answers.
         if (custom) setPosition(Number.MAX_SAFE_INTEGER);
       },
@@ -274,8 +282,9 @@ export function InspectorDialog({ api, source, name, onClose }: { api: Plasticit
             )}
           </>
         )}
-        {omniglot && <OmniglotSandbox busy={custom !== null && !recording && !error} onRun={(outputs) => setCustom(outputs)} />}
-        {patterns && <PatternSandbox key={`${seed}`} episode={patterns} busy={custom !== null && !recording && !error} onRun={(outputs) => setCustom(outputs)} />}
+        {omniglot && <OmniglotSandbox busy={running} onRun={(outputs) => setCustom({ outputs })} />}
+        {patterns && <PatternSandbox key={`${seed}`} episode={patterns} busy={running} onRun={(outputs) => setCustom({ outputs })} />}
+        {maze && <MazeSandbox maze={maze} busy={running} onRun={(rewardCell) => setCustom({ environment: { rewardCell } })} />}
       </div>
     </Modal>
   );
