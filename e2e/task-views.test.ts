@@ -142,8 +142,35 @@ describe('the Omniglot sandbox', () => {
     const inspector = s.page.getByTestId('episode-inspector');
     const sandbox = inspector.getByTestId('omniglot-sandbox');
     await sandbox.waitFor({ timeout: 180_000 });
-    // Six different characters: a few strokes each, in different places.
-    for (let k = 0; k < 6; k++) {
+    // The first character dropped as an image file (a dark cross on white, made in the page), the other five drawn.
+    const dropped = await s.page.evaluateHandle(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 105;
+      canvas.height = 105;
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#fff';
+      context.fillRect(0, 0, 105, 105);
+      context.fillStyle = '#000';
+      context.fillRect(45, 10, 15, 85);
+      context.fillRect(10, 45, 85, 15);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([blob], 'cross.png', { type: 'image/png' }));
+      return transfer;
+    });
+    await sandbox.getByTestId('sandbox-pad-0').dispatchEvent('drop', { dataTransfer: dropped });
+    // The pad keeps ink in its alpha channel: the cross covers about a quarter of it.
+    const inked = () =>
+      sandbox.getByTestId('sandbox-pad-0').evaluate((canvas: HTMLCanvasElement) => {
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let count = 0;
+        for (let k = 3; k < data.length; k += 4) if (data[k] > 128) count++;
+        return count / (canvas.width * canvas.height);
+      });
+    await expect.poll(inked).toBeGreaterThan(0.15);
+    expect(await inked()).toBeLessThan(0.4);
+    // Five different characters: a few strokes each, in different places.
+    for (let k = 1; k < 6; k++) {
       const box = (await sandbox.getByTestId(`sandbox-pad-${k}`).boundingBox())!;
       const at = (fx: number, fy: number) => ({ x: box.x + box.width * fx, y: box.y + box.height * fy });
       const strokes = [

@@ -1,5 +1,5 @@
 // The test-time sandbox for an Omniglot run: the user draws five characters of their own (one per class) and a
-// query, and the trained network, with its parameters fixed and its plastic layer learning within the episode
+// query (or drops image files on the pads), and the trained network, with its parameters fixed and its plastic layer learning within the episode
 // as in training, says which class the query is. Drawings are made on 124-pixel canvases and averaged down
 // to the task's 31×31 (1 = paper, 0 = ink), as the dataset's images are shrunk from 105×105.
 import { useRef, useState } from 'react';
@@ -47,6 +47,12 @@ function DrawingPad({ label, onChange, testId }: { label: string; onChange(): vo
           last.current = null;
           onChange();
         }}
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          const file = e.dataTransfer.files[0];
+          if (file) void dropImage(file, canvas.current!).then(onChange, () => onChange());
+        }}
       />
       <figcaption>
         {label}{' '}
@@ -62,6 +68,29 @@ function DrawingPad({ label, onChange, testId }: { label: string; onChange(): vo
       </figcaption>
     </figure>
   );
+}
+
+/**
+ * A dropped image (e.g. an Omniglot PNG: dark ink on light paper) as a drawing: scaled to the pad, its darkness
+ * becomes ink (the pad keeps ink in the alpha channel, like strokes).
+ */
+async function dropImage(file: File, canvas: HTMLCanvasElement): Promise<void> {
+  const bitmap = await createImageBitmap(file);
+  const size = SIDE * SCALE;
+  const scratch = document.createElement('canvas');
+  scratch.width = size;
+  scratch.height = size;
+  const context = scratch.getContext('2d')!;
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, size, size);
+  context.drawImage(bitmap, 0, 0, size, size);
+  const pixels = context.getImageData(0, 0, size, size);
+  const ink = new ImageData(size, size);
+  for (let k = 0; k < size * size; k++) {
+    const light = (pixels.data[4 * k] + pixels.data[4 * k + 1] + pixels.data[4 * k + 2]) / 3;
+    ink.data[4 * k + 3] = 255 - light;
+  }
+  canvas.getContext('2d')!.putImageData(ink, 0, 0);
 }
 
 /** A drawing as the task's image: SCALE×SCALE blocks averaged, 1 = paper, 0 = ink. */
@@ -100,7 +129,7 @@ export function OmniglotSandbox({ onRun, busy }: { onRun(outputs: Record<string,
     <section className="sandbox" data-testid="omniglot-sandbox">
       <h3>Try your own characters</h3>
       <p className="muted">
-        Draw one character for each class, then a query: the trained network (parameters fixed, its plastic layer learning within the episode) says
+        Draw one character for each class, then a query (or drop an image on a pad): the trained network (parameters fixed, its plastic layer learning within the episode) says
         which class the query is.
       </p>
       <div className="sandbox-pads">
