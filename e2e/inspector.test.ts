@@ -55,6 +55,8 @@ describe('episode inspector', () => {
     expect(await distinctColours('inspector-trace')).toBeGreaterThan(10);
     expect(await distinctColours('inspector-effective')).toBeGreaterThan(10);
     expect(await distinctColours('inspector-activity')).toBeGreaterThan(10);
+    expect(await distinctColours('inspector-w')).toBeGreaterThan(10);
+    expect(await distinctColours('inspector-alpha')).toBeGreaterThan(10);
 
     // Hovering names the connection and its value.
     const box = (await inspector.getByTestId('inspector-trace').boundingBox())!;

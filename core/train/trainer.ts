@@ -244,8 +244,6 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
     }
   }
 
-
-
   const checkpointEvery = options.checkpointEvery ?? 100;
   const checkpointMs = (options.checkpointSeconds ?? 30) * 1000;
   const started = performance.now();

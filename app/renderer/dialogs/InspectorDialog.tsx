@@ -191,7 +191,7 @@ export function InspectorDialog({ api, source, name, onClose }: { api: Plasticit
     const w = decodeFloats(layer.w);
     const alpha = decodeFloats(layer.alpha);
     const output = decodeFloats(recording.ports.find((p) => p.name === `${layer.node}/output`)?.values ?? '');
-    return { traces, w, alpha, output, traceScale: Math.max(...traces.map(maxAbs)), outputScale: maxAbs(output) };
+    return { traces, w, alpha, output, traceScale: Math.max(...traces.map(maxAbs)), outputScale: maxAbs(output), wScale: maxAbs(w), alphaScale: maxAbs(alpha) };
   }, [recording, layer]);
   // A plastic layer's recorded trace steps, or every step when there is none to show.
   const steps = useMemo(() => layer?.traceSteps ?? Array.from({ length: recording?.steps ?? 0 }, (_, t) => t), [layer, recording]);
@@ -277,6 +277,8 @@ export function InspectorDialog({ api, source, name, onClose }: { api: Plasticit
                   <Heatmap values={decoded.traces[index]} rows={layer.rows} cols={layer.cols} scale={decoded.traceScale} label="Hebbian trace" testId="inspector-trace" />
                   <Heatmap values={effective.values} rows={layer.rows} cols={layer.cols} scale={effective.scale} label="w + α·Hebb" testId="inspector-effective" />
                   <Heatmap values={decoded.output} rows={recording.steps} cols={layer.cols} scale={decoded.outputScale} label="activity (steps × neurons)" testId="inspector-activity" cellName={(t, j) => `step ${t + 1}, neuron ${j}`} />
+                  <Heatmap values={decoded.w} rows={layer.rows} cols={layer.cols} scale={decoded.wScale} label="w (fixed during the episode)" testId="inspector-w" />
+                  <Heatmap values={decoded.alpha} rows={layer.rows} cols={layer.cols} scale={decoded.alphaScale} label="α (plasticity of each connection)" testId="inspector-alpha" />
                 </div>
               </>
             )}
