@@ -111,6 +111,8 @@ describe('the maze sandbox', () => {
     const grid = inspector.getByTestId('maze-sandbox-grid');
     await grid.waitFor({ timeout: 180_000 });
     const side = await grid.evaluate((canvas: HTMLCanvasElement) => canvas.width);
+    // The sandbox sits below the heatmaps: bring it into the viewport before clicking by coordinates.
+    await grid.scrollIntoViewIfNeeded();
     const box = (await grid.boundingBox())!;
     // Row 1, column 3: a free cell (walls are the border and the even rows and columns' crossings).
     await s.page.mouse.click(box.x + ((3 + 0.5) / side) * box.width, box.y + ((1 + 0.5) / side) * box.height);
@@ -171,6 +173,7 @@ describe('the Omniglot sandbox', () => {
     expect(await inked()).toBeLessThan(0.4);
     // Five different characters: a few strokes each, in different places.
     for (let k = 1; k < 6; k++) {
+      await sandbox.getByTestId(`sandbox-pad-${k}`).scrollIntoViewIfNeeded();
       const box = (await sandbox.getByTestId(`sandbox-pad-${k}`).boundingBox())!;
       const at = (fx: number, fy: number) => ({ x: box.x + box.width * fx, y: box.y + box.height * fy });
       const strokes = [
