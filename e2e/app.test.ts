@@ -172,8 +172,10 @@ describe('editor', () => {
     await s.page.keyboard.press('Delete');
     await poll(() => nodes().count()).toBe(5);
     const autosaveDir = path.join(s.dirs.data, 'autosave');
-    await expect.poll(async () => (existsSync(autosaveDir) ? (await fs.readdir(autosaveDir)).length : 0), { timeout: 10_000 }).toBe(1);
-    const [record] = await fs.readdir(autosaveDir);
+    // Only finished records: an atomic write's temporary file (".<name>.<pid>-<id>.tmp") can be there for a moment.
+    const records = async () => (existsSync(autosaveDir) ? (await fs.readdir(autosaveDir)).filter((name) => !name.startsWith('.')) : []);
+    await expect.poll(async () => (await records()).length, { timeout: 10_000 }).toBe(1);
+    const [record] = await records();
     expect(JSON.parse(await fs.readFile(path.join(autosaveDir, record), 'utf8')).document.nodes).toHaveLength(5);
 
     // Opening asks about the unsaved edit first.

@@ -161,6 +161,11 @@ export function InspectorDialog({ api, source, name, onClose }: { api: Plasticit
   const [patterns, setPatterns] = useState<PatternEpisode | null>(null);
   const [maze, setMaze] = useState<MazeWorld | null>(null);
   const running = custom !== null && !recording && !error;
+  // The old recording goes in the same render as the new request, so it is never shown as the user's episode.
+  const play = (episode: SandboxEpisode | null) => {
+    setRecording(null);
+    setCustom(episode);
+  };
 
   useEffect(() => {
     setRecording(null);
@@ -256,7 +261,7 @@ export function InspectorDialog({ api, source, name, onClose }: { api: Plasticit
                 step {steps[index] + 1} of {recording.steps}
               </span>
               {custom ? (
-                <button onClick={() => setCustom(null)}>Back to held-out episodes</button>
+                <button onClick={() => play(null)}>Back to held-out episodes</button>
               ) : (
                 <label className="muted">
                   episode <input aria-label="Episode seed" type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
@@ -284,9 +289,9 @@ export function InspectorDialog({ api, source, name, onClose }: { api: Plasticit
             )}
           </>
         )}
-        {omniglot && <OmniglotSandbox busy={running} onRun={(outputs) => setCustom({ outputs })} />}
-        {patterns && <PatternSandbox key={`${seed}`} episode={patterns} busy={running} onRun={(outputs) => setCustom({ outputs })} />}
-        {maze && <MazeSandbox maze={maze} busy={running} onRun={(rewardCell) => setCustom({ environment: { rewardCell } })} />}
+        {omniglot && <OmniglotSandbox busy={running} onRun={(outputs) => play({ outputs })} />}
+        {patterns && <PatternSandbox key={`${seed}`} episode={patterns} busy={running} onRun={(outputs) => play({ outputs })} />}
+        {maze && <MazeSandbox maze={maze} busy={running} onRun={(rewardCell) => play({ environment: { rewardCell } })} />}
       </div>
     </Modal>
   );
