@@ -30,9 +30,13 @@ for (const width of [1280, 1920]) {
       await card.waitFor({ timeout: 20_000 });
       await card.click();
       await s.page.locator('[data-template]').first().waitFor({ state: 'detached' });
-      await s.page.waitForTimeout(400); // the fit-view animation
       const canvas = (await s.page.locator('.react-flow').boundingBox())!;
-      const boxes = await Promise.all((await s.page.locator('.react-flow__node').all()).map((n) => n.boundingBox()));
+      const nodeBoxes = async () => Promise.all((await s.page.locator('.react-flow__node').all()).map((n) => n.boundingBox()));
+      const onScreen = (box: Awaited<ReturnType<typeof nodeBoxes>>[number]) =>
+        box!.x >= canvas.x && box!.y >= canvas.y && box!.x + box!.width <= canvas.x + canvas.width + 1 && box!.y + box!.height <= canvas.y + canvas.height + 1;
+      // The fit-view animation takes a moment, longer on a loaded machine: wait until it has settled.
+      await expect.poll(async () => (await nodeBoxes()).every(onScreen), { timeout: 10_000 }).toBe(true);
+      const boxes = await nodeBoxes();
       expect(boxes.length).toBeGreaterThan(2);
       for (const box of boxes) {
         expect(box!.x >= canvas.x && box!.y >= canvas.y && box!.x + box!.width <= canvas.x + canvas.width + 1 && box!.y + box!.height <= canvas.y + canvas.height + 1, `${id}: a node is off screen`).toBe(true);
