@@ -115,15 +115,12 @@ function OmniglotView({ scene }: { scene: Extract<TaskScene, { task: 'omniglot' 
 
 function MazeView({ scene }: { scene: Extract<TaskScene, { task: 'maze' }> }) {
   const { side, walls, path, rewardCell, rewardsSoFar, rewardsTaken } = scene;
-  const cells = new Float32Array(side * side);
-  const colours = new Map<number, [number, number, number]>();
-  path.forEach((cell, k) => colours.set(cell, k === path.length - 1 ? [20, 90, 220] : [150, 190, 250]));
-  colours.set(rewardCell, [40, 170, 60]);
-  const colour: Colour = (v) => (v === 1 ? [40, 40, 40] : [245, 245, 245]);
-  for (let k = 0; k < side * side; k++) cells[k] = walls[k];
+  const marks = new Map<number, [number, number, number]>();
+  path.forEach((cell, k) => marks.set(cell, k === path.length - 1 ? [20, 90, 220] : [150, 190, 250]));
+  marks.set(rewardCell, REWARD_GREEN);
   return (
     <div className="task-view" data-testid="task-view" data-task="maze">
-      <MazeCanvas cells={cells} side={side} colour={colour} marks={colours} />
+      <MazeGrid side={side} walls={walls} marks={marks} testId="task-maze" label="the maze" />
       <div className="muted">
         Walls dark, the hidden reward cell green, the agent blue (its path so far light blue). Rewards so far: {rewardsSoFar.toFixed(1)} ({rewardsTaken} found).
       </div>
@@ -131,16 +128,41 @@ function MazeView({ scene }: { scene: Extract<TaskScene, { task: 'maze' }> }) {
   );
 }
 
-function MazeCanvas({ cells, side, colour, marks }: { cells: Float32Array; side: number; colour: Colour; marks: Map<number, [number, number, number]> }) {
+export const REWARD_GREEN: [number, number, number] = [40, 170, 60];
+
+/** A maze as one pixel per cell (walls dark, free cells light), some cells marked in colour; clicks give the cell. */
+export function MazeGrid(props: {
+  side: number;
+  walls: Float32Array;
+  marks: ReadonlyMap<number, [number, number, number]>;
+  testId: string;
+  label: string;
+  className?: string;
+  onCell?(row: number, col: number): void;
+}) {
+  const { side, walls, marks, onCell } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
     const image = context.createImageData(side, side);
-    for (let k = 0; k < side * side; k++) image.data.set([...(marks.get(k) ?? colour(cells[k])), 255], 4 * k);
+    for (let k = 0; k < side * side; k++) image.data.set([...(marks.get(k) ?? (walls[k] === 1 ? [40, 40, 40] : [245, 245, 245])), 255], 4 * k);
     context.putImageData(image, 0, 0);
-  }, [cells, side, colour, marks]);
-  return <canvas ref={canvas} width={side} height={side} className="task-maze" data-testid="task-maze" aria-label="the maze" />;
+  }, [side, walls, marks]);
+  return (
+    <canvas
+      ref={canvas}
+      width={side}
+      height={side}
+      className={`task-maze ${props.className ?? ''}`}
+      data-testid={props.testId}
+      aria-label={props.label}
+      onClick={(e) => {
+        const box = e.currentTarget.getBoundingClientRect();
+        onCell?.(Math.floor(((e.clientY - box.top) / box.height) * side), Math.floor(((e.clientX - box.left) / box.width) * side));
+      }}
+    />
+  );
 }
 
 export function TaskView({ scene }: { scene: TaskScene }) {
