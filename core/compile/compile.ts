@@ -44,6 +44,11 @@ export interface CompileOptions {
   seed: number;
   /** Values to start from instead of the initialisers (a checkpoint), by parameter name. */
   initialValues?: ReadonlyMap<string, Float32Array>;
+  /**
+   * false: leave the data sources and environments unbuilt (no dataset is loaded) for a program that only runs
+   * episodes sampled elsewhere; it cannot sample its own.
+   */
+  buildSources?: boolean;
 }
 
 function initialValues(init: Initializer, size: number, rng: Rng): Float32Array {
@@ -65,6 +70,7 @@ export function compileGraph(doc: GraphDocument, options: CompileOptions): Compi
   const graph = buildGraphInterpreter(doc, {
     seed: options.seed,
     trainable: true,
+    buildSources: options.buildSources,
     variablePrefix: `program${++programCount}`,
     tasks: taskLibrary,
     parameterValues(fullName, shape, init) {

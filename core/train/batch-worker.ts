@@ -38,7 +38,8 @@ try {
   // The main thread already uses every core it was given by splitting the batch; the plastic kernels here stay on this thread.
   process.env.PLASTICITY_THREADS = '1';
   await selectBackend(setup.backend);
-  const program = compileGraph(setup.document, { seed: setup.seed, initialValues: setup.values });
+  // Episodes come from the main thread: no dataset is loaded here.
+  const program = compileGraph(setup.document, { seed: setup.seed, initialValues: setup.values, buildSources: false });
   const byName = new Map(program.parameters.map((p) => [p.name, p]));
   const variables = setup.trainable.map((name) => {
     const parameter = byName.get(name);
