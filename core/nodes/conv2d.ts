@@ -17,6 +17,7 @@ import { defineNodeKind, type NodeIssue, type Shape, type ShapeResult } from './
 import { pytorchDefaultInit } from './initializers.ts';
 import { formatShape } from './shape-helpers.ts';
 import { type ColumnGeometry, imageColumnsOp } from './image-columns.ts';
+import { convEpilogueOp } from './conv-epilogue.ts';
 import { matMulOp } from './matmul.ts';
 
 export const Conv2dParams = z.object({
@@ -90,6 +91,7 @@ export const Conv2d = defineNodeKind<Conv2dParams>({
     const bias = params.bias ? ctx.parameter('bias', [filters], pytorchDefaultInit(fanIn)) : undefined;
     const columnsOf = imageColumnsOp(tf, convGeometry(params, channels, height, width, outHeight, outWidth));
     const matMul = matMulOp(tf);
+    const epilogue = convEpilogueOp(tf, { filters, outHeight, outWidth }, params.activation, bias !== undefined);
     return {
       role: 'layer',
       forward({ input }) {
@@ -97,9 +99,8 @@ export const Conv2d = defineNodeKind<Conv2dParams>({
         const images = steps * batch;
         const columns = columnsOf(input.reshape([images, channels, height, width]) as tfjs.Tensor4D);
         const linear = matMul(columns, kernel.reshape([k * k * channels, filters]) as tfjs.Tensor2D);
-        const out = bias ? (tf.add(linear, bias) as tfjs.Tensor2D) : linear;
-        const activated = activate(tf, out, params.activation).reshape([images, outHeight, outWidth, filters]);
-        return { output: tf.transpose(activated, [0, 3, 1, 2]).reshape([steps, batch, filters, outHeight, outWidth]) };
+        const activated = epilogue(linear, bias as tfjs.Tensor1D | undefined);
+        return { output: activated.reshape([steps, batch, filters, outHeight, outWidth]) };
       },
     };
   },
@@ -118,17 +119,4 @@ function inferOutput(params: Conv2dParams, input: Shape | undefined): Shape {
   if (!result.ok) throw new Error(`Conv2d: ${result.issues.map((i) => i.message).join(' ')}`);
   if (!result.outputs.output) throw new Error('Conv2d: input "input" is not connected.');
   return result.outputs.output;
-}
-
-function activate(tf: typeof tfjs, x: tfjs.Tensor2D, activation: Conv2dParams['activation']): tfjs.Tensor2D {
-  switch (activation) {
-    case 'tanh':
-      return tf.tanh(x);
-    case 'relu':
-      return tf.relu(x);
-    case 'selu':
-      return tf.selu(x);
-    case 'linear':
-      return x;
-  }
 }

@@ -9,6 +9,7 @@
 //
 // The column order (tap, then channel) matches a kernel stored as [k, k, C, filters].
 import type * as tfjs from '@tensorflow/tfjs';
+import { tensorFilledBy, tensorValues } from '../util/tensor-io.ts';
 
 export interface ColumnGeometry {
   channels: number;
@@ -26,11 +27,10 @@ export interface ColumnGeometry {
 /** Width of one row of columns: k·k·C. */
 export const columnWidth = (g: ColumnGeometry) => g.kernelSize * g.kernelSize * g.channels;
 
-/** images [N, C, H, W] (flat) → columns [N·OH·OW, k·k·C] (flat). */
-export function imageToColumns(images: Float32Array, count: number, g: ColumnGeometry): Float32Array {
+/** images [N, C, H, W] (flat) → columns [N·OH·OW, k·k·C] (flat), written into `columns` (zeros where padding is). */
+export function imageToColumns(images: Float32Array, count: number, g: ColumnGeometry, columns: Float32Array = new Float32Array(count * g.outHeight * g.outWidth * columnWidth(g))): Float32Array {
   const { channels: C, height: H, width: W, kernelSize: k, stride: s, outHeight: OH, outWidth: OW } = g;
   const width = columnWidth(g);
-  const columns = new Float32Array(count * OH * OW * width);
   let row = 0;
   for (let n = 0; n < count; n++) {
     const image = n * C * H * W;
@@ -54,13 +54,13 @@ export function imageToColumns(images: Float32Array, count: number, g: ColumnGeo
 }
 
 /**
- * The adjoint of imageToColumns: columns [N·OH·OW, k·k·C] → images [N, C, H, W], overlapping windows summed.
- * Its loops mirror imageToColumns' on purpose: a shared visitor would cost a call per pixel on the hot path.
+ * The adjoint of imageToColumns: columns [N·OH·OW, k·k·C] → images [N, C, H, W], overlapping windows summed
+ * into `images` (which starts at zero). Its loops mirror imageToColumns' on purpose: a shared visitor would
+ * cost a call per pixel on the hot path.
  */
-export function columnsToImage(columns: Float32Array, count: number, g: ColumnGeometry): Float32Array {
+export function columnsToImage(columns: Float32Array, count: number, g: ColumnGeometry, images: Float32Array = new Float32Array(count * g.channels * g.height * g.width)): Float32Array {
   const { channels: C, height: H, width: W, kernelSize: k, stride: s, outHeight: OH, outWidth: OW } = g;
   const width = columnWidth(g);
-  const images = new Float32Array(count * C * H * W);
   let row = 0;
   for (let n = 0; n < count; n++) {
     const image = n * C * H * W;
@@ -88,10 +88,13 @@ export function imageColumnsOp(tf: typeof tfjs, g: ColumnGeometry): (images: tfj
   return tf.customGrad((...args: (tfjs.Tensor | tfjs.GradSaveFunc)[]) => {
     const images = args[0] as tfjs.Tensor;
     const count = images.shape[0];
-    const columns = imageToColumns(images.dataSync() as Float32Array, count, g);
+    const rows = count * g.outHeight * g.outWidth;
+    // "valid" windows cover every column entry; padding leaves some unwritten, and they must be zeros.
+    const padded = g.padTop > 0 || g.padLeft > 0 || (g.outHeight - 1) * g.stride + g.kernelSize > g.height || (g.outWidth - 1) * g.stride + g.kernelSize > g.width;
     return {
-      value: tf.tensor2d(columns, [count * g.outHeight * g.outWidth, columnWidth(g)]),
-      gradFunc: (dy: tfjs.Tensor) => tf.tensor4d(columnsToImage(dy.dataSync() as Float32Array, count, g), [count, g.channels, g.height, g.width]),
+      value: tensorFilledBy<tfjs.Rank.R2>(tf, [rows, columnWidth(g)], (columns) => imageToColumns(tensorValues(tf, images), count, g, columns), padded),
+      gradFunc: (dy: tfjs.Tensor) =>
+        tensorFilledBy<tfjs.Rank.R4>(tf, [count, g.channels, g.height, g.width], (pixels) => columnsToImage(tensorValues(tf, dy), count, g, pixels), true),
     };
   }) as (images: tfjs.Tensor4D) => tfjs.Tensor2D;
 }

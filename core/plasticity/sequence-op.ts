@@ -6,6 +6,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { discardTape, forwardTape, sequenceBackward, tapePost, type KernelInputs, type KernelOptions } from './kernel.ts';
 import type { PlasticSequenceInputs, PlasticSpec } from './spec.ts';
+import { backendCopiesOnWrite, tensorValues } from '../util/tensor-io.ts';
 
 function describeShape(tensor: tfjs.Tensor): string {
   return `[${tensor.shape.join(', ')}]`;
@@ -38,33 +39,6 @@ export function validateSequenceInputs(spec: PlasticSpec, inputs: PlasticSequenc
   }
 }
 
-/** What the wasm backend exposes of a tensor's storage (tfjs-backend-wasm 4.x, public fields). */
-interface WasmBackendLike {
-  wasm?: { HEAPF32?: Float32Array };
-  dataIdMap?: { get(dataId: object): { memoryOffset?: number; dtype?: string } | undefined };
-}
-
-/** The backend writes tensor values into its own memory when a tensor is made (wasm does; cpu keeps the array). */
-function backendCopiesOnWrite(tf: typeof tfjs): boolean {
-  return tf.getBackend() === 'wasm';
-}
-
-/**
- * The tensor's float values. On the wasm backend this is a view of the wasm heap, valid only until the next
- * tfjs operation: the kernel copies what it needs at once, and no per-episode copy of w and alpha is made.
- */
-function valuesOf(tf: typeof tfjs, tensor: tfjs.Tensor): Float32Array | Float64Array {
-  const backend = tf.backend() as unknown as WasmBackendLike;
-  const stored = backendCopiesOnWrite(tf) ? backend.dataIdMap?.get(tensor.dataId) : undefined;
-  const heap = backend.wasm?.HEAPF32;
-  if (stored?.dtype === 'float32' && typeof stored.memoryOffset === 'number' && heap && stored.memoryOffset % 4 === 0) {
-    const start = stored.memoryOffset / 4;
-    if (start + tensor.size <= heap.length) return heap.subarray(start, start + tensor.size);
-  }
-  const data = tensor.dataSync();
-  return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
-}
-
 /** A gradient as float32 for a new tensor (float32 ones are handed over as they are). */
 function gradientValues(values: Float32Array | Float64Array): Float32Array {
   return values instanceof Float32Array ? values : Float32Array.from(values);
@@ -85,13 +59,13 @@ export function createSequenceOp(tf: typeof tfjs, givenOptions: KernelOptions = 
     const op = tf.customGrad((...args: (tfjs.Tensor | tfjs.GradSaveFunc)[]) => {
       const given = args.slice(0, tensors.length) as tfjs.Tensor[];
       let index = 0;
-      const drive = valuesOf(tf, given[index++]);
-      const pre = feedforward ? valuesOf(tf, given[index++]) : undefined;
-      const w = valuesOf(tf, given[index++]);
+      const drive = tensorValues(tf, given[index++]);
+      const pre = feedforward ? tensorValues(tf, given[index++]) : undefined;
+      const w = tensorValues(tf, given[index++]);
       const kernelInputs: KernelInputs = { drive, pre, w };
       if (spec.plastic) {
-        kernelInputs.alpha = valuesOf(tf, given[index++]);
-        kernelInputs.eta = valuesOf(tf, given[index++])[0];
+        kernelInputs.alpha = tensorValues(tf, given[index++]);
+        kernelInputs.eta = tensorValues(tf, given[index++])[0];
       }
       const tape = forwardTape(spec, { steps, batch }, kernelInputs, options);
       const value = tf.tensor3d(Float32Array.from(tapePost(tape).subarray(0, steps * batch * spec.size)), [steps, batch, spec.size]);
@@ -99,7 +73,7 @@ export function createSequenceOp(tf: typeof tfjs, givenOptions: KernelOptions = 
       if (tf.engine().state.gradientDepth === 0) discardTape(tape);
       const gradFunc = (dy: tfjs.Tensor) => {
         // A backend that copies values into new tensors can take the workspace's gradient arrays as they are.
-        const grads = sequenceBackward(tape, valuesOf(tf, dy), { borrow: backendCopiesOnWrite(tf) });
+        const grads = sequenceBackward(tape, tensorValues(tf, dy), { borrow: backendCopiesOnWrite(tf) });
         const out: tfjs.Tensor[] = [tf.tensor(Float32Array.from(grads.drive), given[0].shape)];
         if (feedforward) out.push(tf.tensor(Float32Array.from(grads.pre!), given[1].shape));
         out.push(tf.tensor(gradientValues(grads.w), inputs.w.shape));
