@@ -12,6 +12,11 @@ export interface BenchCase {
   shape: 'recurrent' | 'maze' | 'omniglot';
   /** Omniglot: the reference runs its convolutions step by step on one step's images, as the authors' code does. */
   referenceConvPerStep?: boolean;
+  /**
+   * Omniglot: ours runs the laptop template as the trainer does, each batch split over this many threads
+   * (bench/trainer-episode.ts); the reference keeps PyTorch's own threads (one per core by default).
+   */
+  batchThreads?: number;
   /** Plastic neurons N. */
   size: number;
   steps: number;
@@ -89,6 +94,13 @@ export const BENCH_CASES: readonly BenchCase[] = [
     referenceConvPerStep: true,
   },
   { ...omniglotLike, id: 'o8', title: 'Omniglot laptop recipe network, B=8, against PyTorch with all images in one call', batch: 8 },
+  {
+    ...omniglotLike,
+    id: 'o8t',
+    title: 'Omniglot laptop recipe as the trainer runs it: B=8 split over 2 threads, against PyTorch with all images in one call',
+    batch: 8,
+    batchThreads: 2,
+  },
   // Seconds-long checks of the harness and of loss agreement on every code path; not in the default set.
   { ...binaryLike, id: 'smoke1', title: 'smoke: binary shape, small (N=51, T=11, B=2)', size: 51, steps: 11, batch: 2, patternSize: 50 },
   {
@@ -110,7 +122,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
 export const DEFAULT_CASES = 'a,b,c,d,o';
 
 /**
- * Cases named by a comma-separated list. A selector matches an id exactly, or a family: `d` selects d1 and d30,
+ * Cases named by a comma-separated list. A selector matches an id exactly, or a family: `d` selects d1 and d30, `o` o1, o8 and o8t,
  * `smoke` the three smoke cases.
  * Throws on a selector that matches nothing, naming the valid ids.
  */
@@ -121,7 +133,7 @@ export function selectCases(selectors: string, cases: readonly BenchCase[] = BEN
     .filter((s) => s.length > 0);
   if (wanted.length === 0) throw new Error('no cases given');
   const matches = (id: string, selector: string) =>
-    id === selector || (id.startsWith(selector) && /^\d+$/.test(id.slice(selector.length)));
+    id === selector || (id.startsWith(selector) && /^\d+[a-z]*$/.test(id.slice(selector.length)));
   for (const selector of wanted) {
     if (!cases.some((c) => matches(c.id, selector))) {
       throw new Error(`unknown case "${selector}"; valid: ${cases.map((c) => c.id).join(', ')}`);

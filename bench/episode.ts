@@ -19,12 +19,12 @@ export interface EpisodeData {
   label?: tfjs.Tensor;
 }
 
-export interface EpisodeRunner {
+export interface EpisodeRunner<Data = EpisodeData> {
   /** Inputs and targets of episode `index`, from the shared deterministic signals. */
-  sample(index: number): EpisodeData;
+  sample(index: number): Data;
   /** Forward + backward + Adam step on one episode; returns its loss and disposes the data. */
-  train(data: EpisodeData): number;
-  dispose(): void;
+  train(data: Data): number | Promise<number>;
+  dispose(): void | Promise<void>;
 }
 
 export function plasticSpecFor(c: BenchCase): PlasticSpec {
@@ -109,8 +109,33 @@ export function createEpisodeRunner(tf: typeof tfjs, kernels: PlasticKernels, c:
 
 const omniglotSides = [31, 15, 7, 3, 1];
 const omniglotChannels = [1, 64, 64, 64, 64];
-const omniglotSteps = 6;
+export const omniglotSteps = 6;
 const omniglotClasses = 5;
+
+/**
+ * Initial values of the Omniglot network's parameters from the shared signals, by the template's node ids:
+ * `conv1`…`conv4` (kernel, bias) and `classifier` (w, alpha, eta), as the reference draws them.
+ */
+export function omniglotInitialValues(node: string, name: string, count: number): Float32Array {
+  if (node === 'classifier') {
+    if (name === 'w') return uniformFloat32(STREAM.w, count, (u) => 0.01 * Math.sqrt(3) * (2 * u - 1));
+    if (name === 'alpha') return uniformFloat32(STREAM.alpha, count, (u) => 0.01 * u);
+    return new Float32Array([0.01]);
+  }
+  const layer = Number(node.replace('conv', '')) - 1;
+  const bound = 1 / Math.sqrt(9 * omniglotChannels[layer]);
+  return uniformFloat32(STREAM.conv + 2 * layer + (name === 'bias' ? 1 : 0), count, (u) => (2 * u - 1) * bound);
+}
+
+/** Episode `index` of an Omniglot case: images [T, B, 1, 31, 31], teaching labels [T, B, 5], targets [B, 5]. */
+export function omniglotSignals(index: number, b: number): { images: Float32Array; label: Float32Array; target: Float32Array } {
+  const images = Float32Array.from(uniform(STREAM.input + index, omniglotSteps * b * 31 * 31));
+  const label = new Float32Array(omniglotSteps * b * omniglotClasses);
+  for (let s = 0; s < omniglotClasses; s++) for (let e = 0; e < b; e++) label[(s * b + e) * omniglotClasses + s] = 1;
+  const target = new Float32Array(b * omniglotClasses);
+  for (let e = 0; e < b; e++) target[e * omniglotClasses + (hash32(STREAM.target + index, e) % omniglotClasses)] = 1;
+  return { images, label, target };
+}
 
 /**
  * The Omniglot template's network built from the product's own node kinds (Conv2d ×4 + PlasticDense, as
@@ -119,31 +144,26 @@ const omniglotClasses = 5;
  */
 function createOmniglotRunner(tf: typeof tfjs, kernels: PlasticKernels, c: BenchCase): EpisodeRunner {
   const variables: tfjs.Variable[] = [];
-  const variable = (values: Float32Array, shape: number[]) => {
-    const v = tf.tidy(() => tf.variable(tf.tensor(values, shape)));
-    variables.push(v);
-    return v;
-  };
-  const context = (inputShapes: Record<string, Shape>, values: (name: string, shape: number[]) => Float32Array): BuildContext =>
-    ({ tf, kernels, inputShapes, outputShapes: {}, nodeId: 'bench', parameter: (name: string, shape: number[]) => variable(values(name, shape), shape) }) as unknown as BuildContext;
-  const convs = omniglotChannels.slice(0, 4).map((channels, layer) => {
-    const side = omniglotSides[layer];
-    const bound = 1 / Math.sqrt(9 * channels);
-    const ctx = context({ input: [channels, side, side] }, (name, shape) => {
-      const count = shape.reduce((a, b) => a * b, 1);
-      return uniformFloat32(STREAM.conv + 2 * layer + (name === 'bias' ? 1 : 0), count, (u) => (2 * u - 1) * bound);
-    });
-    return Conv2d.build(Conv2d.params.parse({}), ctx) as BuiltLayer;
-  });
-  const scale = 0.01 * Math.sqrt(3);
+  const context = (node: string, inputShapes: Record<string, Shape>): BuildContext =>
+    ({
+      tf,
+      kernels,
+      inputShapes,
+      outputShapes: {},
+      nodeId: 'bench',
+      parameter: (name: string, shape: number[]) => {
+        const values = omniglotInitialValues(node, name, shape.reduce((a, b) => a * b, 1));
+        const v = tf.tidy(() => tf.variable(tf.tensor(values, shape)));
+        variables.push(v);
+        return v;
+      },
+    }) as unknown as BuildContext;
+  const convs = omniglotChannels
+    .slice(0, 4)
+    .map((channels, layer) => Conv2d.build(Conv2d.params.parse({}), context(`conv${layer + 1}`, { input: [channels, omniglotSides[layer], omniglotSides[layer]] })) as BuiltLayer);
   const head = PlasticDense.build(
     PlasticDense.params.parse({ units: omniglotClasses, rule: 'oja', alpha: 'perConnection' }),
-    context({ input: [64, 1, 1], teach: [omniglotClasses] }, (name, shape) => {
-      const count = shape.reduce((a, b) => a * b, 1);
-      if (name === 'w') return uniformFloat32(STREAM.w, count, (u) => scale * (2 * u - 1));
-      if (name === 'alpha') return uniformFloat32(STREAM.alpha, count, (u) => 0.01 * u);
-      return new Float32Array([0.01]);
-    }),
+    context('classifier', { input: [64, 1, 1], teach: [omniglotClasses] }),
   ) as BuiltLayer;
   const optimizer = leanAdam(c.learningRate, 0.9, 0.999, 1e-8);
   const b = c.batch;
@@ -158,12 +178,12 @@ function createOmniglotRunner(tf: typeof tfjs, kernels: PlasticKernels, c: Bench
 
   return {
     sample(index) {
-      const inputs = tf.tensor(Float32Array.from(uniform(STREAM.input + index, omniglotSteps * b * 31 * 31)), [omniglotSteps, b, 1, 31, 31]);
-      const label = new Float32Array(omniglotSteps * b * omniglotClasses);
-      for (let s = 0; s < omniglotClasses; s++) for (let e = 0; e < b; e++) label[(s * b + e) * omniglotClasses + s] = 1;
-      const target = new Float32Array(b * omniglotClasses);
-      for (let e = 0; e < b; e++) target[e * omniglotClasses + (hash32(STREAM.target + index, e) % omniglotClasses)] = 1;
-      return { inputs, label: tf.tensor3d(label, [omniglotSteps, b, omniglotClasses]), target: tf.tensor2d(target, [b, omniglotClasses]) };
+      const { images, label, target } = omniglotSignals(index, b);
+      return {
+        inputs: tf.tensor(images, [omniglotSteps, b, 1, 31, 31]),
+        label: tf.tensor3d(label, [omniglotSteps, b, omniglotClasses]),
+        target: tf.tensor2d(target, [b, omniglotClasses]),
+      };
     },
     train(data) {
       const cost = optimizer.minimize(() => lossOf(data), true, variables);

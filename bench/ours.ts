@@ -8,7 +8,8 @@ import { Command, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { findCase, withSteps } from './cases.ts';
-import { createEpisodeRunner } from './episode.ts';
+import { createEpisodeRunner, type EpisodeRunner } from './episode.ts';
+import { createTrainerOmniglotRunner } from './trainer-episode.ts';
 import { createPlasticKernels, defaultThreadCount } from '../core/plasticity/index.ts';
 
 // The repo root: two levels up from this file, or from its bundle in node_modules/.cache/plasticity-bench.
@@ -39,23 +40,25 @@ const options = program.opts<{ case: string; episodes: number; warmup: number; s
 const backend = await useBackend(options.backend);
 const benchCase = options.steps ? withSteps(findCase(options.case), options.steps) : findCase(options.case);
 const threads = options.threads ?? defaultThreadCount();
-const runner = createEpisodeRunner(tf, createPlasticKernels(tf, { threads }), benchCase);
+const runner: EpisodeRunner<unknown> = benchCase.batchThreads
+  ? await createTrainerOmniglotRunner(benchCase, { repoRoot, threads: benchCase.batchThreads, backend: options.backend as 'wasm' | 'cpu' })
+  : createEpisodeRunner(tf, createPlasticKernels(tf, { threads }), benchCase);
 const startRssKB = Math.round(process.memoryUsage().rss / 1024); // runtime + tfjs + parameters, before any episode
 for (let index = 0; index < options.warmup + options.episodes; index++) {
   const data = runner.sample(index);
   const start = performance.now();
-  const loss = runner.train(data);
+  const loss = await runner.train(data);
   const seconds = (performance.now() - start) / 1000;
   emit({ event: 'episode', index, warmup: index < options.warmup, seconds, loss });
 }
-runner.dispose();
+await runner.dispose();
 emit({
   event: 'done',
   peakRssKB: process.resourceUsage().maxRSS,
   startRssKB,
   backend,
-  // The most the kernels use; layers too small to share stay on one thread.
-  threads,
-  kernels: 'core/plasticity fused (sequence op)',
+  // The most the kernels use (layers too small to share stay on one thread), or the threads a batch is split over.
+  threads: benchCase.batchThreads ?? threads,
+  kernels: benchCase.batchThreads ? `the trainer's path: template compiled, batch split over ${benchCase.batchThreads} threads` : 'core/plasticity fused (sequence op)',
   leakedTensors: tf.memory().numTensors,
 });
