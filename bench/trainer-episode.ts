@@ -23,15 +23,13 @@ export async function createTrainerOmniglotRunner(
   const parsed = parseGraphDocument(fs.readFileSync(path.join(options.repoRoot, templateFile), 'utf8'), templateFile);
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('\n'));
   const document = parsed.document;
-  // Episodes come from the signals, not the dataset; parameters from the signals, by `<node>/<param>`.
-  const initialValues = new Map<string, Float32Array>();
-  const probe = compileGraph(document, { seed: 0, buildSources: false });
-  for (const p of probe.parameters) {
+  // Episodes come from the signals, not the dataset; parameters from the signals, by `<node>/<param>`, set
+  // before the threads start (they copy the values they are given).
+  const program = compileGraph(document, { seed: 0, buildSources: false });
+  for (const p of program.parameters) {
     const [node, name] = p.name.split('/');
-    initialValues.set(p.name, omniglotInitialValues(node, name, p.variable.size));
+    tf.tidy(() => p.variable.assign(tf.tensor(omniglotInitialValues(node, name, p.variable.size), p.variable.shape)));
   }
-  probe.dispose();
-  const program = compileGraph(document, { seed: 0, buildSources: false, initialValues });
   const trainable = program.parameters.filter((p) => p.trainable);
   const variables = trainable.map((p) => p.variable);
   const threads = await startBatchThreads({ document, seed: 0, backend: options.backend, program, trainable: trainable.map((p) => p.name), threads: options.threads });
