@@ -1,19 +1,13 @@
 // The op on the wasm backend (its own file: the active backend is global to the process).
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { selectBackend } from '../compile/backend.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plasticKernels } from './index.ts';
 import { sequenceBackward, sequenceForward } from './kernel.ts';
 import { makeCase, makeCaseData, relativeError } from './testing/cases.ts';
 
-beforeAll(async () => {
-  // In Node, setWasmPaths needs the directory of the .wasm files with a trailing slash.
-  const wasmFile = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
-  setWasmPaths(path.dirname(wasmFile) + path.sep);
-  expect(await tf.setBackend('wasm')).toBe(true);
-});
+// The product's own way to the wasm backend (it tells the backend where its .wasm files are).
+beforeAll(async () => expect(await selectBackend('wasm')).toBe('wasm'));
 
 describe('sequence op on the wasm backend', () => {
   it('gives the fused kernel outputs and gradients through tf.grads', () => {

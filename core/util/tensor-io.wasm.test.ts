@@ -1,17 +1,12 @@
 // Our kernels' way in and out of tfjs tensors on the wasm backend (its own file: the active backend is global
 // to the process): reads are views of the wasm heap, writes go straight into a new tensor's heap memory.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { selectBackend } from '../compile/backend.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tensorFilledBy, tensorValues } from './tensor-io.ts';
 
-beforeAll(async () => {
-  const wasmFile = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
-  setWasmPaths(path.dirname(wasmFile) + path.sep);
-  expect(await tf.setBackend('wasm')).toBe(true);
-});
+// The product's own way to the wasm backend (it tells the backend where its .wasm files are).
+beforeAll(async () => expect(await selectBackend('wasm')).toBe('wasm'));
 
 describe('tensor values on the wasm backend', () => {
   it('tensorValues reads what dataSync reads, as a view of the heap (no copy)', () => {
