@@ -93,7 +93,15 @@ export function useDocumentFiles({ api, info, editor, dialogs, notify, fail, ses
     (document: GraphDocument, filePath: string | null, label: string, unsaved = false, trained?: TrainedModelInfo) => {
       editor.dispatch({ type: 'load', document, filePath, label, unsaved, trained });
       showEditor();
-      setTimeout(() => flow.fitView({ padding: FIT_PADDING, maxZoom: 1.2, duration: 200 }), 50);
+      // Fit once the canvas has measured the new document's nodes: a fit on unmeasured nodes (a busy machine
+      // renders late) would leave some off screen. Gives up waiting after ~2 s and fits what is there.
+      const ids = document.nodes.map((node) => node.id);
+      const fitWhenMeasured = (attempt: number) => {
+        const measured = new Set(flow.getNodes().filter((node) => node.measured?.width && node.measured?.height).map((node) => node.id));
+        if (attempt >= 40 || ids.every((id) => measured.has(id))) void flow.fitView({ padding: FIT_PADDING, maxZoom: 1.2, duration: 200 });
+        else setTimeout(() => fitWhenMeasured(attempt + 1), 50);
+      };
+      setTimeout(() => fitWhenMeasured(0), 50);
     },
     [editor, flow, showEditor],
   );
