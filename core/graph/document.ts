@@ -87,6 +87,15 @@ export const ScheduleSchema = z.discriminatedUnion('kind', [
       gamma: z.number().positive(),
     })
     .loose(),
+  // Cosine annealing from the optimizer's rate down to `minLearningRate` over `overEpisodes` episodes, then held
+  // there: for a fixed budget it ends on a small rate without choosing where to step.
+  z
+    .object({
+      kind: z.literal('cosine'),
+      overEpisodes: z.number().int().positive(),
+      minLearningRate: z.number().nonnegative().default(0),
+    })
+    .loose(),
 ]);
 
 /**

@@ -94,6 +94,10 @@ export function learningRateAt(doc: GraphDocument, episode: number): number {
   const base = doc.training.optimizer.learningRate;
   const schedule = doc.training.schedule;
   if (schedule.kind === 'step') return base * Math.pow(schedule.gamma, Math.floor((episode - 1) / schedule.everyEpisodes));
+  if (schedule.kind === 'cosine') {
+    const progress = Math.min(episode - 1, schedule.overEpisodes) / schedule.overEpisodes;
+    return schedule.minLearningRate + ((base - schedule.minLearningRate) * (1 + Math.cos(Math.PI * progress))) / 2;
+  }
   return base;
 }
 

@@ -53,12 +53,13 @@ interface Settings {
   episodes?: number;
   batchSize?: number;
   optimizer?: { kind?: string; learningRate?: number };
-  schedule?: { kind?: string; gamma?: number; everyEpisodes?: number };
+  schedule?: { kind?: string; gamma?: number; everyEpisodes?: number; overEpisodes?: number; minLearningRate?: number };
 }
 
 function scheduleText(schedule: Settings['schedule']): string {
   if (!schedule?.kind) return '—';
   if (schedule.kind === 'step') return `×${schedule.gamma} every ${schedule.everyEpisodes?.toLocaleString()} episodes`;
+  if (schedule.kind === 'cosine') return `cosine to ${schedule.minLearningRate ?? 0} over ${schedule.overEpisodes?.toLocaleString()} episodes`;
   return schedule.kind;
 }
 
