@@ -151,6 +151,26 @@ describe('editor', () => {
     expect(await nodes().count()).toBe(6);
   });
 
+  it('sets a cosine learning-rate schedule in the graph settings, flags a bad length on its field, and undoes both', async () => {
+    await clickEmptyCanvas();
+    const schedule = s.page.getByLabel('Learning-rate schedule');
+    const annealOver = s.page.getByLabel('Anneal over (steps)');
+    const problem = s.page.locator('[data-testid="inspector"] .field-error .field-problem');
+    expect(await schedule.inputValue()).toBe('constant');
+    await schedule.selectOption('cosine');
+    await poll(() => annealOver.inputValue()).toMatch(/^[1-9]\d*$/); // the run's length
+    await annealOver.fill('-3');
+    await annealOver.press('Enter');
+    await poll(() => problem.textContent()).toMatch(/overEpisodes/);
+
+    await clickEmptyCanvas();
+    await s.page.keyboard.press(`${mod}+z`);
+    await poll(() => problem.count()).toBe(0);
+    await s.page.keyboard.press(`${mod}+z`);
+    await poll(() => schedule.inputValue()).toBe('constant');
+    expect(await annealOver.count()).toBe(0);
+  });
+
   it('saves to a file, autosaves later edits, and reopens the file', async () => {
     await s.page.keyboard.press(`${mod}+s`);
     const nameField = s.page.getByLabel('File name');

@@ -13,6 +13,7 @@ import {
   pasteNodes,
   removeNodes,
   renameNode,
+  scheduleOfKind,
   setLabel,
   setMeta,
   setParam,
@@ -203,6 +204,14 @@ describe('training and meta', () => {
       optimizer: { kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
       schedule: { kind: 'step', everyEpisodes: 100, gamma: 0.5 },
     });
+  });
+
+  it('scheduleOfKind starts a new kind from the run length and keeps the current one', () => {
+    const doc = setTraining(binaryPatternGraph(), { episodes: 900, schedule: { kind: 'step', everyEpisodes: 100, gamma: 0.5 } });
+    expect(scheduleOfKind('cosine', doc.training)).toEqual({ kind: 'cosine', overEpisodes: 900, minLearningRate: 0 });
+    expect(scheduleOfKind('step', doc.training)).toEqual({ kind: 'step', everyEpisodes: 100, gamma: 0.5 });
+    expect(scheduleOfKind('step', { ...doc.training, schedule: { kind: 'constant' } })).toEqual({ kind: 'step', everyEpisodes: 300, gamma: 1 / 3 });
+    expect(scheduleOfKind('constant', doc.training)).toEqual({ kind: 'constant' });
   });
 
   it('setMeta sets and removes fields', () => {

@@ -308,6 +308,17 @@ export function setTraining(doc: GraphDocument, patch: TrainingPatch): GraphDocu
   });
 }
 
+/**
+ * A schedule of another kind with starting values drawn from the training settings, for a schedule picker:
+ * step thirds the rate at each third of the run, cosine anneals to zero over the whole run.
+ */
+export function scheduleOfKind(kind: TrainingSettings['schedule']['kind'], training: TrainingSettings): TrainingSettings['schedule'] {
+  if (kind === training.schedule.kind) return training.schedule;
+  if (kind === 'step') return { kind, everyEpisodes: Math.max(1, Math.round(training.episodes / 3)), gamma: 1 / 3 };
+  if (kind === 'cosine') return { kind, overEpisodes: training.episodes, minLearningRate: 0 };
+  return { kind };
+}
+
 /** Merges meta fields (name, description, expected); a field set to undefined is removed. */
 export function setMeta(doc: GraphDocument, patch: Partial<GraphMeta>): GraphDocument {
   return produce(doc, (draft) => {

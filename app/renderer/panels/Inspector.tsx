@@ -2,9 +2,10 @@
 // errors; with nothing selected, the graph's own settings (name, training). A text field commits on Enter
 // or when it loses focus, so typing a number is one undoable action, not one per keystroke.
 // For a trained model the fields are disabled and the trained values and training story are shown.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   renameNode,
+  scheduleOfKind,
   setLabel,
   setMeta,
   setParam,
@@ -13,6 +14,7 @@ import {
   type GraphNode,
   type Problem,
   type TrainingPatch,
+  type TrainingSettings,
   type ValidationResult,
 } from '../../../core/graph/index.ts';
 import { describeParams, describeRange, getNodeKind, type ParamDescription } from '../../../core/nodes/index.ts';
@@ -260,10 +262,45 @@ function TrainingCostSummary({ cost, document, measure }: { cost: TrainingCost; 
   );
 }
 
+type NumberField = (field: string, label: string, value: number, apply: (n: number | string | undefined) => void, help: string) => ReactNode;
+type Schedule = TrainingSettings['schedule'];
+
+/** The learning-rate schedule: its kind, and the fields of that kind. */
+function ScheduleFields({ training, numberField, onChange }: { training: TrainingSettings; numberField: NumberField; onChange(schedule: Schedule, label: string): void }) {
+  const schedule = training.schedule;
+  // A field holding text that is not a number is kept as typed, so that validation can point at it.
+  const set = (patch: Record<string, number | string | undefined>, label: string) => onChange({ ...schedule, ...patch } as Schedule, label);
+  return (
+    <>
+      <div className="field">
+        <label htmlFor="training.schedule.kind">Learning-rate schedule</label>
+        <select id="training.schedule.kind" value={schedule.kind} onChange={(e) => onChange(scheduleOfKind(e.target.value as Schedule['kind'], training), 'Set schedule')}>
+          <option value="constant">constant</option>
+          <option value="step">step: multiply every N steps</option>
+          <option value="cosine">cosine annealing</option>
+        </select>
+        <p className="field-help">How the learning rate changes over the run. For a fixed budget, cosine annealing ends on a small rate without choosing when to step.</p>
+      </div>
+      {schedule.kind === 'step' && (
+        <>
+          {numberField('training.schedule.everyEpisodes', 'Step every (steps)', schedule.everyEpisodes, (n) => set({ everyEpisodes: n }, 'Set schedule step'), 'The rate is multiplied by the factor below after every this many optimizer steps.')}
+          {numberField('training.schedule.gamma', 'Multiply by', schedule.gamma, (n) => set({ gamma: n }, 'Set schedule factor'), 'The factor applied at each step, e.g. 0.333 divides the rate by 3.')}
+        </>
+      )}
+      {schedule.kind === 'cosine' && (
+        <>
+          {numberField('training.schedule.overEpisodes', 'Anneal over (steps)', schedule.overEpisodes, (n) => set({ overEpisodes: n }, 'Set annealing length'), 'Optimizer steps from the full rate to the minimum; after them the minimum is kept.')}
+          {numberField('training.schedule.minLearningRate', 'Minimum learning rate', schedule.minLearningRate, (n) => set({ minLearningRate: n }, 'Set minimum learning rate'), 'The rate at the end of the annealing.')}
+        </>
+      )}
+    </>
+  );
+}
+
 function GraphSettings({ document, validation, onEdit, onMeasureSpeed }: { document: GraphDocument; validation: ValidationResult; onEdit: Edit; onMeasureSpeed?(document: GraphDocument): Promise<SpeedMeasurement> }) {
   const problemFor = (field: string) => validation.problems.find((p) => p.field === field);
   const train = (patch: TrainingPatch, label: string) => onEdit((present) => setTraining(present, patch), label);
-  const numberField = (field: string, label: string, value: number, apply: (n: number | string | undefined) => void, help: string) => {
+  const numberField: NumberField = (field, label, value, apply, help) => {
     const problem = problemFor(field);
     return (
       <div className={`field${problem ? ' field-error' : ''}`}>
@@ -307,6 +344,7 @@ function GraphSettings({ document, validation, onEdit, onMeasureSpeed }: { docum
         (n) => train({ optimizer: { learningRate: n as number } }, 'Set learning rate'),
         'Adam’s step size. Each template states the value its expected result was measured with.',
       )}
+      <ScheduleFields training={document.training} numberField={numberField} onChange={(schedule, label) => train({ schedule }, label)} />
       {document.meta.expected && (
         <p className="expected">
           Expected: <b>{document.meta.expected.metric}</b>
