@@ -72,7 +72,7 @@ describe('templates', () => {
     const paper = load('omniglot.plastic.json');
     expect(laptop.nodes.map((n) => [n.kind, n.params])).toEqual(paper.nodes.map((n) => [n.kind, n.params]));
     expect(laptop.edges).toEqual(paper.edges);
-    expect(laptop.training).toMatchObject({ batchSize: 8, optimizer: { learningRate: 3e-4 }, evaluation: { split: 'test' } });
+    expect(laptop.training).toMatchObject({ batchSize: 8, optimizer: { learningRate: 3e-4 }, schedule: { kind: 'cosine', overEpisodes: laptop.training.episodes }, evaluation: { split: 'test' } });
     expect(paper.training.evaluation).toMatchObject({ split: 'test' });
   });
 
