@@ -87,15 +87,22 @@ export const ScheduleSchema = z.discriminatedUnion('kind', [
       gamma: z.number().positive(),
     })
     .loose(),
-  // Cosine annealing from the optimizer's rate down to `minLearningRate` over `overEpisodes` episodes, then held
-  // there: for a fixed budget it ends on a small rate without choosing where to step.
+  // Cosine annealing from the optimizer's rate down to `minLearningRate` over `overEpisodes` episodes, or over
+  // `overMinutes` of the run's training time, then held there: for a fixed budget it ends on a small rate
+  // without choosing where to step. Over minutes it fits a time budget on any machine, at the cost of exact
+  // reproducibility (the rate of a step depends on how fast the steps before it ran).
   z
     .object({
       kind: z.literal('cosine'),
-      overEpisodes: z.number().int().positive(),
+      overEpisodes: z.number().int().positive().optional(),
+      overMinutes: z.number().positive().optional(),
       minLearningRate: z.number().nonnegative().default(0),
     })
-    .loose(),
+    .loose()
+    .refine((s) => (s.overEpisodes === undefined) !== (s.overMinutes === undefined), {
+      message: 'a cosine schedule anneals over either "overEpisodes" or "overMinutes": give exactly one.',
+      path: ['overEpisodes'],
+    }),
 ]);
 
 /**
@@ -116,6 +123,8 @@ export const EvaluationSettingsSchema = z
 export const TrainingSettingsSchema = z
   .object({
     episodes: z.number().int().positive().default(2000),
+    /** A budget of training time (steps and evaluations, across resumes): training ends as finished when it is spent. */
+    minutes: z.number().positive().optional(),
     batchSize: z.number().int().positive().default(1),
     seed: z.number().int().default(0),
     optimizer: OptimizerSchema.default({ kind: 'adam', learningRate: 3e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }),

@@ -29,6 +29,24 @@ describe('learningRateAt', () => {
     expect(rates.every((rate, i) => i === 0 || rate < rates[i - 1])).toBe(true);
   });
 
+  it('anneals over minutes of training time by the run’s clock, whatever the step', () => {
+    const doc = withSchedule({ kind: 'cosine', overMinutes: 10, minLearningRate: 0.1 });
+    expect(learningRateAt(doc, 1, 0)).toBeCloseTo(0.3);
+    expect(learningRateAt(doc, 7, 300)).toBeCloseTo(0.2);
+    expect(learningRateAt(doc, 70_000, 300)).toBeCloseTo(0.2);
+    expect(learningRateAt(doc, 8, 600)).toBeCloseTo(0.1);
+    expect(learningRateAt(doc, 9, 6000)).toBeCloseTo(0.1);
+  });
+
+  it('refuses a cosine schedule with no length or with both lengths, naming the fields', () => {
+    for (const schedule of [{ kind: 'cosine' }, { kind: 'cosine', overEpisodes: 10, overMinutes: 5 }]) {
+      const result = TrainingSettingsSchema.safeParse({ schedule });
+      expect(result.success).toBe(false);
+      expect(result.error!.issues[0].path).toEqual(['schedule', 'overEpisodes']);
+      expect(result.error!.issues[0].message).toMatch(/overEpisodes.*overMinutes/);
+    }
+  });
+
   it('anneals to zero when no minimum is given', () => {
     const doc = withSchedule({ kind: 'cosine', overEpisodes: 4 });
     expect(learningRateAt(doc, 5)).toBe(0);

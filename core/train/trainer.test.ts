@@ -8,7 +8,7 @@ import { parseGraphDocument, type GraphDocument } from '../graph/document.ts';
 import { exportBundle } from '../export/export-run.ts';
 import { loadCheckpoint } from './checkpoint.ts';
 import { readMetrics, readRunInfo } from './run-folder.ts';
-import { trainGraph } from './trainer.ts';
+import { trainGraph, trainingClock } from './trainer.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'plasticity-train-'));
@@ -106,6 +106,25 @@ describe('trainGraph', () => {
     resized.nodes.find((n) => n.id === 'readout')!.params.size = 51;
     resized.training.initialWeights = { bundle };
     await expect(trainGraph(resized, { outDir: path.join(work, 'misfit'), episodes: 1, backend: 'cpu' })).rejects.toThrow(/"memory\/w" has 2601 values in the checkpoint or model training starts from, but the graph needs shape \[52, 52\]/);
+  });
+
+  it('ends as finished when the time budget is spent, counting the time of earlier sessions on resume', async () => {
+    const budgeted = { ...small(), training: { ...small().training, minutes: 1e-9 } };
+    const once = await trainGraph(budgeted, { outDir: path.join(work, 'budget-once'), episodes: 50, seed: 0, backend: 'cpu' });
+    expect(once).toMatchObject({ status: 'finished', episodesDone: 1 });
+
+    const dir = path.join(work, 'budget-resumed');
+    const tenMinutes = { ...small(), training: { ...small().training, minutes: 10 } };
+    await trainGraph(tenMinutes, { outDir: dir, episodes: 50, seed: 0, backend: 'cpu', checkpointEvery: 3, ...stopAfter(3) });
+    expect(trainingClock(dir, 3)).toBeLessThan(600);
+    // As if the first session's three steps had taken 400 s: 1,200 s of the 600 s budget are spent.
+    const metricsFile = path.join(dir, 'metrics.jsonl');
+    const slow = readMetrics(dir).map((m) => JSON.stringify({ ...m, seconds: 400 }));
+    fs.writeFileSync(metricsFile, slow.join('\n') + '\n');
+    expect(trainingClock(dir, 3)).toBe(1200);
+    expect(trainingClock(dir, 2)).toBe(800);
+    const resumed = await trainGraph(tenMinutes, { outDir: dir, resume: true, backend: 'cpu' });
+    expect(resumed).toMatchObject({ status: 'finished', episodesDone: 3 });
   });
 
   it('stops after the current episode when asked and keeps a checkpoint', async () => {

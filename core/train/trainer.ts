@@ -19,6 +19,8 @@ import { type EvaluationRecord, evaluateProgram } from './evaluation.ts';
 import {
   appendEvaluation,
   appendMetrics,
+  readEvaluations,
+  readMetrics,
   readRunInfo,
   runFiles,
   truncateEvaluations,
@@ -89,16 +91,33 @@ export interface TrainingResult {
   error?: string;
 }
 
-/** Learning rate at an episode (1-based) under the graph's schedule; StepLR steps once per episode, as the paper's code. */
-export function learningRateAt(doc: GraphDocument, episode: number): number {
+/**
+ * Learning rate at an episode (1-based) under the graph's schedule, `trainingSeconds` of training time
+ * (the run's clock, see trainingClock) after the start; StepLR steps once per episode, as the paper's code.
+ */
+export function learningRateAt(doc: GraphDocument, episode: number, trainingSeconds = 0): number {
   const base = doc.training.optimizer.learningRate;
   const schedule = doc.training.schedule;
   if (schedule.kind === 'step') return base * Math.pow(schedule.gamma, Math.floor((episode - 1) / schedule.everyEpisodes));
   if (schedule.kind === 'cosine') {
-    const progress = Math.min(episode - 1, schedule.overEpisodes) / schedule.overEpisodes;
+    const progress =
+      schedule.overMinutes !== undefined
+        ? Math.min(trainingSeconds / (schedule.overMinutes * 60), 1)
+        : Math.min(episode - 1, schedule.overEpisodes!) / schedule.overEpisodes!;
     return schedule.minLearningRate + ((base - schedule.minLearningRate) * (1 + Math.cos(Math.PI * progress))) / 2;
   }
   return base;
+}
+
+/**
+ * The run's clock up to `episode`, in seconds: each step's own duration plus each evaluation's, as the run
+ * folder records them (what reports call training time). A resumed run continues from it, so a time budget
+ * or a schedule over minutes spans its sessions.
+ */
+export function trainingClock(runDir: string, episode: number): number {
+  const steps = readMetrics(runDir).filter((m) => m.episode <= episode);
+  const evaluations = readEvaluations(runDir).filter((e) => e.episode <= episode);
+  return steps.reduce((sum, m) => sum + m.seconds, 0) + evaluations.reduce((sum, e) => sum + e.seconds, 0);
 }
 
 function trainableParameters(program: CompiledProgram) {
@@ -208,7 +227,9 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
   }
   const optimizerSettings = doc.training.optimizer;
   // tf.train.adam's arithmetic with a smaller memory peak (lean-adam.ts); checkpoints are interchangeable.
-  const optimizer = leanAdam(learningRateAt(doc, startEpisode + 1), optimizerSettings.beta1, optimizerSettings.beta2, optimizerSettings.epsilon);
+  // Read before the resume truncates the files to the checkpoint's episode (the same steps are kept).
+  let clock = checkpoint ? trainingClock(runDir, startEpisode) : 0;
+  const optimizer = leanAdam(learningRateAt(doc, startEpisode + 1, clock), optimizerSettings.beta1, optimizerSettings.beta2, optimizerSettings.epsilon);
   if (checkpoint) await restoreAdam(optimizer, program, checkpoint);
 
   const trainable = trainableParameters(program);
@@ -260,12 +281,14 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
   let status: TrainingResult['status'] = 'finished';
   let error: string | undefined;
 
+  const budgetMinutes = doc.training.minutes;
   const evaluation = doc.training.evaluation;
   let lastEvaluation: EvaluationRecord | undefined;
   const evaluate = () => {
     if (!evaluation) return;
     const summary = evaluateProgram(program, { split: evaluation.split, episodes: evaluation.episodes, batchSize: evaluation.batchSize ?? batchSize, seed });
     lastEvaluation = { episode, ...summary };
+    clock += summary.seconds;
     appendEvaluation(runDir, lastEvaluation);
     options.onEvaluation?.(lastEvaluation);
   };
@@ -286,9 +309,10 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
         break;
       }
       if (options.budgetSeconds !== undefined && performance.now() - started >= options.budgetSeconds * 1000) break;
+      if (budgetMinutes !== undefined && clock >= budgetMinutes * 60) break;
       const next = episode + 1;
       const t0 = performance.now();
-      optimizer.setLearningRate(learningRateAt(doc, next));
+      optimizer.setLearningRate(learningRateAt(doc, next, clock));
       const batch = program.sampleEpisodes(createRng(seed).fork(`episode/${next}`), batchSize);
       // Gradients are computed first and applied only if the loss is finite, so a divergent
       // episode never overwrites the last good parameters.
@@ -306,6 +330,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
       }
       episode = next;
       const seconds = (performance.now() - t0) / 1000;
+      clock += seconds;
       lastLoss = loss;
       lastMetrics = metrics;
       appendMetrics(runDir, { episode, loss, ...metrics, seconds });
@@ -319,7 +344,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
         loss,
         metrics,
         episodesPerSecond: 1 / meanSeconds,
-        etaSeconds: (episodes - episode) * meanSeconds,
+        etaSeconds: Math.min((episodes - episode) * meanSeconds, budgetMinutes === undefined ? Infinity : Math.max(budgetMinutes * 60 - clock, 0)),
         elapsedSeconds: (performance.now() - started) / 1000,
         backend,
       });

@@ -262,7 +262,11 @@ function TrainingCostSummary({ cost, document, measure }: { cost: TrainingCost; 
   );
 }
 
-type NumberField = (field: string, label: string, value: number, apply: (n: number | string | undefined) => void, help: string) => ReactNode;
+/** A number field; an empty one (value undefined) stands for a setting left out. */
+type NumberField = (field: string, label: string, value: number | undefined, apply: (n: number | string | undefined) => void, help: string) => ReactNode;
+
+/** Typed text for an optional setting: nothing typed removes it. */
+const optionalNumber = (n: number | string | undefined) => (n === '' ? undefined : n);
 type Schedule = TrainingSettings['schedule'];
 
 /** The learning-rate schedule: its kind, and the fields of that kind. */
@@ -289,7 +293,25 @@ function ScheduleFields({ training, numberField, onChange }: { training: Trainin
       )}
       {schedule.kind === 'cosine' && (
         <>
-          {numberField('training.schedule.overEpisodes', 'Anneal over (steps)', schedule.overEpisodes, (n) => set({ overEpisodes: n }, 'Set annealing length'), 'Optimizer steps from the full rate to the minimum; after them the minimum is kept.')}
+          <div className="field">
+            <label htmlFor="training.schedule.unit">Anneal over</label>
+            <select
+              id="training.schedule.unit"
+              value={schedule.overMinutes !== undefined ? 'minutes' : 'steps'}
+              onChange={(e) =>
+                e.target.value === 'minutes'
+                  ? set({ overEpisodes: undefined, overMinutes: training.minutes ?? 60 }, 'Anneal over minutes')
+                  : set({ overMinutes: undefined, overEpisodes: training.episodes }, 'Anneal over steps')
+              }
+            >
+              <option value="steps">optimizer steps</option>
+              <option value="minutes">minutes of training</option>
+            </select>
+            <p className="field-help">Over minutes the annealing fits a time budget on any machine; over steps a run repeats exactly.</p>
+          </div>
+          {schedule.overMinutes !== undefined
+            ? numberField('training.schedule.overMinutes', 'Anneal over (minutes)', schedule.overMinutes, (n) => set({ overMinutes: n }, 'Set annealing length'), 'Training time (steps and evaluations) from the full rate to the minimum; after it the minimum is kept.')
+            : numberField('training.schedule.overEpisodes', 'Anneal over (steps)', schedule.overEpisodes, (n) => set({ overEpisodes: n }, 'Set annealing length'), 'Optimizer steps from the full rate to the minimum; after them the minimum is kept.')}
           {numberField('training.schedule.minLearningRate', 'Minimum learning rate', schedule.minLearningRate, (n) => set({ minLearningRate: n }, 'Set minimum learning rate'), 'The rate at the end of the annealing.')}
         </>
       )}
@@ -305,7 +327,7 @@ function GraphSettings({ document, validation, onEdit, onMeasureSpeed }: { docum
     return (
       <div className={`field${problem ? ' field-error' : ''}`}>
         <label htmlFor={field}>{label}</label>
-        <TextField id={field} value={String(value)} invalid={Boolean(problem)} onCommit={(t) => apply(parseTypedNumber(t))} />
+        <TextField id={field} value={value === undefined ? '' : String(value)} invalid={Boolean(problem)} onCommit={(t) => apply(parseTypedNumber(t))} />
         {problem && <p className="field-problem">{problem.message}</p>}
         <p className="field-help">{help}</p>
       </div>
@@ -335,6 +357,13 @@ function GraphSettings({ document, validation, onEdit, onMeasureSpeed }: { docum
         </div>
       )}
       {numberField('training.episodes', 'Episodes', document.training.episodes, (n) => train({ episodes: n as number }, 'Set episodes'), 'Episodes to train; each is one optimizer step.')}
+      {numberField(
+        'training.minutes',
+        'Time limit (minutes)',
+        document.training.minutes,
+        (n) => train({ minutes: optionalNumber(n) as number | undefined }, 'Set time limit'),
+        'Training ends, as finished, once its steps and evaluations have taken this long (across resumes); empty for no limit.',
+      )}
       {numberField('training.batchSize', 'Batch size', document.training.batchSize, (n) => train({ batchSize: n as number }, 'Set batch size'), 'Episodes per optimizer step (the paper uses 1).')}
       {numberField('training.seed', 'Seed', document.training.seed, (n) => train({ seed: n as number }, 'Set seed'), 'Fixes initial weights and episodes, so a run can be reproduced.')}
       {numberField(

@@ -53,13 +53,16 @@ interface Settings {
   episodes?: number;
   batchSize?: number;
   optimizer?: { kind?: string; learningRate?: number };
-  schedule?: { kind?: string; gamma?: number; everyEpisodes?: number; overEpisodes?: number; minLearningRate?: number };
+  schedule?: { kind?: string; gamma?: number; everyEpisodes?: number; overEpisodes?: number; overMinutes?: number; minLearningRate?: number };
 }
 
 function scheduleText(schedule: Settings['schedule']): string {
   if (!schedule?.kind) return '—';
   if (schedule.kind === 'step') return `×${schedule.gamma} every ${schedule.everyEpisodes?.toLocaleString()} episodes`;
-  if (schedule.kind === 'cosine') return `cosine to ${schedule.minLearningRate ?? 0} over ${schedule.overEpisodes?.toLocaleString()} episodes`;
+  if (schedule.kind === 'cosine') {
+    const length = schedule.overMinutes !== undefined ? `${schedule.overMinutes} minutes` : `${schedule.overEpisodes?.toLocaleString()} episodes`;
+    return `cosine to ${schedule.minLearningRate ?? 0} over ${length}`;
+  }
   return schedule.kind;
 }
 
