@@ -2,6 +2,7 @@
 // layer, tfjs ops for the input/output layers and the loss, Adam for the step (the engine's LeanAdamOptimizer:
 // tf.train.adam's arithmetic with a ~100 MB smaller memory peak at 1,000 neurons). It mirrors
 // bench/reference/plastic_rnn.py line for line (same signals, same init, same loss) so the losses agree.
+import { nativeKernels } from '../core/native/kernels.ts';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { BuildContext, BuiltLayer, Shape } from '../core/nodes/kind.ts';
 import { Conv2d } from '../core/nodes/conv2d.ts';
@@ -148,6 +149,7 @@ function createOmniglotRunner(tf: typeof tfjs, kernels: PlasticKernels, c: Bench
     ({
       tf,
       kernels,
+      native: nativeKernels(),
       inputShapes,
       outputShapes: {},
       nodeId: 'bench',

@@ -1,6 +1,7 @@
 // Child process: runs one benchmark case with our engine and prints JSON lines in the same format as the
 // PyTorch reference (one {"event":"episode"} per episode, then {"event":"done"} with this process's peak RSS).
 // Usage: node bin/run-ts.js bench/ours.ts --case a --episodes 3 --warmup 1 [--steps T] [--threads N] [--backend wasm|cpu]
+import { nativeKernelsStatus } from '../core/native/kernels.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -60,5 +61,6 @@ emit({
   // The most the kernels use (layers too small to share stay on one thread), or the threads a batch is split over.
   threads: benchCase.batchThreads ?? threads,
   kernels: benchCase.batchThreads ? `the trainer's path: template compiled, batch split over ${benchCase.batchThreads} threads` : 'core/plasticity fused (sequence op)',
+  native: nativeKernelsStatus(),
   leakedTensors: tf.memory().numTensors,
 });

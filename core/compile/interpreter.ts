@@ -14,6 +14,7 @@ import type { NodeShapes } from '../graph/shapes.ts';
 import { getNodeKind } from '../nodes/catalog.ts';
 import { meanOf } from '../nodes/episode-steps.ts';
 import type { BuiltNode, EnvironmentSetup, EpisodeBatch, HeldOutSplit, Initializer, NodeCategory, NodeKind, Shape } from '../nodes/kind.ts';
+import { nativeKernels } from '../native/kernels.ts';
 import { plasticKernels } from '../plasticity/index.ts';
 import type { TaskLibrary } from '../tasks/index.ts';
 import { createRng, type Rng } from '../util/random.ts';
@@ -118,6 +119,7 @@ export function buildGraphInterpreter(doc: GraphDocument, options: InterpreterOp
           inputShapes: nodeShapes.inputs as Record<string, Shape>,
           outputShapes: nodeShapes.outputs as Record<string, Shape>,
           kernels: plasticKernels,
+          native: nativeKernels(),
           tasks: options.tasks,
           rng: createRng(options.seed).fork(`build/${nodeId}`),
           parameter(name, shape, init, parameterOptions) {

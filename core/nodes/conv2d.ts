@@ -7,6 +7,7 @@
 // image axis, so all images of all episodes go through the layer in one call. The convolution is one
 // matrix product: every kernel window is laid out as a row ("im2col", our own op in image-columns.ts,
 // whose gradient adds the rows back onto the pixels) and multiplied by the kernel viewed as [k·k·C, filters].
+// Where the native kernels are built (core/native), layers they cover run on them instead (native-conv.ts).
 // (tfjs's own convolutions are not usable here: on the wasm backend, which `auto` picks, tf.conv2d has no
 // kernel gradient and tf.conv3d's gradients are wrong for strides above 1 — checked on tfjs 4.22.)
 // The kernel is stored in TensorFlow's layout [kernelSize, kernelSize, C, filters]; PyTorch's default
@@ -19,6 +20,7 @@ import { formatShape } from './shape-helpers.ts';
 import { type ColumnGeometry, imageColumnsOp } from './image-columns.ts';
 import { convEpilogueOp } from './conv-epilogue.ts';
 import { matMulOp } from './matmul.ts';
+import { nativeConvCovers, nativeConvOp } from './native-conv.ts';
 
 export const Conv2dParams = z.object({
   filters: z.number().int().min(1).max(4096).default(64).describe('Output channels (feature maps); the paper’s Omniglot network uses 64.'),
@@ -89,7 +91,20 @@ export const Conv2d = defineNodeKind<Conv2dParams>({
     const fanIn = channels * k * k;
     const kernel = ctx.parameter('kernel', [k, k, channels, filters], pytorchDefaultInit(fanIn)) as tfjs.Variable<tfjs.Rank.R4>;
     const bias = params.bias ? ctx.parameter('bias', [filters], pytorchDefaultInit(fanIn)) : undefined;
-    const columnsOf = imageColumnsOp(tf, convGeometry(params, channels, height, width, outHeight, outWidth));
+    const geometry = convGeometry(params, channels, height, width, outHeight, outWidth);
+    const native = ctx.native;
+    if (native && nativeConvCovers(geometry, params.activation)) {
+      const convolve = nativeConvOp(tf, native, geometry, filters, params.activation, bias !== undefined);
+      return {
+        role: 'layer',
+        forward({ input }) {
+          const [steps, batch] = input.shape;
+          const output = convolve(input.reshape([steps * batch, channels, height, width]) as tfjs.Tensor4D, kernel, bias as tfjs.Tensor1D | undefined);
+          return { output: output.reshape([steps, batch, filters, outHeight, outWidth]) };
+        },
+      };
+    }
+    const columnsOf = imageColumnsOp(tf, geometry);
     const matMul = matMulOp(tf);
     const epilogue = convEpilogueOp(tf, { filters, outHeight, outWidth }, params.activation, bias !== undefined);
     return {

@@ -60,6 +60,8 @@ export interface BuildContext {
   parameter(name: string, shape: number[], init: Initializer, options?: { trainable?: boolean }): tfjs.Variable;
   /** The fused plastic kernels (core/plasticity), injected so the catalog has no runtime tfjs dependency. */
   kernels: import('../plasticity/index.ts').PlasticKernels;
+  /** The native kernels (core/native) where they are built and on, else null: injected for the same reason. */
+  native: import('../native/kernels.ts').NativeKernels | null;
   /** The dataset loaders (core/tasks implements them), injected for the same reason. */
   tasks: TaskLibrary;
   /** Stream for anything random at build time other than parameter init. */

@@ -56,3 +56,26 @@ export function tensorFilledBy<R extends tfjs.Rank>(tf: typeof tfjs, shape: numb
   fill(values);
   return tf.tensor(values, shape, 'float32') as unknown as tfjs.Tensor<R>;
 }
+
+/**
+ * Float32 tensors of `shapes` whose values one call of `fill` writes, all at once (a kernel with several
+ * outputs). On the wasm backend `fill` gets views of the new tensors' memory, taken after every tensor is
+ * allocated (an allocation may move the heap); elsewhere fresh arrays that become the tensors. The views
+ * start as whatever memory held, so `fill` must write every value.
+ */
+export function tensorsFilledBy(tf: typeof tfjs, shapes: number[][], fill: (values: Float32Array[]) => void): tfjs.Tensor[] {
+  const backend = tf.backend() as unknown as WasmBackendLike;
+  if (backendCopiesOnWrite(tf) && backend.makeOutput) {
+    const tensors = shapes.map((shape) => tf.engine().makeTensorFromTensorInfo(backend.makeOutput!(shape, 'float32')));
+    const views = tensors.map((tensor) => tensorValues(tf, tensor));
+    // A view that is not the tensor's own memory (tensorValues fell back to a copy) would lose the values.
+    if (views.every((view, i) => view.length === tensors[i].size && view.buffer === backend.wasm?.HEAPF32?.buffer)) {
+      fill(views);
+      return tensors;
+    }
+    tf.dispose(tensors);
+  }
+  const arrays = shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
+  fill(arrays);
+  return arrays.map((values, i) => tf.tensor(values, shapes[i], 'float32'));
+}

@@ -1,5 +1,6 @@
 // A BuildContext for unit tests of node builds: real tfjs, seeded parameter init, and fake kernels that
 // record what a plastic layer asked for (the real kernels are tested in core/plasticity).
+import { nativeKernels } from '../../native/kernels.ts';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { PlasticKernels, PlasticSequenceInputs, PlasticSpec } from '../../plasticity/spec.ts';
 import { taskLibrary } from '../../tasks/index.ts';
@@ -45,6 +46,7 @@ export function testBuildContext(
     inputShapes,
     outputShapes,
     kernels,
+    native: nativeKernels(),
     tasks: taskLibrary,
     rng,
     parameters,

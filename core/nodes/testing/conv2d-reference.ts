@@ -62,3 +62,36 @@ export function referenceKernelGradient(images: number[][], c: ConvCase): number
   }
   return grad;
 }
+
+/**
+ * Every gradient of L = Σ weights ⊙ act(conv(image) + bias) over the images, with act′ given in terms of the
+ * output: kernel [k, k, C, F], bias [F] and each image [C, H, W]. `weights` is one array per image, [F, H′, W′].
+ */
+export function referenceGradients(
+  images: number[][],
+  kernel: number[],
+  bias: number[],
+  weights: number[][],
+  c: ConvCase,
+  act: (x: number) => number,
+  slope: (y: number) => number,
+): { kernel: number[]; bias: number[]; images: number[][] } {
+  const dKernel = new Array(kernel.length).fill(0);
+  const dBias = new Array(c.filters).fill(0);
+  const rows = geometry(c.height, c).out;
+  const cols = geometry(c.width, c).out;
+  const dImages = images.map((image, n) => {
+    const out = referenceConv(image, kernel, bias, c, act);
+    const dz = out.map((y, o) => weights[n][o] * slope(y));
+    dz.forEach((g, o) => (dBias[Math.floor(o / (rows * cols))] += g));
+    const dImage = new Array(image.length).fill(0);
+    forEachTap(c, (f, y, x, i, j, ch, pixel) => {
+      const tap = ((i * c.kernelSize + j) * c.channels + ch) * c.filters + f;
+      const g = dz[(f * rows + y) * cols + x];
+      dKernel[tap] += g * image[pixel];
+      dImage[pixel] += g * kernel[tap];
+    });
+    return dImage;
+  });
+  return { kernel: dKernel, bias: dBias, images: dImages };
+}

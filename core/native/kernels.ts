@@ -1,0 +1,92 @@
+// The native kernels (native/*.cc, an N-API addon built by `npm run build:native`, which `npm install` runs):
+// used when this machine has them, otherwise the engine's JavaScript and wasm paths do the same work more
+// slowly. PLASTICITY_NATIVE=0 turns them off (to compare both paths, or to rule the addon out).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A convolution's sizes and activation (0 linear, 1 tanh, 2 relu), as native/conv2d.h. */
+export interface NativeConvShape {
+  images: number;
+  channels: number;
+  height: number;
+  width: number;
+  filters: number;
+  kernelSize: number;
+  stride: number;
+  outHeight: number;
+  outWidth: number;
+  activation: 0 | 1 | 2;
+}
+
+export interface NativeKernels {
+  /** output [N, F, OH, OW] = act(kernel ∗ input + bias) ("valid" windows), kernel [k, k, C, F]. */
+  conv2dForward(shape: NativeConvShape, input: Float32Array, kernel: Float32Array, bias: Float32Array | null, output: Float32Array): void;
+  /** Overwrites dKernel and, when given, dInput and dBias, from ∂L/∂output and the output. */
+  conv2dBackward(
+    shape: NativeConvShape,
+    input: Float32Array,
+    kernel: Float32Array,
+    output: Float32Array,
+    dOutput: Float32Array,
+    dInput: Float32Array | null,
+    dKernel: Float32Array,
+    dBias: Float32Array | null,
+  ): void;
+  /** Whether the vectorised path (AVX2 + FMA, filters a multiple of 32) runs for this shape here. */
+  conv2dFastPath(shape: NativeConvShape): boolean;
+}
+
+const kernelNames = ['conv2dForward', 'conv2dBackward', 'conv2dFastPath'] as const satisfies ReadonlyArray<keyof NativeKernels>;
+
+// Relative to the package root; joined only when looked for (this module may be bundled for a browser, which never calls it).
+const ADDON = ['native', 'build', 'Release', 'plasticity_kernels.node'];
+
+/** The addon beside the package this module belongs to (sources, a bundle in dist/, or an unpacked app). */
+export function nativeAddonPath(): string | null {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    for (const candidate of [path.join(dir, ...ADDON), path.join(dir.replace(/app\.asar(?=$|[\\/])/, 'app.asar.unpacked'), ...ADDON)]) {
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+let loaded: { kernels: NativeKernels | null; reason: string } | undefined;
+
+const inNode = () => typeof process !== 'undefined' && Boolean(process.versions?.node);
+// Read at each call, so a test or a benchmark can build one layer on each path in the same process.
+const turnedOff = () => inNode() && process.env.PLASTICITY_NATIVE === '0';
+
+function load(): { kernels: NativeKernels | null; reason: string } {
+  if (!inNode()) return { kernels: null, reason: 'not in Node.js' };
+  const file = typeof import.meta.url === 'string' && import.meta.url.startsWith('file:') ? nativeAddonPath() : null;
+  if (!file) return { kernels: null, reason: `not built (${ADDON.join('/')} is missing; run npm run build:native)` };
+  try {
+    const addon = createRequire(import.meta.url)(file) as Partial<NativeKernels>;
+    // An addon built from older sources may lack a function: then it is rebuilt, not half used.
+    const missing = kernelNames.filter((name) => typeof addon[name] !== 'function');
+    if (missing.length > 0) return { kernels: null, reason: `${file} lacks ${missing.join(', ')} (run npm run build:native)` };
+    return { kernels: Object.fromEntries(kernelNames.map((name) => [name, addon[name]])) as unknown as NativeKernels, reason: file };
+  } catch (error) {
+    return { kernels: null, reason: `${file} did not load: ${(error as Error).message}` };
+  }
+}
+
+/** The native kernels, or null when they are off, not built or do not load here (nativeKernelsStatus says why). */
+export function nativeKernels(): NativeKernels | null {
+  if (turnedOff()) return null;
+  loaded ??= load();
+  return loaded.kernels;
+}
+
+/** Where the native kernels came from, or why there are none: for `plasticity info` and bench reports. */
+export function nativeKernelsStatus(): string {
+  if (turnedOff()) return 'native kernels: none, turned off by PLASTICITY_NATIVE=0';
+  loaded ??= load();
+  return loaded.kernels ? `native kernels: ${loaded.reason}` : `native kernels: none, ${loaded.reason}`;
+}

@@ -1,0 +1,68 @@
+// Conv2d as one op on the native kernel (core/native): convolution, bias and activation forward, and all of
+// their gradients backward, straight on the tensors' memory. It replaces the JavaScript window layout, the
+// backend's matrix products and the epilogue (image-columns.ts, matmul.ts, conv-epilogue.ts) where the
+// addon is built and the layer is one it covers: "valid" padding and tanh, relu or no activation.
+import type * as tfjs from '@tensorflow/tfjs';
+import type { NativeConvShape, NativeKernels } from '../native/kernels.ts';
+import { tensorFilledBy, tensorsFilledBy, tensorValues } from '../util/tensor-io.ts';
+import type { ColumnGeometry } from './image-columns.ts';
+import type { ConvActivation } from './conv-epilogue.ts';
+
+const activationCodes: Partial<Record<ConvActivation, NativeConvShape['activation']>> = { linear: 0, tanh: 1, relu: 2 };
+
+/** Whether the native op covers a layer of this geometry and activation. */
+export function nativeConvCovers(g: ColumnGeometry, activation: ConvActivation): boolean {
+  const windowsInside = (g.outHeight - 1) * g.stride + g.kernelSize <= g.height && (g.outWidth - 1) * g.stride + g.kernelSize <= g.width;
+  return activationCodes[activation] !== undefined && g.padTop === 0 && g.padLeft === 0 && windowsInside;
+}
+
+type ConvOp = (images: tfjs.Tensor4D, kernel: tfjs.Tensor4D, bias?: tfjs.Tensor1D) => tfjs.Tensor4D;
+
+/** images [N, C, H, W], kernel [k, k, C, F], bias [F]? → act(conv + bias) [N, F, OH, OW], differentiable in all three. */
+export function nativeConvOp(tf: typeof tfjs, native: NativeKernels, g: ColumnGeometry, filters: number, activation: ConvActivation, withBias: boolean): ConvOp {
+  const code = activationCodes[activation];
+  if (code === undefined || !nativeConvCovers(g, activation)) throw new Error(`the native convolution does not cover ${activation} with this padding`);
+  const shapeFor = (images: number): NativeConvShape => ({
+    images,
+    channels: g.channels,
+    height: g.height,
+    width: g.width,
+    filters,
+    kernelSize: g.kernelSize,
+    stride: g.stride,
+    outHeight: g.outHeight,
+    outWidth: g.outWidth,
+    activation: code,
+  });
+  const op = tf.customGrad((...args: (tfjs.Tensor | tfjs.GradSaveFunc)[]) => {
+    const [images, kernel] = args as tfjs.Tensor[];
+    const bias = withBias ? (args[2] as tfjs.Tensor) : null;
+    const save = args[withBias ? 3 : 2] as tfjs.GradSaveFunc;
+    const shape = shapeFor(images.shape[0]);
+    // Views of tensor memory are taken inside each fill, where no other tfjs op can move the heap.
+    const output = tensorFilledBy<tfjs.Rank.R4>(tf, [shape.images, filters, g.outHeight, g.outWidth], (out) =>
+      native.conv2dForward(shape, tensorValues(tf, images), tensorValues(tf, kernel), bias ? tensorValues(tf, bias) : null, out),
+    );
+    save([images, kernel, output]);
+    return {
+      value: output,
+      gradFunc: (dy: tfjs.Tensor, saved: tfjs.Tensor[]) => {
+        const [savedImages, savedKernel, savedOutput] = saved;
+        const shapes = [savedImages.shape, savedKernel.shape, ...(withBias ? [[filters]] : [])];
+        return tensorsFilledBy(tf, shapes, ([dImages, dKernel, dBias]) =>
+          native.conv2dBackward(
+            shape,
+            tensorValues(tf, savedImages),
+            tensorValues(tf, savedKernel),
+            tensorValues(tf, savedOutput),
+            tensorValues(tf, dy),
+            dImages,
+            dKernel,
+            dBias ?? null,
+          ),
+        );
+      },
+    };
+  });
+  return (images, kernel, bias) => (withBias ? op(images, kernel, bias!) : op(images, kernel)) as tfjs.Tensor4D;
+}
