@@ -171,6 +171,32 @@ describe('editor', () => {
     expect(await annealOver.count()).toBe(0);
   });
 
+  it('gives a run a time limit and anneals over it, and clears the limit again', async () => {
+    await clickEmptyCanvas();
+    const limit = s.page.getByLabel('Time limit (minutes)');
+    expect(await limit.inputValue()).toBe('');
+    await limit.fill('45');
+    await limit.press('Enter');
+    await s.page.getByLabel('Learning-rate schedule').selectOption('cosine');
+    await s.page.getByLabel('Anneal over', { exact: true }).selectOption('minutes');
+    const overMinutes = s.page.getByLabel('Anneal over (minutes)');
+    await poll(() => overMinutes.inputValue()).toBe('45'); // the time limit
+    expect(await s.page.getByLabel('Anneal over (steps)').count()).toBe(0);
+
+    await limit.fill('');
+    await limit.press('Enter');
+    await poll(() => limit.inputValue()).toBe('');
+    await s.page.getByLabel('Anneal over', { exact: true }).selectOption('steps');
+    await poll(() => s.page.getByLabel('Anneal over (steps)').inputValue()).toMatch(/^[1-9]\d*$/);
+    await clickEmptyCanvas();
+    for (let i = 0; i < 2; i++) await s.page.keyboard.press(`${mod}+z`);
+    await poll(() => limit.inputValue()).toBe('45');
+    await poll(() => overMinutes.inputValue()).toBe('45');
+    for (let i = 0; i < 3; i++) await s.page.keyboard.press(`${mod}+z`);
+    await poll(() => s.page.getByLabel('Learning-rate schedule').inputValue()).toBe('constant');
+    await poll(() => limit.inputValue()).toBe('');
+  });
+
   it('saves to a file, autosaves later edits, and reopens the file', async () => {
     await s.page.keyboard.press(`${mod}+s`);
     const nameField = s.page.getByLabel('File name');

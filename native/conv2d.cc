@@ -1,13 +1,13 @@
 // Native 2-D convolution for the Conv2d node ("valid" padding), forward and backward, on float32 arrays the
 // caller owns (tfjs tensor memory): the product is ours where it is the hot path, as the plastic kernels are.
 // Layouts: input [N, C, H, W], kernel [k, k, C, F] (TensorFlow's), output [N, F, OH, OW] (channels first).
-// The convolution is computed directly, without laying windows out as rows ("im2col"), and the activation is
-// applied in the same pass. On x86-64 with AVX2 and FMA, filters in blocks of 32 and three output positions
-// at a time keep twelve 8-float accumulators in registers (about 2.5× the wasm backend's matrix product here);
-// other shapes and other CPUs take plain loops that the compiler vectorises where it can.
+// The convolution is computed directly, without laying windows out as rows ("im2col"), and written channels
+// first, so no layout change follows; the activation is one vectorised pass over the output. On x86-64 with
+// AVX2 and FMA, blocks of three output positions (or channels) × 32 filters keep twelve 8-float accumulators in
+// registers: 50-70 GFLOP/s on one core here, about twice the wasm backend's matrix product. Other shapes and
+// other CPUs take plain loops.
 #include "conv2d.h"
 
-#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -52,7 +52,8 @@ __attribute__((target("avx2,fma"))) size_t tanhVectors(float* values, size_t cou
   const __m256 hi = _mm256_set1_ps(9.0f), lo = _mm256_set1_ps(-9.0f);
   size_t i = 0;
   for (; i + 8 <= count; i += 8) {
-    const __m256 v = _mm256_min_ps(_mm256_max_ps(_mm256_loadu_ps(values + i), lo), hi);
+    // max and min return their second operand when either is NaN: a NaN stays NaN, as in fastTanh.
+    const __m256 v = _mm256_min_ps(hi, _mm256_max_ps(lo, _mm256_loadu_ps(values + i)));
     const __m256 s = _mm256_mul_ps(v, v);
     __m256 p = _mm256_set1_ps(1.3366140169745623e-8f);
     p = _mm256_add_ps(_mm256_set1_ps(2.0614585528019438e-5f), _mm256_mul_ps(s, p));

@@ -22,6 +22,7 @@ export const ExpectedResult = z
     below: z.number().optional(),
     above: z.number().optional(),
     withinEpisodes: z.number().optional(),
+    withinMinutes: z.number().optional(),
     source: z.string().optional(),
   })
   .loose();

@@ -53,6 +53,8 @@ export const ExpectedResultSchema = z
     below: z.number().optional(),
     above: z.number().optional(),
     withinEpisodes: z.number().int().positive().optional(),
+    /** For a recipe with a time budget (training.minutes): minutes of training time. */
+    withinMinutes: z.number().positive().optional(),
     source: z.string().optional(),
   })
   .loose();

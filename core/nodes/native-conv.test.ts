@@ -68,6 +68,18 @@ describe('native conv2d kernel', () => {
     close(dImages, expected.images.flat(), 1e-5);
   });
 
+  it('passes a NaN through tanh instead of clamping it to ±1 (a diverging run must show it)', () => {
+    const shape: NativeConvShape = { images: 1, channels: 1, height: 4, width: 4, filters: 32, kernelSize: 3, stride: 1, outHeight: 2, outWidth: 2, activation: 1 };
+    const input = new Float32Array(16).fill(0.5);
+    input[0] = NaN; // under the first window only
+    const output = new Float32Array(32 * 4);
+    native.conv2dForward(shape, input, new Float32Array(9 * 32).fill(0.1), null, output);
+    for (let f = 0; f < 32; f++) {
+      expect(output[f * 4]).toBeNaN();
+      expect(output[f * 4 + 3]).toBeCloseTo(Math.tanh(0.45), 6);
+    }
+  });
+
   it('refuses wrong sizes and padding with errors that name the argument', () => {
     const shape: NativeConvShape = { images: 1, channels: 1, height: 5, width: 5, filters: 2, kernelSize: 3, stride: 1, outHeight: 3, outWidth: 3, activation: 0 };
     const forward = (s: NativeConvShape, input: Float32Array) => () => native.conv2dForward(s, input, new Float32Array(18), null, new Float32Array(s.images * 2 * s.outHeight * s.outWidth));

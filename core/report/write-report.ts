@@ -110,7 +110,7 @@ function evaluationTable(run: RunSummary, metric: string): string[] {
 function provenance(run: RunSummary): string[] {
   const v = run.info.versions;
   return [
-    `- \`${path.basename(run.dir)}\`: ${run.graph.meta.name}; commit ${v.commit ?? 'unknown'}; backend ${run.info.backend}; Plasticity Studio ${v.plasticityStudio}, tfjs ${v.tfjs}, Node ${v.node}; started ${run.info.startedAt}${run.info.finishedAt ? `, ended ${run.info.finishedAt}` : ''}`,
+    `- \`${path.basename(run.dir)}\`: ${run.graph.meta.name}; commit ${v.commit ?? 'unknown'}; backend ${run.info.backend}; Plasticity Studio ${v.plasticityStudio}, tfjs ${v.tfjs}, Node ${v.node}${v.nativeKernels ? `, native kernels ${v.nativeKernels}` : ''}; started ${run.info.startedAt}${run.info.finishedAt ? `, ended ${run.info.finishedAt}` : ''}`,
     ...(run.info.commands ?? []).map((c) => `  - \`${c}\``),
   ];
 }

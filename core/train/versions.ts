@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { nativeKernels } from '../native/kernels.ts';
 
 const require = createRequire(import.meta.url);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -31,6 +32,8 @@ export function softwareVersions(): Record<string, string> {
     plasticityStudio: (require('../../package.json') as { version: string }).version,
     tfjs: packageVersion('@tensorflow/tfjs'),
     node: process.versions.node,
+    // Whether layers ran on the native kernels (core/native) or on the JavaScript/wasm path: the speed differs.
+    nativeKernels: nativeKernels() ? 'on' : 'off',
     ...optionalCommit(),
   };
 }

@@ -1,5 +1,6 @@
 // The start screen and File → New from Template: every template with its description and the result it
 // should reach, plus a blank graph, recent files and any unsaved work left by a crash.
+import { expectedWithin } from '../expected-within.ts';
 import { useEffect, useState } from 'react';
 import type { AutosaveRecord, PlasticityApi, RecentFile, TemplateSummary } from '../../shared/channels.ts';
 import { Modal } from './Modal.tsx';
@@ -24,7 +25,7 @@ export function describeExpected(t: Pick<TemplateSummary, 'expected'>): string |
   const e = t.expected;
   if (!e) return null;
   const lowerIsBetter = /error|loss/i.test(e.metric);
-  const within = e.withinEpisodes !== undefined ? ` within ${e.withinEpisodes.toLocaleString('en')} episodes` : '';
+  const within = expectedWithin(e) && ` ${expectedWithin(e)}`;
   if (e.below !== undefined) return lowerIsBetter ? `${e.metric} falls below ${e.below}${within}` : `${e.metric} stays below ${e.below} (${e.withinEpisodes ? `after ${e.withinEpisodes.toLocaleString('en')} episodes` : 'it should not learn the task'})`;
   if (e.above !== undefined) return lowerIsBetter ? `${e.metric} stays above ${e.above}: it should not learn the task${within ? ` (${within.trim()})` : ''}` : `${e.metric} rises above ${e.above}${within}`;
   return null;

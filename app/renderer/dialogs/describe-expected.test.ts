@@ -9,4 +9,9 @@ describe('describeExpected', () => {
     expect(describeExpected({ expected: { metric: 'loss', withinEpisodes: 3000 } })).toBeNull();
     expect(describeExpected({})).toBeNull();
   });
+
+  it('states a time budget, alone or with a number of episodes', () => {
+    expect(describeExpected({ expected: { metric: 'accuracy', above: 0.95, withinMinutes: 58 } })).toBe('accuracy rises above 0.95 within 58 minutes');
+    expect(describeExpected({ expected: { metric: 'accuracy', above: 0.9, withinEpisodes: 1000, withinMinutes: 5 } })).toBe('accuracy rises above 0.9 within 1,000 episodes and 5 minutes');
+  });
 });

@@ -2,6 +2,7 @@
 // errors; with nothing selected, the graph's own settings (name, training). A text field commits on Enter
 // or when it loses focus, so typing a number is one undoable action, not one per keystroke.
 // For a trained model the fields are disabled and the trained values and training story are shown.
+import { expectedWithin } from '../expected-within.ts';
 import { useEffect, useState, type ReactNode } from 'react';
 import {
   renameNode,
@@ -379,7 +380,7 @@ function GraphSettings({ document, validation, onEdit, onMeasureSpeed }: { docum
           Expected: <b>{document.meta.expected.metric}</b>
           {document.meta.expected.below !== undefined && <> below {document.meta.expected.below}</>}
           {document.meta.expected.above !== undefined && <> above {document.meta.expected.above}</>}
-          {document.meta.expected.withinEpisodes !== undefined && <> within {document.meta.expected.withinEpisodes} episodes</>}
+          {expectedWithin(document.meta.expected) && <> {expectedWithin(document.meta.expected)}</>}
           {document.meta.expected.source && <span className="muted"> ({document.meta.expected.source})</span>}
         </p>
       )}

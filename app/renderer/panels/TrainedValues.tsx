@@ -1,6 +1,7 @@
 // What the inspector shows of a trained model (an opened bundle): for the selected node, a summary of each
 // trained parameter (shape, mean, std, min, max; the value itself for a scalar such as eta); with nothing
 // selected, how the model was trained and how well (settings, final metrics, against the expected result).
+import { expectedWithin } from '../expected-within.ts';
 import type { GraphDocument } from '../../../core/graph/index.ts';
 import type { TrainedModelInfo, TrainedParameter } from '../../shared/channels.ts';
 import { formatNumber } from '../format.ts';
@@ -129,7 +130,7 @@ export function TrainedModelSummary({ model, document }: { model: TrainedModelIn
           Expected: <b>{expected.metric}</b>
           {expected.below !== undefined && <> below {expected.below}</>}
           {expected.above !== undefined && <> above {expected.above}</>}
-          {expected.withinEpisodes !== undefined && <> within {expected.withinEpisodes.toLocaleString()} episodes</>}
+          {expectedWithin(expected) && <> {expectedWithin(expected)}</>}
           {met !== null && <> — {met ? 'reached' : 'not reached'} by this model</>}
         </p>
       )}
