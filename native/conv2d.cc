@@ -98,6 +98,20 @@ void gradientRows(const float* dOutput, const float* output, int images, int fil
   }
 }
 
+// Calls visit(n, p, pixel, row) for every image n, output position p, kernel tap and input channel c: `pixel`
+// indexes the input value under the tap in image n, `row` the kernel row [tap, c] (its F filters). A template,
+// so the plain paths' loops inline.
+template <typename Visit>
+void forEachTap(const Dims& d, Visit visit) {
+  const size_t plane = (size_t)d.h * d.w;
+  for (int n = 0; n < d.n; n++)
+    for (int p = 0; p < d.positions(); p++)
+      for (int tap = 0; tap < d.k * d.k; tap++) {
+        const int at = d.origin(p) + d.tapOffset(tap);
+        for (int c = 0; c < d.c; c++) visit(n, p, c * plane + at, (size_t)tap * d.c + c);
+      }
+}
+
 // Scratch memory kept by each thread between calls: a fresh multi-megabyte allocation per call costs page
 // faults and zeroing that took longer than the arithmetic.
 float* scratch(std::vector<float>& buffer, size_t count) {
@@ -322,44 +336,26 @@ void conv2dBackward(const ConvShape& shape, const float* input, const float* ker
   } else
 #endif
   {
-    for (int n = 0; n < d.n; n++) {
-      const float* image = input + (size_t)n * d.c * plane;
-      for (int p = 0; p < P; p++) {
-        const float* dz = dzRows + ((size_t)n * P + p) * d.f;
-        const int o = d.origin(p);
-        for (int tap = 0; tap < taps; tap++) {
-          const int at = o + d.tapOffset(tap);
-          for (int c = 0; c < d.c; c++) {
-            const float x = image[(size_t)c * plane + at];
-            float* row = dKernel + ((size_t)tap * d.c + c) * d.f;
-            for (int f = 0; f < d.f; f++) row[f] += x * dz[f];
-          }
-        }
-      }
-    }
+    forEachTap(d, [&](int n, int p, size_t pixel, size_t row) {
+      const float x = input[(size_t)n * d.c * plane + pixel];
+      const float* dz = dzRows + ((size_t)n * P + p) * d.f;
+      float* to = dKernel + row * d.f;
+      for (int f = 0; f < d.f; f++) to[f] += x * dz[f];
+    });
   }
   if (!dInput) return;
 #ifdef PLASTICITY_X86
   const bool vectorDots = hasAvx2Fma() && d.f % 8 == 0;
 #endif
-  for (int n = 0; n < d.n; n++) {
-    float* image = dInput + (size_t)n * d.c * plane;
-    for (int p = 0; p < P; p++) {
-      const float* dz = dzRows + ((size_t)n * P + p) * d.f;
-      const int o = d.origin(p);
-      for (int tap = 0; tap < taps; tap++) {
-        const int at = o + d.tapOffset(tap);
-        for (int c = 0; c < d.c; c++) {
-          const float* row = kernel + ((size_t)tap * d.c + c) * d.f;
-          float sum = 0;
+  forEachTap(d, [&](int n, int p, size_t pixel, size_t row) {
+    const float* weights = kernel + row * d.f;
+    const float* dz = dzRows + ((size_t)n * P + p) * d.f;
+    float sum = 0;
 #ifdef PLASTICITY_X86
-          if (vectorDots) sum = dot8(row, dz, d.f);
-          else
+    if (vectorDots) sum = dot8(weights, dz, d.f);
+    else
 #endif
-            for (int f = 0; f < d.f; f++) sum += row[f] * dz[f];
-          image[(size_t)c * plane + at] += sum;
-        }
-      }
-    }
-  }
+      for (int f = 0; f < d.f; f++) sum += weights[f] * dz[f];
+    dInput[(size_t)n * d.c * plane + pixel] += sum;
+  });
 }
