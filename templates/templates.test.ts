@@ -72,7 +72,10 @@ describe('templates', () => {
     const paper = load('omniglot.plastic.json');
     expect(laptop.nodes.map((n) => [n.kind, n.params])).toEqual(paper.nodes.map((n) => [n.kind, n.params]));
     expect(laptop.edges).toEqual(paper.edges);
-    expect(laptop.training).toMatchObject({ batchSize: 8, optimizer: { learningRate: 3e-4 }, schedule: { kind: 'cosine', overEpisodes: laptop.training.episodes }, evaluation: { split: 'test' } });
+    // A time budget annealed over its own length: the recipe fits the hour on a fast machine and a slow one.
+    expect(laptop.training.minutes).toBeLessThanOrEqual(60);
+    expect(laptop.training).toMatchObject({ batchSize: 8, optimizer: { learningRate: 3e-4 }, schedule: { kind: 'cosine', overMinutes: laptop.training.minutes }, evaluation: { split: 'test' } });
+    expect(laptop.meta.expected).toMatchObject({ metric: 'accuracy', withinMinutes: laptop.training.minutes });
     expect(paper.training.evaluation).toMatchObject({ split: 'test' });
   });
 
