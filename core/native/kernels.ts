@@ -1,10 +1,13 @@
 // The native kernels (native/*.cc, an N-API addon built by `npm run build:native`, which `npm install` runs):
 // used when this machine has them, otherwise the engine's JavaScript and wasm paths do the same work more
 // slowly. PLASTICITY_NATIVE=0 turns them off (to compare both paths, or to rule the addon out).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Node's modules come from process.getBuiltinModule (Node ≥ 20.16), not from static imports: the graph
+// interpreter imports this module, and a browser bundle of an exported model must not import Node-only code.
+type NodeModules = { fs: typeof import('node:fs'); module: typeof import('node:module'); path: typeof import('node:path'); url: typeof import('node:url') };
+const nodeModules = (): NodeModules => {
+  const get = (process as unknown as { getBuiltinModule(name: string): unknown }).getBuiltinModule;
+  return { fs: get('node:fs'), module: get('node:module'), path: get('node:path'), url: get('node:url') } as NodeModules;
+};
 
 /** A convolution's sizes and activation (0 linear, 1 tanh, 2 relu), as native/conv2d.h. */
 export interface NativeConvShape {
@@ -45,10 +48,11 @@ const ADDON = ['native', 'build', 'Release', 'plasticity_kernels.node'];
 
 /** The addon beside the package this module belongs to (sources, a bundle in dist/, or an unpacked app). */
 export function nativeAddonPath(): string | null {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
+  const { fs, path, url } = nodeModules();
+  let dir = path.dirname(url.fileURLToPath(import.meta.url));
   for (;;) {
     for (const candidate of [path.join(dir, ...ADDON), path.join(dir.replace(/app\.asar(?=$|[\\/])/, 'app.asar.unpacked'), ...ADDON)]) {
-      if (existsSync(candidate)) return candidate;
+      if (fs.existsSync(candidate)) return candidate;
     }
     const parent = path.dirname(dir);
     if (parent === dir) return null;
@@ -58,7 +62,7 @@ export function nativeAddonPath(): string | null {
 
 let loaded: { kernels: NativeKernels | null; reason: string } | undefined;
 
-const inNode = () => typeof process !== 'undefined' && Boolean(process.versions?.node);
+const inNode = () => typeof process !== 'undefined' && Boolean(process.versions?.node) && typeof (process as { getBuiltinModule?: unknown }).getBuiltinModule === 'function';
 // Read at each call, so a test or a benchmark can build one layer on each path in the same process.
 const turnedOff = () => inNode() && process.env.PLASTICITY_NATIVE === '0';
 
@@ -67,7 +71,7 @@ function load(): { kernels: NativeKernels | null; reason: string } {
   const file = typeof import.meta.url === 'string' && import.meta.url.startsWith('file:') ? nativeAddonPath() : null;
   if (!file) return { kernels: null, reason: `not built (${ADDON.join('/')} is missing; run npm run build:native)` };
   try {
-    const addon = createRequire(import.meta.url)(file) as Partial<NativeKernels>;
+    const addon = nodeModules().module.createRequire(import.meta.url)(file) as Partial<NativeKernels>;
     // An addon built from older sources may lack a function: then it is rebuilt, not half used.
     const missing = kernelNames.filter((name) => typeof addon[name] !== 'function');
     if (missing.length > 0) return { kernels: null, reason: `${file} lacks ${missing.join(', ')} (run npm run build:native)` };
