@@ -24,6 +24,10 @@ export interface ColumnGeometry {
   padLeft: number;
 }
 
+/** Whether some windows reach past the image (padding): their columns hold zeros there. */
+export const windowsLeaveImage = (g: ColumnGeometry) =>
+  g.padTop > 0 || g.padLeft > 0 || (g.outHeight - 1) * g.stride + g.kernelSize > g.height || (g.outWidth - 1) * g.stride + g.kernelSize > g.width;
+
 /** Width of one row of columns: k·k·C. */
 export const columnWidth = (g: ColumnGeometry) => g.kernelSize * g.kernelSize * g.channels;
 
@@ -90,7 +94,7 @@ export function imageColumnsOp(tf: typeof tfjs, g: ColumnGeometry): (images: tfj
     const count = images.shape[0];
     const rows = count * g.outHeight * g.outWidth;
     // "valid" windows cover every column entry; padding leaves some unwritten, and they must be zeros.
-    const padded = g.padTop > 0 || g.padLeft > 0 || (g.outHeight - 1) * g.stride + g.kernelSize > g.height || (g.outWidth - 1) * g.stride + g.kernelSize > g.width;
+    const padded = windowsLeaveImage(g);
     return {
       value: tensorFilledBy<tfjs.Rank.R2>(tf, [rows, columnWidth(g)], (columns) => imageToColumns(tensorValues(tf, images), count, g, columns), padded),
       gradFunc: (dy: tfjs.Tensor) =>

@@ -5,15 +5,14 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { NativeConvShape, NativeKernels } from '../native/kernels.ts';
 import { tensorFilledBy, tensorsFilledBy, tensorValues } from '../util/tensor-io.ts';
-import type { ColumnGeometry } from './image-columns.ts';
+import { type ColumnGeometry, windowsLeaveImage } from './image-columns.ts';
 import type { ConvActivation } from './conv-epilogue.ts';
 
 const activationCodes: Partial<Record<ConvActivation, NativeConvShape['activation']>> = { linear: 0, tanh: 1, relu: 2 };
 
 /** Whether the native op covers a layer of this geometry and activation. */
 export function nativeConvCovers(g: ColumnGeometry, activation: ConvActivation): boolean {
-  const windowsInside = (g.outHeight - 1) * g.stride + g.kernelSize <= g.height && (g.outWidth - 1) * g.stride + g.kernelSize <= g.width;
-  return activationCodes[activation] !== undefined && g.padTop === 0 && g.padLeft === 0 && windowsInside;
+  return activationCodes[activation] !== undefined && !windowsLeaveImage(g);
 }
 
 type ConvOp = (images: tfjs.Tensor4D, kernel: tfjs.Tensor4D, bias?: tfjs.Tensor1D) => tfjs.Tensor4D;
