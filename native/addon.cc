@@ -1,10 +1,12 @@
-// N-API binding of the native kernels: plain functions over Float32Arrays, no state, so worker threads can
-// load the module too. Arguments are checked here; a wrong call throws a TypeError or RangeError naming it.
+// N-API binding of the native kernels: plain functions over typed arrays, no state, so worker threads can load
+// the module too. The convolution's binding is here, the plastic sweeps' in sweeps-binding.cc. Arguments are
+// checked; a wrong call throws a TypeError or RangeError naming it.
 #include <node_api.h>
 
 #include <cstddef>
 #include <string>
 
+#include "bindings.h"
 #include "conv2d.h"
 
 namespace {
@@ -125,5 +127,6 @@ NAPI_MODULE_INIT() {
       {"conv2dFastPath", nullptr, FastPath, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions);
+  defineSweepFunctions(env, exports);
   return exports;
 }

@@ -2,9 +2,9 @@
   "targets": [
     {
       "target_name": "plasticity_kernels",
-      "sources": ["addon.cc", "conv2d.cc"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions"],
-      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17"] },
+      "sources": ["addon.cc", "conv2d.cc", "sweeps-binding.cc", "trace-sweeps.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-ffp-contract=off"],
+      "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-ffp-contract=off"] },
       "msvs_settings": { "VCCLCompilerTool": { "Optimization": 2 } }
     }
   ]

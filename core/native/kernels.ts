@@ -3,6 +3,8 @@
 // slowly. PLASTICITY_NATIVE=0 turns them off (to compare both paths, or to rule the addon out).
 // Node's modules come from process.getBuiltinModule (Node ≥ 20.16), not from static imports: the graph
 // interpreter imports this module, and a browser bundle of an exported model must not import Node-only code.
+import type { Sweeps } from '../plasticity/sweep-commands.js';
+
 type NodeModules = { fs: typeof import('node:fs'); module: typeof import('node:module'); path: typeof import('node:path'); url: typeof import('node:url') };
 const nodeModules = (): NodeModules => {
   const get = (process as unknown as { getBuiltinModule(name: string): unknown }).getBuiltinModule;
@@ -23,7 +25,13 @@ export interface NativeConvShape {
   activation: 0 | 1 | 2;
 }
 
-export interface NativeKernels {
+/** The plastic kernel's sweeps (native/trace-sweeps.cc), with trace-sweeps.js's signatures. */
+export type NativeSweeps = Sweeps & {
+  /** Whether they run vectorised (AVX2) on this CPU; `allow` = false first turns that path off (tests of the plain one), true back on. */
+  sweepsVectorised(allow?: boolean): boolean;
+};
+
+export interface NativeKernels extends NativeSweeps {
   /** output [N, F, OH, OW] = act(kernel ∗ input + bias) ("valid" windows), kernel [k, k, C, F]. */
   conv2dForward(shape: NativeConvShape, input: Float32Array, kernel: Float32Array, bias: Float32Array | null, output: Float32Array): void;
   /** Overwrites dKernel and, when given, dInput and dBias, from ∂L/∂output and the output. */
@@ -41,7 +49,10 @@ export interface NativeKernels {
   conv2dFastPath(shape: NativeConvShape): boolean;
 }
 
-const kernelNames = ['conv2dForward', 'conv2dBackward', 'conv2dFastPath'] as const satisfies ReadonlyArray<keyof NativeKernels>;
+const kernelNames = [
+  'conv2dForward', 'conv2dBackward', 'conv2dFastPath',
+  'forwardSweep', 'traceUpdateSweep', 'backwardSweep', 'backwardSweepTraceOnly', 'accumulateOuterProducts', 'sweepsVectorised',
+] as const satisfies ReadonlyArray<keyof NativeKernels>;
 
 // Relative to the package root; joined only when looked for (this module may be bundled for a browser, which never calls it).
 const ADDON = ['native', 'build', 'Release', 'plasticity_kernels.node'];
@@ -86,6 +97,12 @@ export function nativeKernels(): NativeKernels | null {
   if (turnedOff()) return null;
   loaded ??= load();
   return loaded.kernels;
+}
+
+/** The addon's file when it loads here, even while PLASTICITY_NATIVE=0 (worker threads load it themselves and follow their commands). */
+export function nativeAddonFile(): string | null {
+  loaded ??= load();
+  return loaded.kernels ? loaded.reason : null;
 }
 
 /** Where the native kernels came from, or why there are none: for `plasticity info` and bench reports. */

@@ -19,7 +19,8 @@
 import { activate, activationBackward } from './activation.ts';
 import { planCheckpoints, type CheckpointPlan, type Segment } from './checkpoints.ts';
 import type { PlasticSpec } from './spec.ts';
-import { ARG, FARG, OP, workspaceLayout, workspaceViews, type WorkspaceDims } from './sweep-commands.js';
+import { nativeKernels } from '../native/kernels.ts';
+import { ARG, FARG, OP, useNativeSweeps, workspaceLayout, workspaceViews, type WorkspaceDims } from './sweep-commands.js';
 import { defaultThreadCount, forgetWorkspace, runCommand, sweepPool, type SharedWorkspace, type SweepPool } from './thread-pool.ts';
 import { plainBackwardSweep, plainForwardSweep, type TraceArray } from './trace-sweeps.js';
 
@@ -317,6 +318,10 @@ export function forwardTape(spec: PlasticSpec, shape: KernelShape, inputs: Kerne
   v.cmdF[FARG.eta] = eta;
   v.cmdF[FARG.clip] = spec.traceClip ?? Infinity;
   v.cmd[ARG.oja] = spec.rule === 'oja' ? 1 : 0;
+  // The whole episode, forward and backward, on one implementation of the sweeps (chosen here, per episode).
+  const native = nativeKernels();
+  if (native) useNativeSweeps(native);
+  v.cmd[ARG.native] = native ? 1 : 0;
 
   const acc = new Float64Array(bn);
   const running = plastic ? takeBuffer(work) : -1;

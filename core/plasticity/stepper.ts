@@ -1,7 +1,9 @@
 // The sequence forward one step at a time, without gradients, for environment rollouts (the maze).
 // It runs the same sweeps as `sequenceForward` with the same pending-update order, row blocks and
 // precision, so its outputs equal the sequence forward's bit for bit (before the final conversion to
-// float32). It stays on the caller's thread: one step is too little work to share.
+// float32), on the native sweeps or the JavaScript ones alike (their forward arithmetic is the same). It stays
+// on the caller's thread: one step is too little work to share.
+import { nativeKernels } from '../native/kernels.ts';
 import { fillDecay, finishStep, startStep, type Precision } from './kernel.ts';
 import type { PlasticSpec, PlasticStepper } from './spec.ts';
 import { planBlocks } from './sweep-commands.js';
@@ -39,6 +41,7 @@ export function createStepper(spec: PlasticSpec, params: StepperParams, batchSiz
   const bm = batch * m;
 
   const trace = new Trace(spec.plastic ? bm * n : 0);
+  const sweep = nativeKernels()?.forwardSweep ?? forwardSweep;
   const { blockRows, blocks } = planBlocks(m, n, batch);
   const part = new Float64Array(bn);
   const preCur = new Float64Array(bm);
@@ -74,7 +77,7 @@ export function createStepper(spec: PlasticSpec, params: StepperParams, batchSiz
         for (let block = 0; block < blocks; block++) {
           const i0 = block * blockRows;
           part.fill(0);
-          forwardSweep(m, n, batch, i0, Math.min(m, i0 + blockRows), trace, w, alpha, preCur, 0, part, 0, stepIndex >= 1, prevPre, 0, prevPost, 0, decay, 0, eta, clip);
+          sweep(m, n, batch, i0, Math.min(m, i0 + blockRows), trace, w, alpha, preCur, 0, part, 0, stepIndex >= 1, prevPre, 0, prevPost, 0, decay, 0, eta, clip);
           for (let k = 0; k < bn; k++) acc[k] += part[k];
         }
       } else {

@@ -3,7 +3,7 @@ import type { TraceArray } from './trace-sweeps.js';
 
 export const OP: { forward: 1; replay: 2; backward: 3; outer: 4 };
 export const ARG: {
-  op: 0; t: 1; buffer: 2; hPrev: 3; hPrev2: 4; trPreSwap: 5; start: 6; count: 7; oja: 8; zeroFirst: 9; traceOnly: 10;
+  op: 0; t: 1; buffer: 2; hPrev: 3; hPrev2: 4; trPreSwap: 5; start: 6; count: 7; oja: 8; zeroFirst: 9; traceOnly: 10; native: 11;
 };
 export const FARG: { eta: 0; clip: 1 };
 
@@ -69,6 +69,14 @@ export function planBlocks(m: number, n: number, batch: number): { blockRows: nu
 export function workspaceLayout(dims: WorkspaceDims): WorkspaceLayout;
 export function workspaceViews(buffer: ArrayBufferLike, layout: WorkspaceLayout, dims: WorkspaceDims): WorkspaceViews;
 export function runBlock(ws: WorkspaceViews, block: number): void;
+
+/** The sweeps runBlock calls: trace-sweeps.js's, or the native addon's with the same signatures. */
+export type Sweeps = Pick<
+  typeof import('./trace-sweeps.js'),
+  'forwardSweep' | 'traceUpdateSweep' | 'backwardSweep' | 'backwardSweepTraceOnly' | 'accumulateOuterProducts'
+>;
+export function useNativeSweeps(kernels: Sweeps | null): void;
+export function canRun(ws: WorkspaceViews): boolean;
 
 export const CTRL: { gen: 0; claim: 1; done: 2; workspace: 3; blocks: 4; stop: 5; failed: 6 };
 export const CTRL_LENGTH: number;

@@ -5,12 +5,12 @@
 // Rows i of every M×N sweep are cut into fixed blocks that depend only on the shape, never on the thread
 // count. Column sums (pre-activations, ∂L/∂post, ∂L/∂eta) go to one partial vector per block, which the
 // main thread adds up in block order, so results are bitwise the same with 1, 2 or more threads.
-import { accumulateOuterProducts, backwardSweep, backwardSweepTraceOnly, forwardSweep, traceUpdateSweep } from './trace-sweeps.js';
+import * as scriptSweeps from './trace-sweeps.js';
 
 export const OP = { forward: 1, replay: 2, backward: 3, outer: 4 };
 
 /** Slots of the workspace's integer command block. */
-export const ARG = { op: 0, t: 1, buffer: 2, hPrev: 3, hPrev2: 4, trPreSwap: 5, start: 6, count: 7, oja: 8, zeroFirst: 9, traceOnly: 10 };
+export const ARG = { op: 0, t: 1, buffer: 2, hPrev: 3, hPrev2: 4, trPreSwap: 5, start: 6, count: 7, oja: 8, zeroFirst: 9, traceOnly: 10, native: 11 };
 /** Slots of the workspace's float command block. */
 export const FARG = { eta: 0, clip: 1 };
 
@@ -89,6 +89,21 @@ export function workspaceViews(buffer, layout, dims) {
 
 let scratch = new Float64Array(0);
 
+// The native addon's sweeps (native/trace-sweeps.cc: the same functions and arguments), once this thread has
+// loaded them. A workspace's commands say which to use (ARG.native), so every block of one episode runs on the
+// same code whichever thread claims it.
+let nativeSweeps = null;
+
+/** Makes the native sweeps available on this thread (the main thread, or a worker that loaded the addon). */
+export function useNativeSweeps(kernels) {
+  nativeSweeps = kernels;
+}
+
+/** Whether this thread can run the workspace's current command (a worker without the addon leaves native ones to others). */
+export function canRun(ws) {
+  return !ws.cmd[ARG.native] || nativeSweeps !== null;
+}
+
 /** Zeroes rows [i0, i1) of every batch element's M×N matrix. */
 function zeroRows(array, m, n, batch, i0, i1) {
   for (let b = 0; b < batch; b++) array.fill(0, b * m * n + i0 * n, b * m * n + i1 * n);
@@ -109,6 +124,8 @@ export function runBlock(ws, block) {
   const clip = ws.cmdF[FARG.clip];
   const preArray = (t) => (recurrent ? (t === 0 ? ws.zeros : ws.post) : ws.pre);
   const preOffset = (t) => (recurrent ? (t === 0 ? 0 : (t - 1) * bm) : t * bm);
+  if (!canRun(ws)) throw new Error('plastic kernel: this thread has not loaded the native sweeps its command asks for');
+  const { accumulateOuterProducts, backwardSweep, backwardSweepTraceOnly, forwardSweep, traceUpdateSweep } = cmd[ARG.native] ? nativeSweeps : scriptSweeps;
   switch (cmd[ARG.op]) {
     case OP.forward: {
       const t = cmd[ARG.t];
@@ -188,6 +205,7 @@ export const CTRL_LENGTH = 8;
 export function runClaimedBlocks(ctrl, gen, ws) {
   const tag = (gen & 0x7fff) << 16;
   const blocks = Atomics.load(ctrl, CTRL.blocks);
+  if (!canRun(ws)) return;
   for (;;) {
     const v = Atomics.load(ctrl, CTRL.claim);
     if ((v & 0x7fff0000) !== tag || (v & 0xffff) >= blocks) return;

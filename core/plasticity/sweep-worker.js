@@ -2,8 +2,17 @@
 // block, claims row blocks of it and runs them on the shared workspace. Workspaces arrive as messages
 // ({ type: 'attach', id, buffer, layout, dims } / { type: 'detach', id }) that are read synchronously
 // before each command, so the loop never returns to the event loop.
+import { createRequire } from 'node:module';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { CTRL, runClaimedBlocks, workspaceViews } from './sweep-commands.js';
+import { CTRL, runClaimedBlocks, useNativeSweeps, workspaceViews } from './sweep-commands.js';
+
+if (workerData.nativeAddon) {
+  try {
+    useNativeSweeps(createRequire(import.meta.url)(workerData.nativeAddon));
+  } catch {
+    // The main thread loaded it; should this thread fail to, it leaves native commands to the others.
+  }
+}
 
 const ctrl = new Int32Array(workerData.control);
 const port = workerData.port;

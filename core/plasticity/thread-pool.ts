@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { nativeAddonFile } from '../native/kernels.ts';
 import { CTRL, CTRL_LENGTH, runBlock, runClaimedBlocks, type WorkspaceLayout, type WorkspaceViews } from './sweep-commands.js';
 
 /** A workspace the pool can share with its workers. */
@@ -49,7 +50,8 @@ export class SweepPool {
     for (let k = 1; k < threads; k++) {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(url, {
-        workerData: { control: this.ctrl.buffer, port: port2 },
+        // The native addon's file, for commands that ask for the native sweeps (a worker that cannot load it leaves them to the others).
+        workerData: { control: this.ctrl.buffer, port: port2, nativeAddon: nativeAddonFile() },
         transferList: [port2],
         // A worker only runs loops over shared arrays and allocates almost nothing: small heaps keep its
         // memory to a few MB (the defaults let an idle isolate grow young-generation space it never needs).
