@@ -219,8 +219,8 @@ console.log(formatTable(rows));
 const firstOurs = caseReports.find((r) => r.ours.backend)?.ours;
 const firstTorch = caseReports.find((r) => r.pytorch?.backend)?.pytorch;
 console.log('');
-if (firstOurs) console.log(`ours: ${firstOurs.backend}, kernels: ${String(firstOurs.details?.kernels ?? 'unknown')}, up to ${firstOurs.threads} kernel thread(s)`);
-if (firstTorch) console.log(`PyTorch: ${firstTorch.backend}, ${firstTorch.threads} thread(s)`);
+if (firstOurs) console.log(`ours: ${firstOurs.backend}, kernels: ${String(firstOurs.details?.kernels ?? 'unknown')}, ${String(firstOurs.details?.native ?? '')}, up to ${firstOurs.threads} kernel thread(s)`);
+if (firstTorch) console.log(`PyTorch: ${firstTorch.backend}, ${firstTorch.threads} thread(s), allocator: ${String(firstTorch.details?.allocator ?? 'default')}`);
 
 const failures: string[] = [];
 for (const r of caseReports) {
