@@ -2,5 +2,5 @@
 #pragma once
 #include <node_api.h>
 
-/** forwardSweep, traceUpdateSweep, backwardSweep, backwardSweepTraceOnly, accumulateOuterProducts, sweepsVectorised. */
+/** forwardSweep, traceUpdateSweep, backwardSweep, backwardSweepTraceOnly, accumulateOuterProducts, plainForwardSweep, plainBackwardSweep, sweepsVectorised. */
 void defineSweepFunctions(napi_env env, napi_value exports);

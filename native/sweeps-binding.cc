@@ -273,6 +273,38 @@ napi_value Outer(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// plainForwardSweep(m, n, batch, w, pre, preOff, acc)
+napi_value PlainForward(napi_env env, napi_callback_info info) {
+  Args a(env, info, "plainForwardSweep", 7);
+  const int m = a.integer("m", 1), n = a.integer("n", 1), batch = a.integer("batch", 1);
+  void* w = a.trace("w", (size_t)m * n);
+  const double* pre = a.vector("pre", (size_t)batch * m, true);
+  double* acc = a.vector("acc", (size_t)batch * n, false);
+  if (!a.ok()) return nullptr;
+  byPrecision(a, [&](auto* tag) {
+    using T = std::remove_pointer_t<decltype(tag)>;
+    plainForwardSweep<T>(m, n, batch, static_cast<T*>(w), pre, acc);
+    return 0;
+  });
+  return nullptr;
+}
+
+// plainBackwardSweep(m, n, batch, w, gA, gAOff, gPre)
+napi_value PlainBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info, "plainBackwardSweep", 7);
+  const int m = a.integer("m", 1), n = a.integer("n", 1), batch = a.integer("batch", 1);
+  void* w = a.trace("w", (size_t)m * n);
+  const double* gA = a.vector("gA", (size_t)batch * n, true);
+  double* gPre = a.vector("gPre", (size_t)batch * m, false);
+  if (!a.ok()) return nullptr;
+  byPrecision(a, [&](auto* tag) {
+    using T = std::remove_pointer_t<decltype(tag)>;
+    plainBackwardSweep<T>(m, n, batch, static_cast<T*>(w), gA, gPre);
+    return 0;
+  });
+  return nullptr;
+}
+
 // sweepsVectorised(allow?): with a boolean, first allows or forbids the vectorised path (tests of the plain one).
 napi_value Vectorised(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -294,6 +326,8 @@ void defineSweepFunctions(napi_env env, napi_value exports) {
       {"backwardSweep", nullptr, Backward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"backwardSweepTraceOnly", nullptr, BackwardTraceOnly, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"accumulateOuterProducts", nullptr, Outer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"plainForwardSweep", nullptr, PlainForward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"plainBackwardSweep", nullptr, PlainBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sweepsVectorised", nullptr, Vectorised, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions);

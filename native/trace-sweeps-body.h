@@ -354,3 +354,47 @@ inline void outerBody(int m, int n, int rows, int i0, int i1, const double* pre,
     addColumns<double>(j, n, row, scratch);
   }
 }
+
+// ---- non-plastic layers --------------------------------------------------------------------------------------
+
+// acc[b][j] += Σ_i pre[b][i]·w[i][j], i ascending and silent inputs skipped, as plainForwardSweep.
+template <class L, class T>
+inline int plainForwardColumns(int j, int end, const T* w, double xScalar, double* acc) {
+  const L x = splat<L>(xScalar);
+  for (; j + width<L> <= end; j += width<L>) store(acc + j, load<L>(acc + j) + x * load<L>(w + j));
+  return j;
+}
+
+template <class T>
+inline void plainForwardBody(int m, int n, int batch, const T* w, const double* pre, double* acc) {
+  for (int i = 0; i < m; i++) {
+    for (int b = 0; b < batch; b++) {
+      const double x = pre[(size_t)b * m + i];
+      if (x == 0) continue;
+      const int j = plainForwardColumns<Vec>(0, n, w + (size_t)i * n, x, acc + (size_t)b * n);
+      plainForwardColumns<double>(j, n, w + (size_t)i * n, x, acc + (size_t)b * n);
+    }
+  }
+}
+
+template <class L, class T>
+inline int plainBackwardColumns(int j, int end, const T* w, const double* g, L& sumOut) {
+  L s = splat<L>(0);
+  for (; j + width<L> <= end; j += width<L>) s = s + load<L>(w + j) * load<L>(g + j);
+  sumOut = s;
+  return j;
+}
+
+// gPre[b][i] = Σ_j w[i][j]·gA[b][j].
+template <class T>
+inline void plainBackwardBody(int m, int n, int batch, const T* w, const double* gA, double* gPre) {
+  for (int i = 0; i < m; i++) {
+    for (int b = 0; b < batch; b++) {
+      Vec wide;
+      double tail;
+      const int j = plainBackwardColumns<Vec>(0, n, w + (size_t)i * n, gA + (size_t)b * n, wide);
+      plainBackwardColumns<double>(j, n, w + (size_t)i * n, gA + (size_t)b * n, tail);
+      gPre[(size_t)b * m + i] = sum(wide) + tail;
+    }
+  }
+}

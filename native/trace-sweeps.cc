@@ -88,12 +88,24 @@ void accumulateOuterProducts(int m, int n, int rows, int i0, int i1, const doubl
   PLASTICITY_DISPATCH(outerBody(m, n, rows, i0, i1, pre, gA, gW, scratch));
 }
 
+template <typename T>
+void plainForwardSweep(int m, int n, int batch, const T* w, const double* pre, double* acc) {
+  PLASTICITY_DISPATCH(plainForwardBody(m, n, batch, w, pre, acc));
+}
+
+template <typename T>
+void plainBackwardSweep(int m, int n, int batch, const T* w, const double* gA, double* gPre) {
+  PLASTICITY_DISPATCH(plainBackwardBody(m, n, batch, w, gA, gPre));
+}
+
 #define PLASTICITY_INSTANTIATE(T)                                                                                                              \
   template void forwardSweep<T>(const SweepRows&, T*, const T*, const T*, const double*, double*, bool, const double*, const double*,          \
                                 const double*, double, double);                                                                                \
   template void traceUpdateSweep<T>(const SweepRows&, const T*, T*, const double*, const double*, const double*, double, double);              \
   template double backwardSweep<T>(const SweepRows&, const T*, const T*, T*, const T*, const T*, T*, const BackwardVectors&);                 \
   template double backwardSweepTraceOnly<T>(const SweepRows&, const T*, T*, const BackwardVectors&);                                         \
-  template void accumulateOuterProducts<T>(int, int, int, int, int, const double*, const double*, T*, double*);
+  template void accumulateOuterProducts<T>(int, int, int, int, int, const double*, const double*, T*, double*);                               \
+  template void plainForwardSweep<T>(int, int, int, const T*, const double*, double*);                                                        \
+  template void plainBackwardSweep<T>(int, int, int, const T*, const double*, double*);
 PLASTICITY_INSTANTIATE(float)
 PLASTICITY_INSTANTIATE(double)

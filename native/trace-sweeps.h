@@ -47,6 +47,14 @@ double backwardSweepTraceOnly(const SweepRows& r, const T* hPrev2, T* gTrace, co
 template <typename T>
 void accumulateOuterProducts(int m, int n, int rows, int i0, int i1, const double* pre, const double* gA, T* gW, double* scratch);
 
+/** A non-plastic layer's step: acc[b][j] += Σ_i pre[b][i]·w[i][j] (w [M, N], pre [B, M], acc [B, N]). */
+template <typename T>
+void plainForwardSweep(int m, int n, int batch, const T* w, const double* pre, double* acc);
+
+/** Its input gradient: gPre[b][i] = Σ_j w[i][j]·gA[b][j]. */
+template <typename T>
+void plainBackwardSweep(int m, int n, int batch, const T* w, const double* gA, double* gPre);
+
 /** Whether the sweeps run vectorised (AVX2) on this CPU. */
 bool sweepsVectorised();
 

@@ -25,7 +25,7 @@ export interface NativeConvShape {
   activation: 0 | 1 | 2;
 }
 
-/** The plastic kernel's sweeps (native/trace-sweeps.cc), with trace-sweeps.js's signatures. */
+/** The plastic kernel's sweeps and the non-plastic layer's (native/trace-sweeps.cc), with trace-sweeps.js's signatures. */
 export type NativeSweeps = Sweeps & {
   /** Whether they run vectorised (AVX2) on this CPU; `allow` = false first turns that path off (tests of the plain one), true back on. */
   sweepsVectorised(allow?: boolean): boolean;
@@ -51,7 +51,8 @@ export interface NativeKernels extends NativeSweeps {
 
 const kernelNames = [
   'conv2dForward', 'conv2dBackward', 'conv2dFastPath',
-  'forwardSweep', 'traceUpdateSweep', 'backwardSweep', 'backwardSweepTraceOnly', 'accumulateOuterProducts', 'sweepsVectorised',
+  'forwardSweep', 'traceUpdateSweep', 'backwardSweep', 'backwardSweepTraceOnly', 'accumulateOuterProducts', 'plainForwardSweep', 'plainBackwardSweep',
+  'sweepsVectorised',
 ] as const satisfies ReadonlyArray<keyof NativeKernels>;
 
 // Relative to the package root; joined only when looked for (this module may be bundled for a browser, which never calls it).

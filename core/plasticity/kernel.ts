@@ -20,9 +20,9 @@ import { activate, activationBackward } from './activation.ts';
 import { planCheckpoints, type CheckpointPlan, type Segment } from './checkpoints.ts';
 import type { PlasticSpec } from './spec.ts';
 import { nativeKernels } from '../native/kernels.ts';
-import { ARG, FARG, OP, useNativeSweeps, workspaceLayout, workspaceViews, type WorkspaceDims } from './sweep-commands.js';
+import { ARG, FARG, OP, sweepsFor, useNativeSweeps, workspaceLayout, workspaceViews, type WorkspaceDims } from './sweep-commands.js';
 import { defaultThreadCount, forgetWorkspace, runCommand, sweepPool, type SharedWorkspace, type SweepPool } from './thread-pool.ts';
-import { plainBackwardSweep, plainForwardSweep, type TraceArray } from './trace-sweeps.js';
+import type { TraceArray } from './trace-sweeps.js';
 
 export type Floats = Float32Array | Float64Array;
 
@@ -350,7 +350,7 @@ export function forwardTape(spec: PlasticSpec, shape: KernelShape, inputs: Kerne
     } else {
       const preArr = recurrent ? (t === 0 ? v.zeros : v.post) : v.pre;
       const preOff = recurrent ? Math.max(0, t - 1) * batch * m : t * batch * m;
-      plainForwardSweep(m, n, batch, v.w, preArr, preOff, acc);
+      sweepsFor(v).plainForwardSweep(m, n, batch, v.w, preArr, preOff, acc);
     }
     finishStep(spec, batch, acc, v.drive, t * bn, v.act, v.post, t * bn);
     if (plastic) fillDecay(spec.rule, eta, v.post, t * bn, bn, v.decay, t * bn);
@@ -442,7 +442,7 @@ export function sequenceBackward(tape: ForwardTape, gradPost: Floats, options: {
       }
       swap ^= 1;
     } else {
-      plainBackwardSweep(m, n, batch, v.w, v.gA, off, v.gPre);
+      sweepsFor(v).plainBackwardSweep(m, n, batch, v.w, v.gA, off, v.gPre);
     }
     if (recurrent) carry.set(v.gPre);
     else gPreOut!.set(v.gPre, t * bm);

@@ -144,6 +144,18 @@ for (const vectorised of [true, false]) describe(`native sweeps, ${vectorised ? 
       });
       expectBitwise(cc.w, js.w, `${precision}: ∂L/∂w`);
     });
+
+    it(`a non-plastic layer's step: forward bit for bit, input gradient at rounding level: ${precision}`, () => {
+      const [js, cc] = [script, native].map((sweeps) => {
+        const d = sweepData(precision, `plain ${precision}`);
+        const gPre = new Float64Array(batch * m);
+        sweeps.plainForwardSweep(m, n, batch, d.w, d.pre, batch * m, d.acc); // step 1's pre: some inputs silent
+        sweeps.plainBackwardSweep(m, n, batch, d.w, d.gA, batch * n, gPre);
+        return { acc: d.acc, gPre };
+      });
+      expectBitwise(cc.acc, js.acc, `${precision}: pre-activation`);
+      expectClose(cc.gPre, js.gPre, `${precision}: ∂L/∂pre`);
+    });
   }
 });
 
@@ -153,6 +165,7 @@ describe('the plastic kernel on the native sweeps', () => {
     makeCase({ rule: 'hebb', traceClip: 0.3, size: 9, steps: 16, eta: 0.5 }),
     makeCase({ mode: 'feedforward', rule: 'oja', inputMode: 'clamp', fullyClamped: true, inputSize: 7, size: 10, steps: 15, eta: 0.3 }),
     makeCase({ alpha: 'shared', size: 6, steps: 12, batch: 1 }),
+    makeCase({ plastic: false, size: 11, steps: 14, batch: 2 }),
   ];
   for (const testCase of cases) {
     for (const precision of precisions) {
@@ -164,7 +177,8 @@ describe('the plastic kernel on the native sweeps', () => {
           return { post, gradients: sequenceBackward(tape, lossWeights) };
         };
         const js = onPath('script', run);
-        const calls = [vi.spyOn(native, 'forwardSweep'), vi.spyOn(native, 'backwardSweep'), vi.spyOn(native, 'backwardSweepTraceOnly'), vi.spyOn(native, 'traceUpdateSweep')];
+        const sweepNames = ['forwardSweep', 'backwardSweep', 'backwardSweepTraceOnly', 'traceUpdateSweep', 'plainForwardSweep', 'plainBackwardSweep'] as const;
+        const calls = sweepNames.map((name) => vi.spyOn(native, name));
         const cc = onPath('native', run);
         expect(calls.reduce((sum, spy) => sum + spy.mock.calls.length, 0), 'the native sweeps ran (a forward and a backward sweep per step at least)').toBeGreaterThanOrEqual(2 * steps);
         expectBitwise(cc.post, js.post, 'outputs');

@@ -41,7 +41,7 @@ export function createStepper(spec: PlasticSpec, params: StepperParams, batchSiz
   const bm = batch * m;
 
   const trace = new Trace(spec.plastic ? bm * n : 0);
-  const sweep = nativeKernels()?.forwardSweep ?? forwardSweep;
+  const sweeps = nativeKernels() ?? { forwardSweep, plainForwardSweep };
   const { blockRows, blocks } = planBlocks(m, n, batch);
   const part = new Float64Array(bn);
   const preCur = new Float64Array(bm);
@@ -77,11 +77,11 @@ export function createStepper(spec: PlasticSpec, params: StepperParams, batchSiz
         for (let block = 0; block < blocks; block++) {
           const i0 = block * blockRows;
           part.fill(0);
-          sweep(m, n, batch, i0, Math.min(m, i0 + blockRows), trace, w, alpha, preCur, 0, part, 0, stepIndex >= 1, prevPre, 0, prevPost, 0, decay, 0, eta, clip);
+          sweeps.forwardSweep(m, n, batch, i0, Math.min(m, i0 + blockRows), trace, w, alpha, preCur, 0, part, 0, stepIndex >= 1, prevPre, 0, prevPost, 0, decay, 0, eta, clip);
           for (let k = 0; k < bn; k++) acc[k] += part[k];
         }
       } else {
-        plainForwardSweep(m, n, batch, w, preCur, 0, acc);
+        sweeps.plainForwardSweep(m, n, batch, w, preCur, 0, acc);
       }
       finishStep(spec, batch, acc, drive, 0, act ?? post, post, 0);
       if (spec.plastic) fillDecay(spec.rule, eta, post, 0, bn, decay);

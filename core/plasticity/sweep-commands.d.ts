@@ -73,10 +73,11 @@ export function runBlock(ws: WorkspaceViews, block: number): void;
 /** The sweeps runBlock calls: trace-sweeps.js's, or the native addon's with the same signatures. */
 export type Sweeps = Pick<
   typeof import('./trace-sweeps.js'),
-  'forwardSweep' | 'traceUpdateSweep' | 'backwardSweep' | 'backwardSweepTraceOnly' | 'accumulateOuterProducts'
+  'forwardSweep' | 'traceUpdateSweep' | 'backwardSweep' | 'backwardSweepTraceOnly' | 'accumulateOuterProducts' | 'plainForwardSweep' | 'plainBackwardSweep'
 >;
 export function useNativeSweeps(kernels: Sweeps | null): void;
 export function canRun(ws: WorkspaceViews): boolean;
+export function sweepsFor(ws: WorkspaceViews): Sweeps;
 
 export const CTRL: { gen: 0; claim: 1; done: 2; workspace: 3; blocks: 4; stop: 5; failed: 6 };
 export const CTRL_LENGTH: number;

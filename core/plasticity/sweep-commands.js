@@ -104,6 +104,12 @@ export function canRun(ws) {
   return !ws.cmd[ARG.native] || nativeSweeps !== null;
 }
 
+/** The sweeps the workspace's episode runs on: the native ones or trace-sweeps.js. */
+export function sweepsFor(ws) {
+  if (!canRun(ws)) throw new Error('plastic kernel: this thread has not loaded the native sweeps its command asks for');
+  return ws.cmd[ARG.native] ? nativeSweeps : scriptSweeps;
+}
+
 /** Zeroes rows [i0, i1) of every batch element's M×N matrix. */
 function zeroRows(array, m, n, batch, i0, i1) {
   for (let b = 0; b < batch; b++) array.fill(0, b * m * n + i0 * n, b * m * n + i1 * n);
@@ -124,8 +130,7 @@ export function runBlock(ws, block) {
   const clip = ws.cmdF[FARG.clip];
   const preArray = (t) => (recurrent ? (t === 0 ? ws.zeros : ws.post) : ws.pre);
   const preOffset = (t) => (recurrent ? (t === 0 ? 0 : (t - 1) * bm) : t * bm);
-  if (!canRun(ws)) throw new Error('plastic kernel: this thread has not loaded the native sweeps its command asks for');
-  const { accumulateOuterProducts, backwardSweep, backwardSweepTraceOnly, forwardSweep, traceUpdateSweep } = cmd[ARG.native] ? nativeSweeps : scriptSweeps;
+  const { accumulateOuterProducts, backwardSweep, backwardSweepTraceOnly, forwardSweep, traceUpdateSweep } = sweepsFor(ws);
   switch (cmd[ARG.op]) {
     case OP.forward: {
       const t = cmd[ARG.t];
