@@ -1,4 +1,4 @@
-// The plastic kernel's sweeps (trace-sweeps.cc), the same contract as core/plasticity/trace-sweeps.js: one pass
+// The plastic kernel's sweeps and a non-plastic layer's step (trace-sweeps.cc), the same contract as core/plasticity/trace-sweeps.js: one pass
 // over rows [i0, i1) of every batch element's M×N trace per call. Trace-sized arrays (T) are float or double,
 // per-step vectors double. Pointers are already advanced to the JavaScript offsets; the binding (sweeps-binding.cc)
 // checks every array is long enough.

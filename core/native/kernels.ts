@@ -100,10 +100,9 @@ export function nativeKernels(): NativeKernels | null {
   return loaded.kernels;
 }
 
-/** The addon's file when it loads here, even while PLASTICITY_NATIVE=0 (worker threads load it themselves and follow their commands). */
+/** The addon's file when the native kernels are on and load here (worker threads load it themselves). */
 export function nativeAddonFile(): string | null {
-  loaded ??= load();
-  return loaded.kernels ? loaded.reason : null;
+  return nativeKernels() ? loaded!.reason : null;
 }
 
 /** Where the native kernels came from, or why there are none: for `plasticity info` and bench reports. */
