@@ -6,6 +6,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { validateGraph, type Problem } from '../../core/graph/index.ts';
 import type { PlasticityApi } from '../shared/channels.ts';
 import { GraphCanvas } from './canvas/GraphCanvas.tsx';
+import { fitNode, useFitRequest } from './canvas/fit-request.ts';
 import { Dashboard } from './dashboard/Dashboard.tsx';
 import { useTraining } from './dashboard/use-training.ts';
 import { editorCommands, READ_ONLY_MESSAGE } from './editor/commands.ts';
@@ -41,7 +42,8 @@ export function App({ api }: { api: PlasticityApi }) {
 
   const showEditor = useCallback(() => setView('editor'), []);
   const showDashboard = useCallback(() => setView('training'), []);
-  const files = useDocumentFiles({ api, info, editor, dialogs, notify, fail, sessionId, showEditor });
+  const { fitRequest, requestFit } = useFitRequest();
+  const files = useDocumentFiles({ api, info, editor, dialogs, notify, fail, sessionId, showEditor, requestFit });
   const session = useSession({ api, sessionId, editor, files, dialogs, notify });
 
   // Read when a command runs, so the command sees the run shown then, not when it was created.
@@ -50,7 +52,7 @@ export function App({ api }: { api: PlasticityApi }) {
   const shownRun = useCallback(() => shown.current.runs.find((r) => r.runId === shown.current.shownRunId) ?? shown.current.runs.find((r) => r.live), []);
   const { exportRun, exportShownModel } = useRunExport({ api, info, dialogs, notify, fail, shownRun, showDashboard });
   const toggleDashboard = useCallback(() => setView((v) => (v === 'editor' ? 'training' : 'editor')), []);
-  const runCommand = useAppCommands({ api, editor, files, dialogs, exportShownModel, toggleDashboard });
+  const runCommand = useAppCommands({ api, editor, files, dialogs, exportShownModel, toggleDashboard, requestFit });
 
   const addAtCenter = useCallback(
     (kind: string) => {
@@ -66,9 +68,9 @@ export function App({ api }: { api: PlasticityApi }) {
       if (!problem.nodeId) return;
       setView('editor');
       editor.select([problem.nodeId], []);
-      setTimeout(() => flow.fitView({ nodes: [{ id: problem.nodeId! }], padding: 0.6, maxZoom: 1.2, duration: 250 }), 30);
+      requestFit(fitNode(problem.nodeId));
     },
-    [flow, editor],
+    [requestFit, editor],
   );
 
   const makeCopy = useCallback(() => {
@@ -110,6 +112,7 @@ export function App({ api }: { api: PlasticityApi }) {
             onSelect={editor.select}
             onNotice={(m) => notify(m, readOnly ? 'warning' : 'error')}
             readOnly={readOnly}
+            fitRequest={fitRequest}
           />
           <ProblemsPanel problems={validation.problems} onPick={pickProblem} />
         </div>

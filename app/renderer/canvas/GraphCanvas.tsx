@@ -23,12 +23,10 @@ import type { GraphDocument, ValidationResult } from '../../../core/graph/index.
 import { connectionEnds, editorCommands, type EditorView } from '../editor/commands.ts';
 import type { RunCommand } from '../editor/use-editor.ts';
 import { KIND_DRAG_TYPE } from '../panels/Palette.tsx';
+import { FIT_PADDING, type FitRequest } from './fit-request.ts';
 import { QuickAdd } from './QuickAdd.tsx';
 import { NodeView } from './NodeView.tsx';
 import { canvasEdges, canvasNodes, type CanvasNode } from './node-data.ts';
-
-/** Margin around a fitted graph, as a fraction of the canvas: small, so a template's text stays legible on a laptop. */
-export const FIT_PADDING = 0.06;
 
 const nodeTypes = { graphNode: NodeView };
 
@@ -46,6 +44,8 @@ export interface GraphCanvasProps {
    * ports do not connect and nothing is added.
    */
   readOnly?: string | null;
+  /** The latest request to fit the view (fit-request.ts), acted on once, after the document it follows has rendered. */
+  fitRequest?: FitRequest | null;
 }
 
 function toPorts(c: Connection | Edge) {
@@ -79,7 +79,20 @@ export function GraphCanvas(props: GraphCanvasProps) {
 
   const selectedNodeSet = useMemo(() => new Set(props.selectedNodes), [props.selectedNodes]);
   const selectedEdgeSet = useMemo(() => new Set(props.selectedEdges), [props.selectedEdges]);
-  useEffect(() => setNodes((previous) => canvasNodes(document, validation, selectedNodeSet, previous)), [document, validation, selectedNodeSet]);
+  // A fit waits for the nodes built from the document it follows: it is due in the same update as they are, so it
+  // runs after React Flow has them (and React Flow's fitView then waits for their measurements).
+  const fitRequest = props.fitRequest ?? null;
+  const [fitDue, setFitDue] = useState<FitRequest | null>(null);
+  const fitted = useRef(0);
+  useEffect(() => {
+    setNodes((previous) => canvasNodes(document, validation, selectedNodeSet, previous));
+    if (fitRequest && fitRequest.id !== fitted.current) setFitDue(fitRequest);
+  }, [document, validation, selectedNodeSet, fitRequest]);
+  useEffect(() => {
+    if (!fitDue || fitDue.id === fitted.current) return;
+    fitted.current = fitDue.id;
+    void flow.fitView(fitDue.options);
+  }, [fitDue, flow]);
   useEffect(() => setEdges(canvasEdges(document, validation, selectedEdgeSet)), [document, validation, selectedEdgeSet]);
 
   const reportSelection = useCallback(

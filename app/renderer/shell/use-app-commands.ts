@@ -1,6 +1,5 @@
 // The menu commands (from the browser mode's menu bar and shortcuts, or from Electron's native menu), each
 // mapped to the editor command or file action that carries it out.
-import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect } from 'react';
 import type { MenuCommand, PlasticityApi } from '../../shared/channels.ts';
 import { commandForKey } from '../../shared/menu.ts';
@@ -8,7 +7,7 @@ import { editorCommands } from '../editor/commands.ts';
 import type { Editor } from '../editor/use-editor.ts';
 import type { Dialogs } from './use-dialogs.ts';
 import type { DocumentFiles } from './use-document-files.ts';
-import { FIT_PADDING } from '../canvas/GraphCanvas.tsx';
+import { FIT_GRAPH, type RequestFit } from '../canvas/fit-request.ts';
 
 export const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
 
@@ -27,11 +26,11 @@ interface Options {
   dialogs: Dialogs;
   exportShownModel(): void | Promise<void>;
   toggleDashboard(): void;
+  requestFit: RequestFit;
 }
 
-export function useAppCommands({ api, editor, files, dialogs, exportShownModel, toggleDashboard }: Options) {
-  const flow = useReactFlow();
-  const fitView = useCallback(() => flow.fitView({ padding: FIT_PADDING, maxZoom: 1.2, duration: 200 }), [flow]);
+export function useAppCommands({ api, editor, files, dialogs, exportShownModel, toggleDashboard, requestFit }: Options) {
+  const fitView = useCallback(() => requestFit(FIT_GRAPH), [requestFit]);
 
   const runCommand = useCallback(
     async (command: MenuCommand) => {
@@ -77,7 +76,7 @@ export function useAppCommands({ api, editor, files, dialogs, exportShownModel, 
         case 'fitView':
           return void fitView();
         case 'autoLayout':
-          if (editor.run(editorCommands.autoLayout)) setTimeout(fitView, 50);
+          if (editor.run(editorCommands.autoLayout)) fitView();
           return;
         case 'toggleDashboard':
           return toggleDashboard();

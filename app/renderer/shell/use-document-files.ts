@@ -1,6 +1,5 @@
 // Documents on disk: new, open (a graph, or a trained model read-only), save, save as, export a copy, open a
 // template, and the question before unsaved work is replaced. Every failure reaches the user as a notice.
-import { useReactFlow } from '@xyflow/react';
 import { useCallback, useMemo, useState } from 'react';
 import { createGraphDocument, graphDocumentFromJson, type GraphDocument } from '../../../core/graph/index.ts';
 import type { AppInfo, PlasticityApi, RecentFile, TemplateSummary, TrainedModelInfo } from '../../shared/channels.ts';
@@ -9,7 +8,7 @@ import { isDirty } from '../editor/editor-state.ts';
 import type { Editor } from '../editor/use-editor.ts';
 import type { Dialogs } from './use-dialogs.ts';
 import type { Notify } from './use-notices.tsx';
-import { FIT_PADDING } from '../canvas/GraphCanvas.tsx';
+import { FIT_GRAPH, type RequestFit } from '../canvas/fit-request.ts';
 
 export function checkedDocument(raw: unknown, what: string): GraphDocument {
   const parsed = graphDocumentFromJson(raw, what);
@@ -29,10 +28,11 @@ interface Options {
   sessionId: string;
   /** After a document is loaded, the editor is shown. */
   showEditor(): void;
+  /** ... and the view fitted to it. */
+  requestFit: RequestFit;
 }
 
-export function useDocumentFiles({ api, info, editor, dialogs, notify, fail, sessionId, showEditor }: Options) {
-  const flow = useReactFlow();
+export function useDocumentFiles({ api, info, editor, dialogs, notify, fail, sessionId, showEditor, requestFit }: Options) {
   const [recent, setRecent] = useState<RecentFile[]>([]);
   const refreshRecent = useCallback(() => api.invoke('recent:list', {}).then((r) => setRecent(r.files), fail), [api, fail]);
 
@@ -93,17 +93,9 @@ export function useDocumentFiles({ api, info, editor, dialogs, notify, fail, ses
     (document: GraphDocument, filePath: string | null, label: string, unsaved = false, trained?: TrainedModelInfo) => {
       editor.dispatch({ type: 'load', document, filePath, label, unsaved, trained });
       showEditor();
-      // Fit once the canvas has measured the new document's nodes: a fit on unmeasured nodes (a busy machine
-      // renders late) would leave some off screen. Gives up waiting after ~2 s and fits what is there.
-      const ids = document.nodes.map((node) => node.id);
-      const fitWhenMeasured = (attempt: number) => {
-        const measured = new Set(flow.getNodes().filter((node) => node.measured?.width && node.measured?.height).map((node) => node.id));
-        if (attempt >= 40 || ids.every((id) => measured.has(id))) void flow.fitView({ padding: FIT_PADDING, maxZoom: 1.2, duration: 200 });
-        else setTimeout(() => fitWhenMeasured(attempt + 1), 50);
-      };
-      setTimeout(() => fitWhenMeasured(0), 50);
+      requestFit(FIT_GRAPH);
     },
-    [editor, flow, showEditor],
+    [editor, requestFit, showEditor],
   );
 
   const openPath = useCallback(
