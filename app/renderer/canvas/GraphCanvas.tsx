@@ -23,7 +23,7 @@ import type { GraphDocument, ValidationResult } from '../../../core/graph/index.
 import { connectionEnds, editorCommands, type EditorView } from '../editor/commands.ts';
 import type { RunCommand } from '../editor/use-editor.ts';
 import { KIND_DRAG_TYPE } from '../panels/Palette.tsx';
-import { FIT_PADDING, type FitRequest } from './fit-request.ts';
+import { FIT_GRAPH_AT_START, type FitRequest } from './fit-request.ts';
 import { QuickAdd } from './QuickAdd.tsx';
 import { NodeView } from './NodeView.tsx';
 import { canvasEdges, canvasNodes, type CanvasNode } from './node-data.ts';
@@ -208,7 +208,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
         zoomOnDoubleClick={false}
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
         fitView
-        fitViewOptions={{ padding: FIT_PADDING, maxZoom: 1.2 }}
+        fitViewOptions={FIT_GRAPH_AT_START}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
       >

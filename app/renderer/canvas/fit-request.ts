@@ -5,11 +5,11 @@
 import type { FitViewOptions } from '@xyflow/react';
 import { useCallback, useState } from 'react';
 
-/** Margin around a fitted graph, as a fraction of the canvas: small, so a template's text stays legible on a laptop. */
-export const FIT_PADDING = 0.06;
+/** The whole graph, as the canvas opens; the margin is a fraction of the canvas, small so a template's text stays legible on a laptop. */
+export const FIT_GRAPH_AT_START: FitViewOptions = { padding: 0.06, maxZoom: 1.2 };
 
-/** The whole graph, animated briefly. */
-export const FIT_GRAPH: FitViewOptions = { padding: FIT_PADDING, maxZoom: 1.2, duration: 200 };
+/** The same, animated briefly (after a load, a layout, Fit View). */
+export const FIT_GRAPH: FitViewOptions = { ...FIT_GRAPH_AT_START, duration: 200 };
 
 /** One node, with room around it. */
 export const fitNode = (id: string): FitViewOptions => ({ nodes: [{ id }], padding: 0.6, maxZoom: 1.2, duration: 250 });
