@@ -101,7 +101,7 @@ describe('cases and options', () => {
 
   it('defaults to every issue case, 3 rounds, 1 warm-up and 3 timed episodes, PyTorch default threads', () => {
     const o = parseRunOptions([]);
-    expect(o.cases.map((c) => c.id)).toEqual(['a', 'b', 'c', 'd1', 'd30', 'o1', 'o8', 'o8t']);
+    expect(o.cases.map((c) => c.id)).toEqual(['a', 'b', 'c', 'd1', 'd30', 'o1', 'o8', 'o8t', 'o8s']);
     expect(o).toMatchObject({ rounds: 3, warmup: 1, episodes: 3, torchThreads: null, oursThreads: null, oursOnly: false, backend: 'wasm' });
   });
 

@@ -13,10 +13,11 @@ export interface BenchCase {
   /** Omniglot: the reference runs its convolutions step by step on one step's images, as the authors' code does. */
   referenceConvPerStep?: boolean;
   /**
-   * Omniglot: ours runs the laptop template as the trainer does, each batch split over this many threads
-   * (bench/trainer-episode.ts); the reference keeps PyTorch's own threads (one per core by default).
+   * Omniglot: ours runs the laptop template as the trainer does (bench/trainer-episode.ts), each batch split
+   * over this many threads, or over as many as the trainer picks by default ('trainer'); the reference keeps
+   * PyTorch's own threads (one per core by default).
    */
-  batchThreads?: number;
+  batchThreads?: number | 'trainer';
   /** Plastic neurons N. */
   size: number;
   steps: number;
@@ -97,7 +98,14 @@ export const BENCH_CASES: readonly BenchCase[] = [
   {
     ...omniglotLike,
     id: 'o8t',
-    title: 'Omniglot laptop recipe as the trainer runs it: B=8 split over 2 threads, against PyTorch with all images in one call',
+    title: 'Omniglot laptop recipe as the trainer runs it (B=8, batch split as the trainer picks), against PyTorch with all images in one call',
+    batch: 8,
+    batchThreads: 'trainer',
+  },
+  {
+    ...omniglotLike,
+    id: 'o8s',
+    title: 'Omniglot laptop recipe in the trainer with B=8 split over 2 threads (each thread’s convolutions on one core)',
     batch: 8,
     batchThreads: 2,
   },
@@ -122,7 +130,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
 export const DEFAULT_CASES = 'a,b,c,d,o';
 
 /**
- * Cases named by a comma-separated list. A selector matches an id exactly, or a family: `d` selects d1 and d30, `o` o1, o8 and o8t,
+ * Cases named by a comma-separated list. A selector matches an id exactly, or a family: `d` selects d1 and d30, `o` o1, o8, o8t and o8s,
  * `smoke` the three smoke cases.
  * Throws on a selector that matches nothing, naming the valid ids.
  */

@@ -147,6 +147,8 @@ function createOmniglotRunner(tf: typeof tfjs, kernels: PlasticKernels, c: Bench
   const variables: tfjs.Variable[] = [];
   const context = (node: string, inputShapes: Record<string, Shape>): BuildContext =>
     ({
+      // As the graph interpreter decides: the first convolution's images are data.
+      inputNeedsGradient: () => node !== 'conv1',
       tf,
       kernels,
       native: nativeKernels(),

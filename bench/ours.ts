@@ -41,9 +41,14 @@ const options = program.opts<{ case: string; episodes: number; warmup: number; s
 const backend = await useBackend(options.backend);
 const benchCase = options.steps ? withSteps(findCase(options.case), options.steps) : findCase(options.case);
 const threads = options.threads ?? defaultThreadCount();
-const runner: EpisodeRunner<unknown> = benchCase.batchThreads
-  ? await createTrainerOmniglotRunner(benchCase, { repoRoot, threads: benchCase.batchThreads, backend: options.backend as 'wasm' | 'cpu' })
-  : createEpisodeRunner(tf, createPlasticKernels(tf, { threads }), benchCase);
+const trainer = benchCase.batchThreads
+  ? await createTrainerOmniglotRunner(benchCase, {
+      repoRoot,
+      threads: benchCase.batchThreads === 'trainer' ? undefined : benchCase.batchThreads,
+      backend: options.backend as 'wasm' | 'cpu',
+    })
+  : undefined;
+const runner: EpisodeRunner<unknown> = trainer ?? createEpisodeRunner(tf, createPlasticKernels(tf, { threads }), benchCase);
 const startRssKB = Math.round(process.memoryUsage().rss / 1024); // runtime + tfjs + parameters, before any episode
 for (let index = 0; index < options.warmup + options.episodes; index++) {
   const data = runner.sample(index);
@@ -59,8 +64,8 @@ emit({
   startRssKB,
   backend,
   // The most the kernels use (layers too small to share stay on one thread), or the threads a batch is split over.
-  threads: benchCase.batchThreads ?? threads,
-  kernels: benchCase.batchThreads ? `the trainer's path: template compiled, batch split over ${benchCase.batchThreads} threads` : 'core/plasticity fused (sequence op)',
+  threads: trainer?.batchThreads ?? threads,
+  kernels: trainer ? `the trainer's path: template compiled, batch split over ${trainer.batchThreads} thread(s)` : 'core/plasticity fused (sequence op)',
   native: nativeKernelsStatus(),
   leakedTensors: tf.memory().numTensors,
 });

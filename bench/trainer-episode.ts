@@ -1,5 +1,6 @@
 // The Omniglot network as the trainer runs it: the laptop template compiled by the engine, each batch split
-// over threads (core/train/batch-threads.ts) and one Adam step on this thread. Parameters and episodes come
+// over threads as the trainer would or as the case says (core/train/batch-threads.ts), and one Adam step on
+// this thread. Parameters and episodes come
 // from the signals of bench/episode.ts, so the loss still matches the PyTorch reference's.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import type { BackendChoice } from '../core/compile/backend.ts';
 import { compileGraph } from '../core/compile/compile.ts';
 import type { EpisodeBatch } from '../core/episodes/episode-batch.ts';
 import { parseGraphDocument } from '../core/graph/document.ts';
-import { startBatchThreads } from '../core/train/batch-threads.ts';
+import { defaultBatchThreads, startBatchThreads } from '../core/train/batch-threads.ts';
 import { leanAdam } from '../core/train/lean-adam.ts';
 import type { BenchCase } from './cases.ts';
 import { omniglotInitialValues, omniglotSignals, omniglotSteps, type EpisodeRunner } from './episode.ts';
@@ -18,8 +19,8 @@ const classes = 5;
 
 export async function createTrainerOmniglotRunner(
   c: BenchCase,
-  options: { repoRoot: string; threads: number; backend: BackendChoice },
-): Promise<EpisodeRunner<Map<string, EpisodeBatch>>> {
+  options: { repoRoot: string; threads?: number; backend: BackendChoice },
+): Promise<EpisodeRunner<Map<string, EpisodeBatch>> & { batchThreads: number }> {
   const parsed = parseGraphDocument(fs.readFileSync(path.join(options.repoRoot, templateFile), 'utf8'), templateFile);
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('\n'));
   const document = parsed.document;
@@ -32,11 +33,12 @@ export async function createTrainerOmniglotRunner(
   }
   const trainable = program.parameters.filter((p) => p.trainable);
   const variables = trainable.map((p) => p.variable);
-  const threads = await startBatchThreads({ document, seed: 0, backend: options.backend, program, trainable: trainable.map((p) => p.name), threads: options.threads });
+  const threads = await startBatchThreads({ document, seed: 0, backend: options.backend, program, trainable: trainable.map((p) => p.name), threads: options.threads ?? defaultBatchThreads(document) });
   const optimizer = leanAdam(c.learningRate, 0.9, 0.999, 1e-8);
   const b = c.batch;
 
   return {
+    batchThreads: threads.threads,
     sample(index) {
       const { images, label, target } = omniglotSignals(index, b);
       // The loss reads the target at the last step only.

@@ -8,6 +8,7 @@
 
 #include "bindings.h"
 #include "conv2d.h"
+#include "parallel.h"
 
 namespace {
 
@@ -105,16 +106,47 @@ napi_value Backward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// fastPath(shape): whether the vectorised path runs for this shape here.
-napi_value FastPath(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+const char* const pathNames[] = {"plain", "avx2", "avx512"};
+
+// conv2dPath(shape, widest?): the loops this shape runs on here ("plain", "avx2" or "avx512"); with `widest`,
+// first caps the paths all convolutions pick from (tests of the narrower ones).
+napi_value Path(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   ConvShape shape;
   int activation;
-  if (argc != 1 || !shapeArg(env, argv[0], shape, activation)) return nullptr;
+  if (argc < 1 || argc > 2) return fail(env, "conv2dPath(shape, widest?) takes 1 or 2 arguments"), nullptr;
+  if (!shapeArg(env, argv[0], shape, activation)) return nullptr;
+  if (argc == 2) {
+    char name[16];
+    size_t length = 0;
+    if (napi_get_value_string_utf8(env, argv[1], name, sizeof name, &length) != napi_ok) return fail(env, "widest must be \"plain\", \"avx2\" or \"avx512\""), nullptr;
+    int widest = -1;
+    for (int i = 0; i < 3; i++)
+      if (std::string(name) == pathNames[i]) widest = i;
+    if (widest < 0) return fail(env, std::string("widest is \"") + name + "\" but must be \"plain\", \"avx2\" or \"avx512\"", true), nullptr;
+    allowConvPaths(static_cast<ConvPath>(widest));
+  }
   napi_value result;
-  napi_get_boolean(env, conv2dFastPath(shape), &result);
+  napi_create_string_utf8(env, pathNames[static_cast<int>(conv2dPath(shape))], NAPI_AUTO_LENGTH, &result);
+  return result;
+}
+
+// nativeThreads(count?): the threads the convolution splits its work over in this process; with a count
+// (at least 1), first sets it.
+napi_value Threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc == 1) {
+    int count = 0;
+    if (napi_get_value_int32(env, argv[0], &count) != napi_ok) return fail(env, "nativeThreads(count): count must be an integer"), nullptr;
+    if (count < 1) return fail(env, "nativeThreads(count): count is " + std::to_string(count) + " but must be at least 1", true), nullptr;
+    setParallelism(count);
+  }
+  napi_value result;
+  napi_create_int32(env, parallelism(), &result);
   return result;
 }
 
@@ -124,7 +156,8 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor functions[] = {
       {"conv2dForward", nullptr, Forward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackward", nullptr, Backward, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"conv2dFastPath", nullptr, FastPath, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dPath", nullptr, Path, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"nativeThreads", nullptr, Threads, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions);
   defineSweepFunctions(env, exports);

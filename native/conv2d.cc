@@ -1,15 +1,25 @@
 // Native 2-D convolution for the Conv2d node ("valid" padding), forward and backward, on float32 arrays the
 // caller owns (tfjs tensor memory): the product is ours where it is the hot path, as the plastic kernels are.
 // Layouts: input [N, C, H, W], kernel [k, k, C, F] (TensorFlow's), output [N, F, OH, OW] (channels first).
-// The convolution is computed directly, without laying windows out as rows ("im2col"), and written channels
-// first, so no layout change follows; the activation is one vectorised pass over the output. On x86-64 with
-// AVX2 and FMA, blocks of three output positions (or channels) × 32 filters keep twelve 8-float accumulators in
-// registers: 50-70 GFLOP/s on one core here, about twice the wasm backend's matrix product. Other shapes and
-// other CPUs take plain loops.
+// The convolution is computed directly, without laying windows out as rows ("im2col") except for layers with
+// few channels, and written channels first, so no layout change follows.
+//
+// Three paths, the widest this CPU has and the shape fits (conv2dPath): AVX-512 (conv2d-avx512.cc: 64 filters
+// a block, or positions in the lanes for few channels), AVX2 + FMA (below: blocks of three output positions or
+// channels × 32 filters keep twelve 8-float accumulators in registers) and plain loops. The vectorised paths
+// split their images, or blocks of kernel rows, over the threads of parallel.cc; each item is computed the same
+// way on any thread, so results do not depend on the thread count.
 #include "conv2d.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <functional>
 #include <vector>
+
+#include "conv2d-avx512.h"
+#include "conv2d-geometry.h"
+#include "parallel.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -22,16 +32,20 @@ struct Dims {
   int n, c, h, w, f, k, s, oh, ow;
   // Offset in one input channel of each output position's window (its top-left pixel): no division in the loops.
   std::vector<int> origins;
+  // Offset of kernel row [tap, c]'s pixel from a window's origin in an image.
+  std::vector<int> rowOffsets;
 
   explicit Dims(const ConvShape& shape)
       : n(shape.images), c(shape.channels), h(shape.height), w(shape.width), f(shape.filters), k(shape.kernelSize), s(shape.stride),
-        oh(shape.outHeight), ow(shape.outWidth), origins(oh * ow) {
+        oh(shape.outHeight), ow(shape.outWidth), origins(oh * ow), rowOffsets(k * k * c) {
     for (int p = 0; p < oh * ow; p++) origins[p] = s * (p / ow) * w + s * (p % ow);
+    for (int r = 0; r < k * k * c; r++) rowOffsets[r] = (r % c) * h * w + tapOffset(r / c);
   }
   int positions() const { return oh * ow; }
   int origin(int p) const { return origins[p]; }
   // Offset of kernel tap t (row-major over the k × k window) from the window's origin.
   int tapOffset(int t) const { return (t / k) * w + t % k; }
+  ConvGeometry geometry() const { return {n, c, h, w, f, k, s, oh, ow, h * w, oh * ow, k * k * c, origins.data(), rowOffsets.data()}; }
 };
 
 // tanh to float32 precision with a rational function, as core/util/fast-tanh.ts (the coefficients are fitted
@@ -84,18 +98,45 @@ void activateAll(float* values, size_t count, Activation a) {
   }
 }
 
-// dZ = dOut ⊙ act′ (act′ written with the output y = act(v)), moved from [N, F, P] to [N, P, F] so that each
-// position's filters are contiguous for the vectorised loops.
+// dZ = dOut ⊙ act′ of images [first, end) (act′ written with the output y = act(v)), as [N, P, F] (each
+// position's filters contiguous, for the filter-vectorised loops) or as the output's [N, F, P]; and each
+// image's sums of dZ over its positions, biasParts [N, F], from which ∂L/∂bias is summed in a fixed order.
 template <typename Slope>
-void gradientRows(const float* dOutput, const float* output, int images, int filters, int positions, float* rows, Slope slope) {
-  for (int n = 0; n < images; n++) {
-    const size_t image = (size_t)n * filters * positions;
-    for (int f = 0; f < filters; f++)
-      for (int p = 0; p < positions; p++) {
-        const size_t at = image + (size_t)f * positions + p;
-        rows[image + (size_t)p * filters + f] = dOutput[at] * slope(output[at]);
+void slopeTimesGradient(const float* dOutput, const float* output, int filters, int positions, bool filtersLast, float* dz, float* biasParts,
+                        int first, int end, Slope slope) {
+  const size_t imageSize = (size_t)filters * positions;
+  for (int n = first; n < end; n++) {
+    const float* dOut = dOutput + n * imageSize;
+    const float* y = output + n * imageSize;
+    float* to = dz + n * imageSize;
+    float* sums = biasParts + (size_t)n * filters;
+    if (filtersLast) {
+      for (int f = 0; f < filters; f++)
+        for (int p = 0; p < positions; p++) to[(size_t)p * filters + f] = dOut[(size_t)f * positions + p] * slope(y[(size_t)f * positions + p]);
+      for (int f = 0; f < filters; f++) sums[f] = 0;
+      for (int p = 0; p < positions; p++)
+        for (int f = 0; f < filters; f++) sums[f] += to[(size_t)p * filters + f];
+    } else {
+      for (size_t i = 0; i < imageSize; i++) to[i] = dOut[i] * slope(y[i]);
+      // Eight interleaved partial sums: one running sum along the positions would be a chain of dependent additions.
+      for (int f = 0; f < filters; f++) {
+        const float* row = to + (size_t)f * positions;
+        float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        int p = 0;
+        for (; p + 8 <= positions; p += 8)
+          for (int lane = 0; lane < 8; lane++) part[lane] += row[p + lane];
+        for (; p < positions; p++) part[p % 8] += row[p];
+        sums[f] = ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
       }
+    }
   }
+}
+
+void outputGradient(const Dims& d, const float* dOutput, const float* output, Activation a, bool filtersLast, float* dz, float* biasParts, int first, int end) {
+  const int F = d.f, P = d.positions();
+  if (a == Activation::Tanh) slopeTimesGradient(dOutput, output, F, P, filtersLast, dz, biasParts, first, end, [](float y) { return 1.0f - y * y; });
+  else if (a == Activation::Relu) slopeTimesGradient(dOutput, output, F, P, filtersLast, dz, biasParts, first, end, [](float y) { return y > 0 ? 1.0f : 0.0f; });
+  else slopeTimesGradient(dOutput, output, F, P, filtersLast, dz, biasParts, first, end, [](float) { return 1.0f; });
 }
 
 // Calls visit(n, p, pixel, row) for every image n, output position p, kernel tap and input channel c: `pixel`
@@ -118,9 +159,13 @@ float* scratch(std::vector<float>& buffer, size_t count) {
   if (buffer.size() < count) buffer.resize(count);
   return buffer.data();
 }
+thread_local std::vector<float> gradientBuffer;
+thread_local std::vector<float> biasPartsBuffer;
 thread_local std::vector<float> gradientRowsBuffer;
 thread_local std::vector<float> kernelTBuffer;
 thread_local std::vector<float> pixelRowsBuffer;
+thread_local std::vector<float> imageColumnsBuffer;
+thread_local std::vector<float> allColumnsBuffer;
 
 #ifdef PLASTICITY_X86
 bool hasAvx2Fma() {
@@ -233,41 +278,56 @@ __attribute__((target("avx2,fma"))) float dot8(const float* a, const float* b, i
   h = _mm_add_ss(h, _mm_shuffle_ps(h, h, 1));
   return _mm_cvtss_f32(h);
 }
-#endif
-
-}  // namespace
-
-bool conv2dFastPath(const ConvShape& shape) {
-#ifdef PLASTICITY_X86
-  return hasAvx2Fma() && shape.filters % 32 == 0;
-#else
-  (void)shape;
-  return false;
-#endif
-}
-
-void conv2dForward(const ConvShape& shape, const float* input, const float* kernel, const float* bias, float* output, Activation activation) {
-  const Dims d(shape);
+// Output images [first, end) on the AVX2 path, without the activation.
+void avx2Forward(const Dims& d, const float* input, const float* kernel, const float* bias, float* output, int first, int end) {
   const int P = d.positions();
   const int plane = d.h * d.w;
-  const bool fast = conv2dFastPath(shape);
-  for (int n = 0; n < d.n; n++) {
+  float block[3][32];
+  for (int n = first; n < end; n++) {
     const float* image = input + (size_t)n * d.c * plane;
     float* out = output + (size_t)n * d.f * P;
-#ifdef PLASTICITY_X86
-    if (fast) {
-      float block[3][32];
-      for (int p = 0; p < P; p += 3) {
-        for (int h = 0; h < d.f; h += 32) {
-          forwardBlock(d, image, kernel, p, h, block);
-          for (int q = 0; q < 3 && p + q < P; q++)
-            for (int t = 0; t < 32; t++) out[(size_t)(h + t) * P + p + q] = block[q][t] + (bias ? bias[h + t] : 0.0f);
-        }
+    for (int p = 0; p < P; p += 3)
+      for (int h = 0; h < d.f; h += 32) {
+        forwardBlock(d, image, kernel, p, h, block);
+        for (int q = 0; q < 3 && p + q < P; q++)
+          for (int t = 0; t < 32; t++) out[(size_t)(h + t) * P + p + q] = block[q][t] + (bias ? bias[h + t] : 0.0f);
       }
-      continue;
-    }
+  }
+}
+
+// ∂L/∂input of images [first, end) on the AVX2 path (channels a multiple of 32), overwritten. Each block of 32
+// kernel rows is one tap and 32 channels: it adds to 32 contiguous values of a channels-last copy of the image's
+// gradient, which is moved to channels-first at the end.
+void avx2InputGradient(const Dims& d, const float* kernelT, const float* dzRows, float* dInput, int first, int end) {
+  const int P = d.positions();
+  const int plane = d.h * d.w;
+  const int width = d.k * d.k * d.c;
+  float* pixelRows = scratch(pixelRowsBuffer, (size_t)plane * d.c + 32);
+  float* discard = pixelRows + (size_t)plane * d.c;
+  for (int n = first; n < end; n++) {
+    std::memset(pixelRows, 0, sizeof(float) * plane * d.c);
+    for (int p = 0; p < P; p += 3)
+      for (int col = 0; col < width; col += 32) {
+        const int offset = d.tapOffset(col / d.c), c = col % d.c;
+        float* to[3];
+        for (int q = 0; q < 3; q++) to[q] = p + q < P ? pixelRows + (size_t)(d.origin(p + q) + offset) * d.c + c : discard;
+        inputGradientBlock(d, kernelT, dzRows, n, p, col, to[0], to[1], to[2]);
+      }
+    float* image = dInput + (size_t)n * d.c * plane;
+    for (int pixel = 0; pixel < plane; pixel++)
+      for (int c = 0; c < d.c; c++) image[(size_t)c * plane + pixel] = pixelRows[(size_t)pixel * d.c + c];
+  }
+}
 #endif
-    std::vector<float> acc(d.f);
+
+// Output images [first, end) in plain loops, without the activation.
+void plainForward(const Dims& d, const float* input, const float* kernel, const float* bias, float* output, int first, int end) {
+  const int P = d.positions();
+  const int plane = d.h * d.w;
+  std::vector<float> acc(d.f);
+  for (int n = first; n < end; n++) {
+    const float* image = input + (size_t)n * d.c * plane;
+    float* out = output + (size_t)n * d.f * P;
     for (int p = 0; p < P; p++) {
       for (int f = 0; f < d.f; f++) acc[f] = bias ? bias[f] : 0;
       const int o = d.origin(p);
@@ -282,80 +342,161 @@ void conv2dForward(const ConvShape& shape, const float* input, const float* kern
       for (int f = 0; f < d.f; f++) out[(size_t)f * P + p] = acc[f];
     }
   }
-  activateAll(output, (size_t)d.n * d.f * P, activation);
+}
+
+// The widest path tests allow (ConvPath as an int).
+std::atomic<int> widestAllowed{static_cast<int>(ConvPath::Avx512)};
+
+// Few kernel rows (one or a few input channels): the AVX-512 path puts positions in the lanes.
+bool fewRows(const ConvShape& s) { return s.kernelSize * s.kernelSize * s.channels < avx512::FILTER_BLOCK; }
+
+// Calls work(first, end) on groups of `group` images (the last may be smaller), split over the threads.
+void forEachImageGroup(int images, int group, const std::function<void(int, int)>& work) {
+  parallelFor((images + group - 1) / group, [&](int first, int end) {
+    for (int i = first; i < end; i++) work(i * group, std::min(images, (i + 1) * group));
+  });
+}
+
+// Images a group for the AVX-512 loops that run over a range's outputs as one sequence: enough outputs to fill
+// several blocks, and a number fixed by the shape (not by the threads), so that the input gradient's sums come
+// out the same on any number of threads.
+int outputGroup(const Dims& d) {
+  const int wanted = 4 * avx512::ROW_BLOCK;
+  return std::max(1, std::min(d.n, (wanted + d.positions() - 1) / d.positions()));
+}
+
+// The kernel transposed to [F, rows], for the input gradients' loops.
+float* transposedKernel(const Dims& d, const float* kernel) {
+  const int width = d.k * d.k * d.c;
+  float* kernelT = scratch(kernelTBuffer, (size_t)d.f * width);
+  for (int col = 0; col < width; col++)
+    for (int f = 0; f < d.f; f++) kernelT[(size_t)f * width + col] = kernel[(size_t)col * d.f + f];
+  return kernelT;
+}
+
+}  // namespace
+
+ConvPath conv2dPath(const ConvShape& shape) {
+  const int widest = widestAllowed.load();
+  if (widest >= static_cast<int>(ConvPath::Avx512) && avx512::available() && (fewRows(shape) || shape.filters % avx512::FILTER_BLOCK == 0))
+    return ConvPath::Avx512;
+#ifdef PLASTICITY_X86
+  if (widest >= static_cast<int>(ConvPath::Avx2) && hasAvx2Fma() && shape.filters % 32 == 0) return ConvPath::Avx2;
+#endif
+  return ConvPath::Plain;
+}
+
+void allowConvPaths(ConvPath widest) { widestAllowed.store(static_cast<int>(widest)); }
+
+void conv2dForward(const ConvShape& shape, const float* input, const float* kernel, const float* bias, float* output, Activation activation) {
+  const Dims d(shape);
+  const ConvGeometry g = d.geometry();
+  const size_t imageSize = (size_t)d.f * d.positions();
+  switch (conv2dPath(shape)) {
+    case ConvPath::Avx512:
+      // The activation is applied in registers.
+      if (fewRows(shape))
+        parallelFor(d.n, [&](int first, int end) {
+          float* columns = scratch(imageColumnsBuffer, (size_t)g.rows * avx512::paddedPositions(g));
+          avx512::forwardByPositions(g, input, kernel, bias, output, activation, first, end, columns);
+        });
+      else forEachImageGroup(d.n, outputGroup(d), [&](int first, int end) { avx512::forwardByFilters(g, input, kernel, bias, output, activation, first, end); });
+      return;
+#ifdef PLASTICITY_X86
+    case ConvPath::Avx2:
+      parallelFor(d.n, [&](int first, int end) {
+        avx2Forward(d, input, kernel, bias, output, first, end);
+        activateAll(output + first * imageSize, (end - first) * imageSize, activation);
+      });
+      return;
+#endif
+    default:
+      plainForward(d, input, kernel, bias, output, 0, d.n);
+      activateAll(output, d.n * imageSize, activation);
+  }
 }
 
 void conv2dBackward(const ConvShape& shape, const float* input, const float* kernel, const float* output, const float* dOutput,
                     float* dInput, float* dKernel, float* dBias, Activation activation) {
   const Dims d(shape);
+  const ConvGeometry g = d.geometry();
   const int P = d.positions();
   const int plane = d.h * d.w;
-  const int taps = d.k * d.k;
-  const int width = taps * d.c;
-  // dZ = dOut ⊙ act′, laid out as [N, P, F] so that each position's filters are contiguous.
-  const float* dzRows = scratch(gradientRowsBuffer, (size_t)d.n * d.f * P);
-  float* rows = const_cast<float*>(dzRows);
-  if (activation == Activation::Tanh) gradientRows(dOutput, output, d.n, d.f, P, rows, [](float y) { return 1.0f - y * y; });
-  else if (activation == Activation::Relu) gradientRows(dOutput, output, d.n, d.f, P, rows, [](float y) { return y > 0 ? 1.0f : 0.0f; });
-  else gradientRows(dOutput, output, d.n, d.f, P, rows, [](float) { return 1.0f; });
+  const ConvPath path = conv2dPath(shape);
+  // dZ = dOut ⊙ act′: [N, F, P] where positions are in the lanes, otherwise [N, P, F] (dzRows).
+  const bool positionsInLanes = path == ConvPath::Avx512 && fewRows(shape);
+  float* dz = scratch(positionsInLanes ? gradientBuffer : gradientRowsBuffer, (size_t)d.n * d.f * P);
+  float* biasParts = scratch(biasPartsBuffer, (size_t)d.n * d.f);
+  parallelFor(d.n, [&](int first, int end) { outputGradient(d, dOutput, output, activation, !positionsInLanes, dz, biasParts, first, end); });
   if (dBias) {
     for (int f = 0; f < d.f; f++) dBias[f] = 0;
-    for (size_t r = 0; r < (size_t)d.n * P; r++)
-      for (int f = 0; f < d.f; f++) dBias[f] += dzRows[r * d.f + f];
+    for (int n = 0; n < d.n; n++)
+      for (int f = 0; f < d.f; f++) dBias[f] += biasParts[(size_t)n * d.f + f];
   }
-  std::memset(dKernel, 0, sizeof(float) * width * d.f);
-  if (dInput) std::memset(dInput, 0, sizeof(float) * d.n * d.c * plane);
+
+  if (positionsInLanes) {
+    float* columns = scratch(allColumnsBuffer, (size_t)d.n * g.rows * avx512::paddedPositions(g));
+    parallelFor(d.n, [&](int first, int end) {
+      for (int n = first; n < end; n++) avx512::windowColumns(g, input, n, columns + (size_t)n * g.rows * avx512::paddedPositions(g));
+    });
+    parallelFor(avx512::kernelPositionBlocks(g), [&](int first, int end) { avx512::kernelGradientByPositions(g, columns, dz, dKernel, first, end); });
+  } else if (path == ConvPath::Avx512) {
+    parallelFor(avx512::kernelRowBlocks(g), [&](int first, int end) { avx512::kernelGradientByFilters(g, input, dz, dKernel, first, end); });
 #ifdef PLASTICITY_X86
-  if (conv2dFastPath(shape)) {
-    for (int tap = 0; tap < taps; tap++)
-      for (int c = 0; c < d.c; c += 3)
-        for (int h = 0; h < d.f; h += 32) kernelGradientBlock(d, input, dzRows, tap, c, h, dKernel);
-    if (dInput && d.c % 32 == 0) {
-      // Each block of 32 window columns is one tap and 32 channels: it adds to 32 contiguous values of a
-      // channels-last copy of the image's gradient, which is moved to channels-first at the end.
-      float* kernelT = scratch(kernelTBuffer, (size_t)d.f * width);
-      for (int col = 0; col < width; col++)
-        for (int f = 0; f < d.f; f++) kernelT[(size_t)f * width + col] = kernel[(size_t)col * d.f + f];
-      float* pixelRows = scratch(pixelRowsBuffer, (size_t)plane * d.c + 32);
-      float* discard = pixelRows + (size_t)plane * d.c;
-      for (int n = 0; n < d.n; n++) {
-        std::memset(pixelRows, 0, sizeof(float) * plane * d.c);
-        for (int p = 0; p < P; p += 3)
-          for (int col = 0; col < width; col += 32) {
-            const int offset = d.tapOffset(col / d.c), c = col % d.c;
-            float* to[3];
-            for (int q = 0; q < 3; q++) to[q] = p + q < P ? pixelRows + (size_t)(d.origin(p + q) + offset) * d.c + c : discard;
-            inputGradientBlock(d, kernelT, dzRows, n, p, col, to[0], to[1], to[2]);
-          }
-        float* image = dInput + (size_t)n * d.c * plane;
-        for (int pixel = 0; pixel < plane; pixel++)
-          for (int c = 0; c < d.c; c++) image[(size_t)c * plane + pixel] = pixelRows[(size_t)pixel * d.c + c];
-      }
-      return;
-    }
-  } else
+  } else if (path == ConvPath::Avx2) {
+    std::memset(dKernel, 0, sizeof(float) * g.rows * d.f);
+    const int channelBlocks = (d.c + 2) / 3;
+    parallelFor(d.k * d.k * channelBlocks, [&](int first, int end) {
+      for (int item = first; item < end; item++)
+        for (int h = 0; h < d.f; h += 32) kernelGradientBlock(d, input, dz, item / channelBlocks, 3 * (item % channelBlocks), h, dKernel);
+    });
 #endif
-  {
+  } else {
+    std::memset(dKernel, 0, sizeof(float) * g.rows * d.f);
     forEachTap(d, [&](int n, int p, size_t pixel, size_t row) {
       const float x = input[(size_t)n * d.c * plane + pixel];
-      const float* dz = dzRows + ((size_t)n * P + p) * d.f;
+      const float* dzRow = dz + ((size_t)n * P + p) * d.f;
       float* to = dKernel + row * d.f;
-      for (int f = 0; f < d.f; f++) to[f] += x * dz[f];
+      for (int f = 0; f < d.f; f++) to[f] += x * dzRow[f];
     });
   }
   if (!dInput) return;
+
+  if (path == ConvPath::Avx512 && d.c % avx512::FILTER_BLOCK == 0) {
+    const float* kernelT = transposedKernel(d, kernel);
+    const int group = outputGroup(d);
+    forEachImageGroup(d.n, group, [&](int first, int end) {
+      avx512::inputGradient(g, kernelT, dz, dInput, first, end, scratch(pixelRowsBuffer, (size_t)group * plane * d.c));
+    });
+    return;
+  }
 #ifdef PLASTICITY_X86
-  const bool vectorDots = hasAvx2Fma() && d.f % 8 == 0;
+  if (path == ConvPath::Avx2 && d.c % 32 == 0) {
+    const float* kernelT = transposedKernel(d, kernel);
+    parallelFor(d.n, [&](int first, int end) { avx2InputGradient(d, kernelT, dz, dInput, first, end); });
+    return;
+  }
+#endif
+  // Plain sums over the filters, from dZ as [N, P, F].
+  const float* dzRows = dz;
+  if (positionsInLanes) {
+    float* rows = scratch(gradientRowsBuffer, (size_t)d.n * d.f * P);
+    outputGradient(d, dOutput, output, activation, true, rows, biasParts, 0, d.n);
+    dzRows = rows;
+  }
+  std::memset(dInput, 0, sizeof(float) * d.n * d.c * plane);
+#ifdef PLASTICITY_X86
+  const bool vectorDots = path != ConvPath::Plain && d.f % 8 == 0;
 #endif
   forEachTap(d, [&](int n, int p, size_t pixel, size_t row) {
     const float* weights = kernel + row * d.f;
-    const float* dz = dzRows + ((size_t)n * P + p) * d.f;
+    const float* dzRow = dzRows + ((size_t)n * P + p) * d.f;
     float sum = 0;
 #ifdef PLASTICITY_X86
-    if (vectorDots) sum = dot8(weights, dz, d.f);
+    if (vectorDots) sum = dot8(weights, dzRow, d.f);
     else
 #endif
-      for (int f = 0; f < d.f; f++) sum += weights[f] * dz[f];
+      for (int f = 0; f < d.f; f++) sum += weights[f] * dzRow[f];
     dInput[(size_t)n * d.c * plane + pixel] += sum;
   });
 }

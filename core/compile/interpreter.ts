@@ -101,6 +101,10 @@ export function buildGraphInterpreter(doc: GraphDocument, options: InterpreterOp
   const parameters: GraphParameter[] = [];
   const built = new Map<string, BuiltNode>();
   const skipped = new Set<string>();
+  // Nodes whose outputs depend on a trainable parameter (their own or upstream): gradients flow back into them.
+  const carriesGradient = new Set<string>();
+  const feeders = new Map<string, { node: string; port: string }[]>();
+  for (const edge of doc.edges) feeders.set(edge.to.node, [...(feeders.get(edge.to.node) ?? []), { node: edge.from.node, port: edge.to.port }]);
 
   try {
     for (const nodeId of order) {
@@ -111,6 +115,8 @@ export function buildGraphInterpreter(doc: GraphDocument, options: InterpreterOp
         continue;
       }
       const nodeShapes = shapes.get(nodeId) ?? { inputs: {}, outputs: {} };
+      const nodeFeeders = feeders.get(nodeId) ?? [];
+      if (nodeFeeders.some((feeder) => carriesGradient.has(feeder.node))) carriesGradient.add(nodeId);
       built.set(
         nodeId,
         kind.build(kind.params.parse(node.params ?? {}), {
@@ -122,6 +128,9 @@ export function buildGraphInterpreter(doc: GraphDocument, options: InterpreterOp
           native: nativeKernels(),
           tasks: options.tasks,
           rng: createRng(options.seed).fork(`build/${nodeId}`),
+          // A feeder not yet built (an edge back from later in the order) is assumed to carry one.
+          inputNeedsGradient: (port) =>
+            nodeFeeders.some((feeder) => feeder.port === port && (carriesGradient.has(feeder.node) || !(built.has(feeder.node) || skipped.has(feeder.node)))),
           parameter(name, shape, init, parameterOptions) {
             const fullName = portName(nodeId, name);
             const trainable = options.trainable && (parameterOptions?.trainable ?? true);
@@ -130,6 +139,7 @@ export function buildGraphInterpreter(doc: GraphDocument, options: InterpreterOp
             const variable = tf.variable(initial, trainable, `${options.variablePrefix}:${fullName}`);
             initial.dispose(); // the variable holds its own reference to the data
             parameters.push({ name: fullName, variable, trainable: parameterOptions?.trainable ?? true });
+            if (trainable) carriesGradient.add(nodeId);
             return variable;
           },
         }),

@@ -45,12 +45,20 @@ export interface NativeKernels extends NativeSweeps {
     dKernel: Float32Array,
     dBias: Float32Array | null,
   ): void;
-  /** Whether the vectorised path (AVX2 + FMA, filters a multiple of 32) runs for this shape here. */
-  conv2dFastPath(shape: NativeConvShape): boolean;
+  /**
+   * The loops this shape runs on here: AVX-512 (filters a multiple of 64, or few input channels), AVX2 + FMA
+   * (filters a multiple of 32) or plain. `widest` first caps the paths every convolution picks from (tests of
+   * the narrower ones on a CPU that has the wider).
+   */
+  conv2dPath(shape: NativeConvShape, widest?: NativeConvPath): NativeConvPath;
+  /** The threads the convolution splits its images over in this process (the machine's, at most 8); `count` first sets it. */
+  nativeThreads(count?: number): number;
 }
 
+export type NativeConvPath = 'avx512' | 'avx2' | 'plain';
+
 const kernelNames = [
-  'conv2dForward', 'conv2dBackward', 'conv2dFastPath',
+  'conv2dForward', 'conv2dBackward', 'conv2dPath', 'nativeThreads',
   'forwardSweep', 'traceUpdateSweep', 'backwardSweep', 'backwardSweepTraceOnly', 'accumulateOuterProducts', 'plainForwardSweep', 'plainBackwardSweep',
   'sweepsVectorised',
 ] as const satisfies ReadonlyArray<keyof NativeKernels>;

@@ -94,7 +94,7 @@ export const Conv2d = defineNodeKind<Conv2dParams>({
     const geometry = convGeometry(params, channels, height, width, outHeight, outWidth);
     const native = ctx.native;
     if (native && nativeConvCovers(geometry, params.activation)) {
-      const convolve = nativeConvOp(tf, native, geometry, filters, params.activation, bias !== undefined);
+      const convolve = nativeConvOp(tf, native, geometry, filters, params.activation, bias !== undefined, ctx.inputNeedsGradient('input'));
       return {
         role: 'layer',
         forward({ input }) {

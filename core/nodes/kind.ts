@@ -66,6 +66,11 @@ export interface BuildContext {
   tasks: TaskLibrary;
   /** Stream for anything random at build time other than parameter init. */
   rng: Rng;
+  /**
+   * Whether a gradient can flow back through an input port to a trainable parameter: false where everything
+   * upstream is data (sources, environments), so a layer may skip computing that input's gradient.
+   */
+  inputNeedsGradient(port: string): boolean;
 }
 
 export type { EpisodeBatch, HeldOutSplit } from '../episodes/episode-batch.ts';

@@ -1,10 +1,15 @@
 // The native convolution (native/conv2d.cc, loaded by core/native) against float64 loops for every output
-// and gradient, on its vectorised path and on its plain one, then as the Conv2d node runs it on the wasm
-// backend: the same numbers as the JavaScript path, and input gradients that finite differences confirm.
+// and gradient, on each of its paths (AVX-512, AVX2, plain: those this CPU has) and on one and two threads,
+// then as the Conv2d node runs it on the wasm backend: the same numbers as the JavaScript path, and input
+// gradients that finite differences confirm.
 import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from '../compile/backend.ts';
-import { nativeKernels, nativeKernelsStatus, type NativeConvShape, type NativeKernels } from '../native/kernels.ts';
+import { compileGraph } from '../compile/compile.ts';
+import { parseGraphDocument } from '../graph/document.ts';
+import { nativeKernels, nativeKernelsStatus, type NativeConvPath, type NativeConvShape, type NativeKernels } from '../native/kernels.ts';
 import { Conv2d } from './conv2d.ts';
 import type { BuiltLayer } from './kind.ts';
 import { testBuildContext } from './testing/build-context.ts';
@@ -35,14 +40,22 @@ const activations = {
   relu: { code: 2, act: (v: number) => Math.max(0, v), slope: (y: number) => (y > 0 ? 1 : 0) },
 } as const;
 
+const PATHS: NativeConvPath[] = ['avx512', 'avx2', 'plain'];
+const rank = (path: NativeConvPath) => PATHS.length - PATHS.indexOf(path);
+
 describe('native conv2d kernel', () => {
-  it.each<[string, ConvCase, keyof typeof activations, boolean]>([
-    ['Omniglot layer 2 (64 → 64 channels, 15 → 7), vectorised', { channels: 64, height: 15, width: 15, filters: 64, kernelSize: 3, stride: 2, padding: 'valid' }, 'tanh', true],
-    ['Omniglot layer 1 (one channel, 31 → 15): vectorised kernel gradient, plain input gradient', { channels: 1, height: 31, width: 31, filters: 64, kernelSize: 3, stride: 2, padding: 'valid' }, 'tanh', true],
-    ['5 channels (not a multiple of 3), 32 filters, stride 1, relu', { channels: 5, height: 6, width: 7, filters: 32, kernelSize: 3, stride: 1, padding: 'valid' }, 'relu', true],
-    ['3 filters: the plain path', { channels: 2, height: 7, width: 6, filters: 3, kernelSize: 3, stride: 2, padding: 'valid' }, 'linear', false],
-    ['1×1 kernel, stride 3, 64 filters', { channels: 4, height: 7, width: 5, filters: 64, kernelSize: 1, stride: 3, padding: 'valid' }, 'tanh', true],
-  ])('%s: output and every gradient match float64 loops', (_name, c, activation, vectorised) => {
+  // Each shape with the widest path it fits: AVX-512 takes filters in multiples of 64 or fewer than 64 kernel
+  // rows (k·k·C, positions in the lanes), AVX2 filters in multiples of 32.
+  it.each<[string, ConvCase, keyof typeof activations, { avx512: boolean; avx2: boolean }]>([
+    ['Omniglot layer 2 (64 → 64 channels, 15 → 7)', { channels: 64, height: 15, width: 15, filters: 64, kernelSize: 3, stride: 2, padding: 'valid' }, 'tanh', { avx512: true, avx2: true }],
+    ['Omniglot layer 1 (one channel, 31 → 15)', { channels: 1, height: 31, width: 31, filters: 64, kernelSize: 3, stride: 2, padding: 'valid' }, 'tanh', { avx512: true, avx2: true }],
+    ['Omniglot layer 4 (one output position an image)', { channels: 64, height: 3, width: 3, filters: 64, kernelSize: 3, stride: 2, padding: 'valid' }, 'tanh', { avx512: true, avx2: true }],
+    ['5 channels (not a multiple of 3), 32 filters, stride 1, relu', { channels: 5, height: 6, width: 7, filters: 32, kernelSize: 3, stride: 1, padding: 'valid' }, 'relu', { avx512: true, avx2: true }],
+    ['32 channels (288 kernel rows), 64 filters, stride 1, relu', { channels: 32, height: 5, width: 5, filters: 64, kernelSize: 3, stride: 1, padding: 'valid' }, 'relu', { avx512: true, avx2: true }],
+    ['96 filters on 8 channels (72 kernel rows)', { channels: 8, height: 5, width: 6, filters: 96, kernelSize: 3, stride: 2, padding: 'valid' }, 'linear', { avx512: false, avx2: true }],
+    ['3 filters, 2 channels', { channels: 2, height: 7, width: 6, filters: 3, kernelSize: 3, stride: 2, padding: 'valid' }, 'linear', { avx512: true, avx2: false }],
+    ['1×1 kernel, stride 3, 64 filters', { channels: 4, height: 7, width: 5, filters: 64, kernelSize: 1, stride: 3, padding: 'valid' }, 'tanh', { avx512: true, avx2: true }],
+  ])('%s: output and every gradient match float64 loops on every path, alike on 1 and 2 threads', (_name, c, activation, fits) => {
     const { code, act, slope } = activations[activation];
     const outHeight = Math.floor((c.height - c.kernelSize) / c.stride) + 1;
     const outWidth = Math.floor((c.width - c.kernelSize) / c.stride) + 1;
@@ -51,21 +64,37 @@ describe('native conv2d kernel', () => {
     const bias = signal(c.filters, 9).map((v) => 0.1 * v);
     const weights = images.map((_, n) => signal(c.filters * outHeight * outWidth, 20 + n));
     const shape: NativeConvShape = { images: 3, channels: c.channels, height: c.height, width: c.width, filters: c.filters, kernelSize: c.kernelSize, stride: c.stride, outHeight, outWidth, activation: code };
-    // Vectorised where this CPU has AVX2 and FMA (every x86-64 machine these tests run on; elsewhere the plain path).
-    expect(native.conv2dFastPath(shape)).toBe(vectorised && process.arch === 'x64');
-
-    const output = new Float32Array(3 * c.filters * outHeight * outWidth);
-    native.conv2dForward(shape, Float32Array.from(images.flat()), Float32Array.from(kernel), Float32Array.from(bias), output);
-    close(output, images.flatMap((image) => referenceConv(image, kernel, bias, c, act)), 1e-5);
-
-    const dImages = new Float32Array(images.flat().length).fill(NaN);
-    const dKernel = new Float32Array(kernel.length).fill(NaN);
-    const dBias = new Float32Array(c.filters).fill(NaN);
-    native.conv2dBackward(shape, Float32Array.from(images.flat()), Float32Array.from(kernel), output, Float32Array.from(weights.flat()), dImages, dKernel, dBias);
     const expected = referenceGradients(images, kernel, bias, weights, c, act, slope);
-    close(dKernel, expected.kernel, 1e-5);
-    close(dBias, expected.bias, 1e-5);
-    close(dImages, expected.images.flat(), 1e-5);
+    const expectedOutput = images.flatMap((image) => referenceConv(image, kernel, bias, c, act));
+    const run = () => {
+      const output = new Float32Array(3 * c.filters * outHeight * outWidth);
+      native.conv2dForward(shape, Float32Array.from(images.flat()), Float32Array.from(kernel), Float32Array.from(bias), output);
+      const dImages = new Float32Array(images.flat().length).fill(NaN);
+      const dKernel = new Float32Array(kernel.length).fill(NaN);
+      const dBias = new Float32Array(c.filters).fill(NaN);
+      native.conv2dBackward(shape, Float32Array.from(images.flat()), Float32Array.from(kernel), output, Float32Array.from(weights.flat()), dImages, dKernel, dBias);
+      return { output, dImages, dKernel, dBias };
+    };
+    const threads = native.nativeThreads();
+    // The widest path this CPU has, from a shape every path fits.
+    const cpuWidest = native.conv2dPath({ ...shape, channels: 64, filters: 64, kernelSize: 1, stride: 1, outHeight: c.height, outWidth: c.width }, 'avx512');
+    try {
+      for (const widest of PATHS) {
+        const path = PATHS.find((p) => rank(p) <= Math.min(rank(widest), rank(cpuWidest)) && (p === 'plain' || fits[p]))!;
+        expect(native.conv2dPath(shape, widest)).toBe(path);
+        native.nativeThreads(1);
+        const one = run();
+        close(one.output, expectedOutput, 1e-5);
+        close(one.dKernel, expected.kernel, 1e-5);
+        close(one.dBias, expected.bias, 1e-5);
+        close(one.dImages, expected.images.flat(), 1e-5);
+        native.nativeThreads(2);
+        expect(run()).toEqual(one);
+      }
+    } finally {
+      native.conv2dPath(shape, 'avx512');
+      native.nativeThreads(threads);
+    }
   });
 
   it('passes a NaN through tanh instead of clamping it to ±1 (a diverging run must show it)', () => {
@@ -124,6 +153,26 @@ describe('Conv2d on the native kernel (wasm backend)', () => {
     calls.mockRestore();
     nativeResults.forEach((values, k) => close(values, jsResults[k], 1e-4));
     expect(nativeResults[3].some((g) => Math.abs(g) > 0.1)).toBe(true);
+  });
+
+  it('skips the input gradient of images that are data: the Omniglot template’s first layer, and only it', () => {
+    const name = 'omniglot-laptop.plastic.json';
+    const parsed = parseGraphDocument(fs.readFileSync(path.resolve(import.meta.dirname, '../../templates', name), 'utf8'), name);
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('\n'));
+    const program = compileGraph(parsed.document, { seed: 1, buildSources: false });
+    const [steps, batch, classes] = [6, 2, 5];
+    const label = new Float32Array(steps * batch * classes).map((_, i) => (i % 7 === 0 ? 1 : 0));
+    const episodes = new Map([['omniglot', { steps, batchSize: batch, outputs: { image: Float32Array.from(signal(steps * batch * 31 * 31, 2)), label, target: label } }]]);
+    const calls = vi.spyOn(native, 'conv2dBackward');
+    const variables = program.parameters.filter((p) => p.trainable).map((p) => p.variable);
+    const { grads } = tf.variableGrads(() => program.run(episodes).loss, variables);
+    const inputGradients = new Map(calls.mock.calls.map(([shape, , , , , dInput]) => [shape.channels === 1 ? 'layer 1' : `${shape.channels}×${shape.height}`, dInput !== null]));
+    calls.mockRestore();
+    expect(Object.fromEntries(inputGradients)).toEqual({ 'layer 1': false, '64×15': true, '64×7': true, '64×3': true });
+    const firstKernel = program.parameters.find((p) => p.name.endsWith('/kernel') && p.variable.shape[2] === 1)!;
+    expect(Math.max(...Array.from(grads[firstKernel.variable.name].dataSync(), Math.abs))).toBeGreaterThan(0);
+    tf.dispose(Object.values(grads));
+    program.dispose();
   });
 
   it('passes its input and kernel gradients that finite differences confirm', () => {

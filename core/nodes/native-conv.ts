@@ -18,7 +18,16 @@ export function nativeConvCovers(g: ColumnGeometry, activation: ConvActivation):
 type ConvOp = (images: tfjs.Tensor4D, kernel: tfjs.Tensor4D, bias?: tfjs.Tensor1D) => tfjs.Tensor4D;
 
 /** images [N, C, H, W], kernel [k, k, C, F], bias [F]? → act(conv + bias) [N, F, OH, OW], differentiable in all three. */
-export function nativeConvOp(tf: typeof tfjs, native: NativeKernels, g: ColumnGeometry, filters: number, activation: ConvActivation, withBias: boolean): ConvOp {
+/** `imagesNeedGradient` false: the images are data, and their gradient is returned as zeros without being computed. */
+export function nativeConvOp(
+  tf: typeof tfjs,
+  native: NativeKernels,
+  g: ColumnGeometry,
+  filters: number,
+  activation: ConvActivation,
+  withBias: boolean,
+  imagesNeedGradient = true,
+): ConvOp {
   const code = activationCodes[activation];
   if (code === undefined || !nativeConvCovers(g, activation)) throw new Error(`the native convolution does not cover ${activation} with this padding`);
   const shapeFor = (images: number): NativeConvShape => ({
@@ -47,8 +56,10 @@ export function nativeConvOp(tf: typeof tfjs, native: NativeKernels, g: ColumnGe
       value: output,
       gradFunc: (dy: tfjs.Tensor, saved: tfjs.Tensor[]) => {
         const [savedImages, savedKernel, savedOutput] = saved;
-        const shapes = [savedImages.shape, savedKernel.shape, ...(withBias ? [[filters]] : [])];
-        return tensorsFilledBy(tf, shapes, ([dImages, dKernel, dBias]) =>
+        // Images that are data get zeros (no parameter is upstream to use them), not the input gradient's work.
+        const shapes = [...(imagesNeedGradient ? [savedImages.shape] : []), savedKernel.shape, ...(withBias ? [[filters]] : [])];
+        const gradients = tensorsFilledBy(tf, shapes, (views) => {
+          const [dImages, dKernel, dBias]: (Float32Array | null)[] = imagesNeedGradient ? views : [null, ...views];
           native.conv2dBackward(
             shape,
             tensorValues(tf, savedImages),
@@ -56,10 +67,11 @@ export function nativeConvOp(tf: typeof tfjs, native: NativeKernels, g: ColumnGe
             tensorValues(tf, savedOutput),
             tensorValues(tf, dy),
             dImages,
-            dKernel,
+            dKernel!,
             dBias ?? null,
-          ),
-        );
+          );
+        });
+        return imagesNeedGradient ? gradients : [tf.zerosLike(savedImages), ...gradients];
       },
     };
   });

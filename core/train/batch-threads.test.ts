@@ -9,7 +9,9 @@ import { compileGraph } from '../compile/compile.ts';
 import { sliceEpisodes, type EpisodeBatch } from '../episodes/episode-batch.ts';
 import { parseGraphDocument, type GraphDocument } from '../graph/document.ts';
 import { createRng } from '../util/random.ts';
-import { batchParts, gradientsHere, startBatchThreads } from './batch-threads.ts';
+import { nativeKernels } from '../native/kernels.ts';
+import { defaultThreadCount } from '../plasticity/index.ts';
+import { batchParts, defaultBatchThreads, gradientsHere, startBatchThreads } from './batch-threads.ts';
 import { readMetrics, readRunInfo } from './run-folder.ts';
 import { trainGraph } from './trainer.ts';
 
@@ -30,6 +32,23 @@ describe('batchParts', () => {
     expect(batchParts(5, 2)).toEqual([[0, 2], [2, 5]]);
     expect(batchParts(7, 3)).toEqual([[0, 2], [2, 4], [4, 7]]);
     expect(batchParts(1, 4)).toEqual([[0, 1]]);
+  });
+});
+
+describe('defaultBatchThreads', () => {
+  const template = (name: string) => {
+    const parsed = parseGraphDocument(fs.readFileSync(path.join(repoRoot, 'templates', name), 'utf8'), name);
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('\n'));
+    return parsed.document;
+  };
+
+  it('keeps a batch on one thread where the native convolution splits its images over the cores, else uses the cores', () => {
+    const omniglot = template('omniglot-laptop.plastic.json');
+    expect(defaultBatchThreads(omniglot)).toBe(nativeKernels() ? 1 : defaultThreadCount());
+    expect(defaultBatchThreads(smallBatched(4))).toBe(defaultThreadCount());
+    // "same" padding runs on the wasm backend, which a split batch does speed up.
+    const padded = { ...omniglot, nodes: omniglot.nodes.map((n) => (n.kind === 'Conv2d' ? { ...n, params: { ...n.params, padding: 'same' } } : n)) };
+    expect(defaultBatchThreads(padded)).toBe(defaultThreadCount());
   });
 });
 

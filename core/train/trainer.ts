@@ -9,8 +9,7 @@ import { datasetProblems } from '../compile/dataset-problems.ts';
 import { GraphInvalidError } from '../compile/errors.ts';
 import type { GraphDocument } from '../graph/document.ts';
 import { serializeGraphDocument } from '../graph/document.ts';
-import { defaultThreadCount } from '../plasticity/index.ts';
-import { gradientsHere, startBatchThreads, type BatchThreads } from './batch-threads.ts';
+import { defaultBatchThreads, gradientsHere, startBatchThreads, type BatchThreads } from './batch-threads.ts';
 import { leanAdam, type LeanAdamOptimizer } from './lean-adam.ts';
 import { createRng } from '../util/random.ts';
 import { InputError } from '../util/input-error.ts';
@@ -258,7 +257,7 @@ export async function trainGraph(inputDoc: GraphDocument, options: TrainOptions)
   if (commands.length > 0) info.commands = commands;
   writeRunInfo(runDir, info);
   let batchThreads: BatchThreads | undefined;
-  const threads = Math.min(options.threads ?? defaultThreadCount(), batchSize);
+  const threads = Math.min(options.threads ?? defaultBatchThreads(doc), batchSize);
   if (threads > 1) {
     try {
       batchThreads = await startBatchThreads({ document: doc, seed, backend: backend as BackendChoice, program, trainable: trainable.map((p) => p.name), threads });

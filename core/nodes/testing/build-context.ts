@@ -49,6 +49,8 @@ export function testBuildContext(
     native: nativeKernels(),
     tasks: taskLibrary,
     rng,
+    // Tests take gradients with respect to a layer's input.
+    inputNeedsGradient: () => true,
     parameters,
     sequenceCalls,
     parameter(name, shape, init, options) {
